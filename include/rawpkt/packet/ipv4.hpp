@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// \file
+/// IPv4 (RFC 791) header view, options iterator and repr.
+///
+/// Contract: after `view::checked(b)` succeeds, no accessor reads out of
+/// bounds: the fixed header, the options (IHL) and the datagram (total
+/// length) are all inside `b`. `view::checked_header(b)` only guarantees the
+/// header and options; the datagram may be cut short by the capture, and
+/// `payload()` then returns what is there. `payload()` is always clamped to
+/// the buffer. `set_header_len()` voids the guarantee (the options may then
+/// extend past the buffer); `set_total_len()` does not.
+#pragma once
+
+#include <rawpkt/bytes.hpp>
+#include <rawpkt/checksum.hpp>
+#include <rawpkt/error.hpp>
+#include <rawpkt/packet/numbers.hpp>
+#include <rawpkt/packet/view_base.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+
+namespace rawpkt::ipv4 {
+
+using address = ipv4_address;
+
+/// Header layout, RFC 791 §3.1.
+namespace field {
+inline constexpr std::size_t ver_ihl = 0;     ///< version (4 bits), IHL in 32-bit words (4 bits)
+inline constexpr std::size_t dscp_ecn = 1;    ///< DSCP (RFC 2474 §3) and ECN (RFC 3168 §5)
+inline constexpr byte_range total_len{2, 4};  ///< header + data, in bytes
+inline constexpr byte_range ident{4, 6};      ///< identification
+inline constexpr byte_range flags_frag{6, 8}; ///< flags (3 bits) and fragment offset (13 bits, x8 bytes)
+inline constexpr std::size_t ttl = 8;         ///< time to live
+inline constexpr std::size_t protocol = 9;    ///< upper-layer protocol (ip_proto)
+inline constexpr byte_range checksum{10, 12}; ///< header checksum
+inline constexpr byte_range src{12, 16};      ///< source address
+inline constexpr byte_range dst{16, 20};      ///< destination address
+inline constexpr std::size_t options = 20;    ///< options start; up to IHL*4
+} // namespace field
+
+inline constexpr std::size_t min_header_len = field::dst.end; // 20
+inline constexpr std::size_t max_header_len = 60;             // IHL 15
+inline constexpr std::uint16_t flag_reserved = 0x8000;        ///< must be zero
+inline constexpr std::uint16_t flag_dont_fragment = 0x4000;
+inline constexpr std::uint16_t flag_more_fragments = 0x2000;
+inline constexpr std::uint16_t frag_offset_mask = 0x1fff;
+
+/// Option type octets (RFC 791 §3.1; router alert RFC 2113; IANA "IP Option Numbers").
+enum class option_kind : std::uint8_t {
+    end_of_list = 0,
+    nop = 1,
+    record_route = 7,
+    timestamp = 68,
+    security = 130,
+    lsrr = 131, ///< loose source and record route
+    extended_security = 133,
+    commercial_security = 134,
+    stream_id = 136,
+    ssrr = 137, ///< strict source and record route
+    router_alert = 148,
+};
+
+/// One option. `data` is the value after the type and length octets (empty
+/// for EOL and NOP); `offset` is where the option starts in the header.
+struct option {
+    option_kind kind{};
+    std::uint8_t length = 1; ///< whole option length, type and length octets included
+    std::size_t offset = 0;
+    bytes data{};
+
+    /// Record route, LSRR, SSRR (RFC 791 §3.1): the 1-based pointer octet.
+    [[nodiscard]] constexpr std::uint8_t pointer() const noexcept { return data.empty() ? 0 : load_u8(data, 0); }
+    /// Number of route addresses in a record-route, LSRR or SSRR option.
+    [[nodiscard]] constexpr std::size_t route_count() const noexcept {
+        return data.empty() ? 0 : (data.size() - 1) / 4;
+    }
+    /// The i-th route address (i < route_count()).
+    [[nodiscard]] constexpr address route(std::size_t i) const noexcept { return address::load(data, 1 + 4 * i); }
+
+    /// Timestamp option (RFC 791 §3.1): overflow count (4 bits).
+    [[nodiscard]] constexpr std::uint8_t ts_overflow() const noexcept { return load_u8(data, 1) >> 4; }
+    /// Timestamp option flag (4 bits): 0 timestamps only, 1 address+timestamp,
+    /// 3 prespecified addresses.
+    [[nodiscard]] constexpr std::uint8_t ts_flag() const noexcept { return load_u8(data, 1) & 0x0f; }
+    /// Number of timestamp entries (each 4 bytes, or 8 with addresses).
+    [[nodiscard]] constexpr std::size_t ts_count() const noexcept {
+        const std::size_t entry = ts_flag() == 0 ? 4 : 8;
+        return (data.size() - 2) / entry;
+    }
+    /// The i-th timestamp (ms since midnight UT, or any value with the high bit set).
+    [[nodiscard]] constexpr std::uint32_t ts_timestamp(std::size_t i) const noexcept {
+        return ts_flag() == 0 ? load_be<std::uint32_t>(data, 2 + 4 * i) : load_be<std::uint32_t>(data, 2 + 8 * i + 4);
+    }
+    /// The i-th timestamp's address (flags 1 and 3 only).
+    [[nodiscard]] constexpr address ts_address(std::size_t i) const noexcept { return address::load(data, 2 + 8 * i); }
+
+    /// Router alert value (RFC 2113 §2.1; 0 = examine packet).
+    [[nodiscard]] constexpr std::uint16_t router_alert_value() const noexcept {
+        return load_be<std::uint16_t>(data, 0);
+    }
+};
+
+/// Validates one option's length against its kind and the space left.
+/// `at` is the option's offset in the header, `left` the bytes from it to
+/// the end of the options.
+[[nodiscard]] constexpr result<option> parse_option(bytes opts, std::size_t at, std::size_t header_offset) noexcept {
+    const std::size_t left = opts.size() - at;
+    const auto kind = static_cast<option_kind>(load_u8(opts, at));
+    option o{kind, 1, header_offset + at, {}};
+    if (kind == option_kind::end_of_list || kind == option_kind::nop) return o;
+    if (left < 2) {
+        return error::truncated(layer::ipv4_option, length_source::option_length, o.offset, 2, left);
+    }
+    const std::uint8_t len = load_u8(opts, at + 1);
+    if (len < 2) {
+        return error::invalid(layer::ipv4_option, errc::length_too_small, length_source::option_length, o.offset + 1, 2,
+                              len);
+    }
+    if (len > left) {
+        return error::truncated(layer::ipv4_option, length_source::option_length, o.offset, len, left);
+    }
+    // Per-kind minimum lengths (RFC 791 §3.1, RFC 2113 §2.1).
+    std::size_t min_len = 2;
+    switch (kind) {
+    case option_kind::record_route:
+    case option_kind::lsrr:
+    case option_kind::ssrr: min_len = 3; break;
+    case option_kind::timestamp: min_len = 4; break;
+    case option_kind::router_alert:
+    case option_kind::stream_id: min_len = 4; break;
+    default: break;
+    }
+    if (len < min_len) {
+        return error::invalid(layer::ipv4_option, errc::length_too_small, length_source::option_length, o.offset + 1,
+                              min_len, len);
+    }
+    if ((kind == option_kind::router_alert || kind == option_kind::stream_id) && len != 4) {
+        return error::invalid(layer::ipv4_option, errc::length_too_large, length_source::option_length, o.offset + 1, 4,
+                              len);
+    }
+    o.length = len;
+    o.data = opts.subspan(at + 2, len - 2u);
+    return o;
+}
+
+/// Iterates the options area. Yields `result<option>`: a malformed option
+/// yields its error and ends the iteration. Stops after end-of-list.
+class option_range {
+public:
+    class iterator {
+    public:
+        using value_type = result<option>;
+        using difference_type = std::ptrdiff_t;
+
+        constexpr iterator() noexcept = default;
+        constexpr iterator(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) { load(); }
+
+        constexpr const result<option>& operator*() const noexcept { return current_; }
+        constexpr const result<option>* operator->() const noexcept { return &current_; }
+        constexpr iterator& operator++() noexcept {
+            if (!current_ || current_->kind == option_kind::end_of_list) {
+                pos_ = opts_.size();
+            } else {
+                pos_ += current_->length;
+            }
+            load();
+            return *this;
+        }
+        constexpr iterator operator++(int) noexcept {
+            iterator t = *this;
+            ++*this;
+            return t;
+        }
+        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
+            return a.pos_ >= a.opts_.size();
+        }
+
+    private:
+        constexpr void load() noexcept {
+            if (pos_ < opts_.size()) current_ = parse_option(opts_, pos_, base_);
+        }
+        bytes opts_{};
+        std::size_t base_ = 0;
+        std::size_t pos_ = 0;
+        result<option> current_{option{}};
+    };
+
+    constexpr option_range(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) {}
+    [[nodiscard]] constexpr iterator begin() const noexcept { return {opts_, base_}; }
+    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return opts_.empty(); }
+    /// The first error among the options, if any.
+    [[nodiscard]] constexpr status validate() const noexcept {
+        for (const auto& o : *this)
+            if (!o) return o.error();
+        return {};
+    }
+
+private:
+    bytes opts_;
+    std::size_t base_;
+};
+
+/// Zero-copy IPv4 header view; see the file comment for the bounds contract.
+template <byte_span Buf>
+class basic_view : public detail::view_base<Buf> {
+    using base = detail::view_base<Buf>;
+    using base::u16;
+    using base::u32;
+    using base::u8;
+
+public:
+    constexpr basic_view() noexcept = default;
+
+    /// No validation: for buffers the caller built or sized itself.
+    [[nodiscard]] static constexpr basic_view unchecked(Buf b) noexcept { return basic_view{b}; }
+
+    /// Validates the header, its options length and the total length.
+    [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
+        auto v = checked_header(b);
+        if (!v) return v;
+        if (v->total_len() > b.size()) {
+            return error::truncated(layer::ipv4, length_source::total_length, 0, v->total_len(), b.size());
+        }
+        return v;
+    }
+
+    /// Validates the header and options only; the datagram may be cut short
+    /// (a capture with a snaplen). A total length of 0 (TSO / BIG TCP
+    /// captures) means "up to the end of the buffer".
+    [[nodiscard]] static constexpr result<basic_view> checked_header(Buf b) noexcept {
+        if (b.size() < min_header_len) {
+            return error::truncated(layer::ipv4, length_source::fixed_header, 0, min_header_len, b.size());
+        }
+        const basic_view v{b};
+        if (v.version() != 4) {
+            return error::invalid(layer::ipv4, errc::bad_version, length_source::none, field::ver_ihl, 4, v.version());
+        }
+        if (v.header_len() < min_header_len) {
+            return error::invalid(layer::ipv4, errc::length_too_small, length_source::header_length, field::ver_ihl,
+                                  min_header_len, v.header_len());
+        }
+        if (v.header_len() > b.size()) {
+            return error::truncated(layer::ipv4, length_source::header_length, 0, v.header_len(), b.size());
+        }
+        if (v.total_len() != 0 && v.total_len() < v.header_len()) {
+            return error::invalid(layer::ipv4, errc::length_too_small, length_source::total_length,
+                                  field::total_len.begin, v.header_len(), v.total_len());
+        }
+        return v;
+    }
+
+    // --- fields (RFC 791 §3.1) ---
+    [[nodiscard]] constexpr std::uint8_t version() const noexcept { return u8(field::ver_ihl) >> 4; }
+    /// The raw IHL field, in 32-bit words.
+    [[nodiscard]] constexpr std::uint8_t ihl() const noexcept { return u8(field::ver_ihl) & 0x0f; }
+    /// Header length in bytes (IHL * 4).
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return std::size_t{ihl()} * 4; }
+    [[nodiscard]] constexpr std::uint8_t dscp() const noexcept { return u8(field::dscp_ecn) >> 2; }
+    [[nodiscard]] constexpr std::uint8_t ecn() const noexcept { return u8(field::dscp_ecn) & 0x03; }
+    /// The whole second octet (type of service / traffic class).
+    [[nodiscard]] constexpr std::uint8_t tos() const noexcept { return u8(field::dscp_ecn); }
+    /// The total-length field in bytes, as written in the header.
+    [[nodiscard]] constexpr std::uint16_t total_len() const noexcept { return u16(field::total_len); }
+    [[nodiscard]] constexpr std::uint16_t ident() const noexcept { return u16(field::ident); }
+    /// The three flag bits (reserved, DF, MF) as the top bits of a 16-bit word.
+    [[nodiscard]] constexpr std::uint16_t flags() const noexcept { return u16(field::flags_frag) & 0xe000; }
+    [[nodiscard]] constexpr bool reserved_flag() const noexcept { return (flags() & flag_reserved) != 0; }
+    [[nodiscard]] constexpr bool dont_fragment() const noexcept { return (flags() & flag_dont_fragment) != 0; }
+    [[nodiscard]] constexpr bool more_fragments() const noexcept { return (flags() & flag_more_fragments) != 0; }
+    /// The raw 13-bit fragment-offset field, in 8-byte units.
+    [[nodiscard]] constexpr std::uint16_t frag_offset_units() const noexcept {
+        return u16(field::flags_frag) & frag_offset_mask;
+    }
+    /// Fragment offset in bytes.
+    [[nodiscard]] constexpr std::uint32_t frag_offset() const noexcept {
+        return std::uint32_t{frag_offset_units()} * 8;
+    }
+    /// True for any fragment (MF set or a non-zero offset).
+    [[nodiscard]] constexpr bool is_fragment() const noexcept { return more_fragments() || frag_offset_units() != 0; }
+    /// True for a fragment other than the first: its payload does not start
+    /// with the upper-layer header.
+    [[nodiscard]] constexpr bool is_later_fragment() const noexcept { return frag_offset_units() != 0; }
+    [[nodiscard]] constexpr std::uint8_t ttl() const noexcept { return u8(field::ttl); }
+    [[nodiscard]] constexpr ip_proto protocol() const noexcept { return static_cast<ip_proto>(u8(field::protocol)); }
+    [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
+    [[nodiscard]] constexpr address src() const noexcept { return address::load(this->buf_, field::src.begin); }
+    [[nodiscard]] constexpr address dst() const noexcept { return address::load(this->buf_, field::dst.begin); }
+
+    /// The header bytes (fixed part and options).
+    [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
+    /// The options bytes (may be empty).
+    [[nodiscard]] constexpr Buf options_bytes() const noexcept { return this->range(field::options, header_len()); }
+    [[nodiscard]] constexpr option_range options() const noexcept {
+        return option_range{bytes{options_bytes()}, field::options};
+    }
+    /// End of the datagram: total length, or the buffer end if total length
+    /// is 0 or exceeds the buffer.
+    [[nodiscard]] constexpr std::size_t datagram_len() const noexcept {
+        const std::size_t t = total_len();
+        return t == 0 || t > this->buf_.size() ? this->buf_.size() : t;
+    }
+    /// True when the whole datagram (per total length) is in the buffer.
+    [[nodiscard]] constexpr bool is_complete() const noexcept { return total_len() <= this->buf_.size(); }
+    /// The data after the header, up to the total length, clamped to the buffer.
+    [[nodiscard]] constexpr Buf payload() const noexcept {
+        const std::size_t end = datagram_len();
+        const std::size_t begin = header_len() < end ? header_len() : end;
+        return this->range(begin, end);
+    }
+
+    /// True when the header checksum verifies.
+    [[nodiscard]] constexpr bool checksum_ok() const noexcept {
+        return checksum::accumulator{}.add(bytes{header()}).verifies();
+    }
+    /// The checksum the header should carry (computed with the field as zero).
+    [[nodiscard]] constexpr std::uint16_t compute_checksum() const noexcept {
+        checksum::accumulator acc;
+        acc.add(bytes{this->range(0, field::checksum.begin)});
+        acc.add(bytes{this->range(field::checksum.end, header_len())});
+        return acc.finish();
+    }
+
+    // --- setters (mut_view only) ---
+    constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
+        this->set_bits8(field::ver_ihl, 0xf0, static_cast<std::uint8_t>(v << 4));
+    }
+    /// Sets IHL from a byte length (a multiple of 4, 20..60). Voids the
+    /// checked() guarantee if the new length exceeds the buffer.
+    constexpr void set_header_len(std::size_t len) noexcept requires writable<Buf> {
+        this->set_bits8(field::ver_ihl, 0x0f, static_cast<std::uint8_t>(len / 4));
+    }
+    constexpr void set_dscp(std::uint8_t v) noexcept requires writable<Buf> {
+        this->set_bits8(field::dscp_ecn, 0xfc, static_cast<std::uint8_t>(v << 2));
+    }
+    constexpr void set_ecn(std::uint8_t v) noexcept requires writable<Buf> {
+        this->set_bits8(field::dscp_ecn, 0x03, v);
+    }
+    constexpr void set_total_len(std::uint16_t v) noexcept requires writable<Buf> {
+        this->set_u16(field::total_len, v);
+    }
+    constexpr void set_ident(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::ident, v); }
+    constexpr void set_reserved_flag(bool v) noexcept requires writable<Buf> {
+        this->set_bits16(field::flags_frag.begin, flag_reserved, v ? flag_reserved : 0);
+    }
+    constexpr void set_dont_fragment(bool v) noexcept requires writable<Buf> {
+        this->set_bits16(field::flags_frag.begin, flag_dont_fragment, v ? flag_dont_fragment : 0);
+    }
+    constexpr void set_more_fragments(bool v) noexcept requires writable<Buf> {
+        this->set_bits16(field::flags_frag.begin, flag_more_fragments, v ? flag_more_fragments : 0);
+    }
+    /// Sets the fragment offset from bytes (a multiple of 8).
+    constexpr void set_frag_offset(std::uint32_t bytes_offset) noexcept requires writable<Buf> {
+        this->set_bits16(field::flags_frag.begin, frag_offset_mask, static_cast<std::uint16_t>(bytes_offset / 8));
+    }
+    constexpr void set_ttl(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::ttl, v); }
+    constexpr void set_protocol(ip_proto p) noexcept requires writable<Buf> {
+        this->set_u8(field::protocol, static_cast<std::uint8_t>(p));
+    }
+    constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
+    constexpr void set_src(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::src.begin); }
+    constexpr void set_dst(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::dst.begin); }
+    /// Computes and stores the header checksum.
+    constexpr void fill_checksum() noexcept requires writable<Buf> { set_checksum(compute_checksum()); }
+    /// Decrements the TTL and patches the checksum incrementally (RFC 1624),
+    /// as a router does. Returns the new TTL.
+    constexpr std::uint8_t decrement_ttl() noexcept requires writable<Buf> {
+        const std::uint16_t old_word = u16(field::ttl);
+        set_ttl(static_cast<std::uint8_t>(ttl() - 1));
+        set_checksum(checksum::update(checksum(), old_word, u16(field::ttl)));
+        return ttl();
+    }
+    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
+
+    /// A read-only view of the same bytes.
+    constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
+        return basic_view<bytes>::unchecked(this->buf_);
+    }
+
+private:
+    constexpr explicit basic_view(Buf b) noexcept : base(b) {}
+};
+
+using view = basic_view<bytes>;
+using mut_view = basic_view<mut_bytes>;
+
+/// The accepted states of an IPv4 header, owned.
+struct repr {
+    address src{};
+    address dst{};
+    ip_proto protocol = ip_proto::tcp;
+    std::uint8_t ttl = 64;
+    std::uint8_t dscp = 0;
+    std::uint8_t ecn = 0;
+    std::uint16_t ident = 0;
+    bool dont_fragment = true;
+    bool more_fragments = false;
+    std::uint32_t frag_offset = 0; ///< bytes, a multiple of 8
+    std::uint16_t payload_len = 0;
+    /// Raw options (a multiple of 4 bytes, at most 40), padding included.
+    std::array<std::byte, max_header_len - min_header_len> options{};
+    std::uint8_t options_len = 0;
+
+    /// Accepts a checked view whose options are well formed and whose
+    /// reserved flag is clear. The payload length comes from the total
+    /// length (or the buffer, for a total length of 0).
+    [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
+        if (v.reserved_flag()) {
+            return error::invalid(layer::ipv4, errc::bad_value, length_source::none, field::flags_frag.begin, 0, 1);
+        }
+        if (auto ok = v.options().validate(); !ok) return ok.error();
+        repr r;
+        r.src = v.src();
+        r.dst = v.dst();
+        r.protocol = v.protocol();
+        r.ttl = v.ttl();
+        r.dscp = v.dscp();
+        r.ecn = v.ecn();
+        r.ident = v.ident();
+        r.dont_fragment = v.dont_fragment();
+        r.more_fragments = v.more_fragments();
+        r.frag_offset = v.frag_offset();
+        r.payload_len = static_cast<std::uint16_t>(v.datagram_len() - v.header_len());
+        const bytes opts = v.options_bytes();
+        r.options_len = static_cast<std::uint8_t>(opts.size());
+        for (std::size_t i = 0; i < opts.size(); ++i) r.options[i] = opts[i];
+        return r;
+    }
+
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept {
+        return min_header_len + ((options_len + 3u) & ~std::size_t{3});
+    }
+    /// Header plus payload.
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + payload_len; }
+
+    /// Writes the header into `v` (at least header_len() bytes), total
+    /// length and checksum included. Options are padded with EOL to a
+    /// multiple of 4 bytes.
+    constexpr void emit(mut_view v) const noexcept {
+        const std::size_t hl = header_len();
+        v.set_version(4);
+        v.set_header_len(hl);
+        v.set_dscp(dscp);
+        v.set_ecn(ecn);
+        v.set_total_len(static_cast<std::uint16_t>(hl + payload_len));
+        v.set_ident(ident);
+        v.set_reserved_flag(false);
+        v.set_dont_fragment(dont_fragment);
+        v.set_more_fragments(more_fragments);
+        v.set_frag_offset(frag_offset);
+        v.set_ttl(ttl);
+        v.set_protocol(protocol);
+        v.set_src(src);
+        v.set_dst(dst);
+        mut_bytes out = v.buffer();
+        for (std::size_t i = 0; i < hl - min_header_len; ++i) {
+            out[field::options + i] = i < options_len ? options[i] : std::byte{0};
+        }
+        v.set_checksum(0);
+        v.fill_checksum();
+    }
+
+    /// Sets the options from raw bytes; false if more than 40.
+    constexpr bool set_options(bytes b) noexcept {
+        if (b.size() > options.size()) return false;
+        for (std::size_t i = 0; i < b.size(); ++i) options[i] = b[i];
+        options_len = static_cast<std::uint8_t>(b.size());
+        return true;
+    }
+    [[nodiscard]] constexpr bytes options_bytes() const noexcept { return bytes{options.data(), options_len}; }
+
+    friend constexpr bool operator==(const repr& a, const repr& b) noexcept {
+        if (a.options_len != b.options_len) return false;
+        for (std::size_t i = 0; i < a.options_len; ++i)
+            if (a.options[i] != b.options[i]) return false;
+        return a.src == b.src && a.dst == b.dst && a.protocol == b.protocol && a.ttl == b.ttl && a.dscp == b.dscp &&
+               a.ecn == b.ecn && a.ident == b.ident && a.dont_fragment == b.dont_fragment &&
+               a.more_fragments == b.more_fragments && a.frag_offset == b.frag_offset && a.payload_len == b.payload_len;
+    }
+};
+
+} // namespace rawpkt::ipv4
