@@ -18,5 +18,9 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/rawpktConfigVersion
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/rawpktConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/rawpktConfigVersion.cmake
   DESTINATION ${RAWPKT_CMAKE_DIR})
 
+# The .pc file finds its prefix relative to its own directory, so an
+# installed tree can be moved (or installed with --prefix) and still work.
+file(RELATIVE_PATH RAWPKT_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+string(REGEX REPLACE "/$" "" RAWPKT_PC_TO_PREFIX "${RAWPKT_PC_TO_PREFIX}")
 configure_file(cmake/rawpkt.pc.in ${CMAKE_CURRENT_BINARY_DIR}/rawpkt.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/rawpkt.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -12,7 +12,11 @@ import sys
 
 
 def frame_bytes(path, number):
-    """The frame's bytes: the first hex block tshark -x prints for it."""
+    """The frame's captured bytes: the first hex block tshark -x prints for
+    it (later blocks are reassembled or decrypted data), cut at cap_len."""
+    cap_len = int(subprocess.run(
+        ["tshark", "-r", path, "-Y", f"frame.number=={number}", "-T", "fields", "-e", "frame.cap_len"],
+        check=True, capture_output=True, text=True).stdout.split()[0])
     out = subprocess.run(["tshark", "-r", path, "-Y", f"frame.number=={number}", "-x"],
                          check=True, capture_output=True, text=True).stdout
     data = bytearray()
@@ -24,7 +28,9 @@ def frame_bytes(path, number):
         offset, _, rest = line.partition("  ")
         if len(offset) >= 4 and all(c in "0123456789abcdef" for c in offset):
             data += bytes.fromhex(rest[:48].strip())
-    return bytes(data)
+        if len(data) >= cap_len:
+            break
+    return bytes(data[:cap_len])
 
 
 def main():

@@ -49,6 +49,7 @@ enum class layer : std::uint8_t {
     ppp,
     gtpu,
     gtpu_extension,
+    teredo,
     pcap,
     pcapng,
     datalink,
@@ -164,6 +165,7 @@ private:
     case layer::ppp: return "ppp";
     case layer::gtpu: return "gtp-u";
     case layer::gtpu_extension: return "gtp-u extension header";
+    case layer::teredo: return "teredo";
     case layer::pcap: return "pcap";
     case layer::pcapng: return "pcapng";
     case layer::datalink: return "datalink";

@@ -14,6 +14,7 @@ enum class ethertype : std::uint16_t {
     ipv4 = 0x0800,
     arp = 0x0806,
     wake_on_lan = 0x0842,
+    erspan_type3 = 0x22eb, ///< ERSPAN type III, inside GRE
     trill = 0x22f3,
     transparent_ethernet_bridging = 0x6558, ///< RFC 1701, Ethernet inside GRE
     rarp = 0x8035,
@@ -29,7 +30,9 @@ enum class ethertype : std::uint16_t {
     qinq = 0x88a8, ///< IEEE 802.1ad service tag
     lldp = 0x88cc,
     macsec = 0x88e5,
+    erspan = 0x88be, ///< ERSPAN type II, inside GRE
     ptp = 0x88f7,
+    cisco_metadata = 0x8909,
     qinq_old = 0x9100, ///< pre-standard double tagging
     qinq_old2 = 0x9200,
 };
@@ -69,10 +72,11 @@ enum class ip_proto : std::uint8_t {
 
 /// pcap/pcapng link types (LINKTYPE_* values, tcpdump.org/linktypes.html).
 enum class link_type : std::uint32_t {
-    null = 0,     ///< BSD loopback, 4-byte host-order address family
-    ethernet = 1, ///< IEEE 802.3 Ethernet
-    ppp = 9,      ///< PPP, RFC 1661/1662 framing
-    raw = 101,    ///< raw IPv4 or IPv6, told apart by the version nibble
+    null = 0,      ///< BSD loopback, 4-byte host-order address family
+    ethernet = 1,  ///< IEEE 802.3 Ethernet
+    ppp = 9,       ///< PPP, RFC 1661/1662 framing
+    ppp_hdlc = 50, ///< PPP in HDLC-like framing (RFC 1662), as BSD/OS and NetBSD write it
+    raw = 101,     ///< raw IPv4 or IPv6, told apart by the version nibble
     ieee802_11 = 105,
     loop = 108, ///< OpenBSD loopback, network-order address family
     linux_sll = 113,
@@ -90,6 +94,7 @@ enum class link_type : std::uint32_t {
     case link_type::null: return "NULL";
     case link_type::ethernet: return "EN10MB";
     case link_type::ppp: return "PPP";
+    case link_type::ppp_hdlc: return "PPP_HDLC";
     case link_type::raw: return "RAW";
     case link_type::ieee802_11: return "IEEE802_11";
     case link_type::loop: return "LOOP";

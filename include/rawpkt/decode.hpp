@@ -1,0 +1,691 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// \file
+/// One-pass, zero-allocation layered decoder.
+///
+/// `decode(frame, link, out)` walks a frame from its link header down to the
+/// transport payload and records each layer as `{kind, offset, header
+/// length, length}` in `out`, storage the caller owns (a `decoded`, about
+/// 640 bytes, reusable frame after frame). No heap allocation, no virtual
+/// call: one switch per layer over the protocol views.
+///
+/// What it follows: Ethernet II and 802.3/LLC/SNAP, 802.1Q/802.1ad tag stacks
+/// of any depth, MPLS label stacks (the payload told by its first nibble),
+/// Linux SLL/SLL2, BSD null/loopback, PPP and PPPoE sessions, ARP, IPv4,
+/// IPv6 and its extension headers, IP-in-IP (4in4, 6in4, 4in6, 6in6), GRE
+/// (transparent Ethernet bridging and PPTP's PPP included), VXLAN (UDP 4789),
+/// Geneve (UDP 6081), GTP-U (UDP 2152), Teredo (UDP 3544), MPLS in UDP
+/// (6635), TCP, UDP, ICMPv4 and ICMPv6 with the packet their errors quote.
+///
+/// Strict mode returns the first problem: a truncated or inconsistent
+/// layer. Lax mode keeps a layer whose header is whole but whose length
+/// fields claim more than was captured (marked `layer_flag::truncated`),
+/// decodes on into what is there, and stops only where a header itself is
+/// broken; the layers before it stay in `out`. In both modes `out.stop()`
+/// says why decoding ended and `out.error()` holds the details (errc::ok
+/// when it reached the end). A protocol rawpkt does not decode is not an
+/// error: decoding ends there with stop_reason::unsupported, the rest is
+/// payload, and error() names the protocol number (errc::unsupported).
+///
+/// Every layer recorded passed its view's checked() (or checked_header() in
+/// lax mode), so `out.get<tcp::view>()` and friends return views whose
+/// accessors stay in bounds.
+#pragma once
+
+#include <rawpkt/bytes.hpp>
+#include <rawpkt/error.hpp>
+#include <rawpkt/packet/arp.hpp>
+#include <rawpkt/packet/ethernet.hpp>
+#include <rawpkt/packet/geneve.hpp>
+#include <rawpkt/packet/gre.hpp>
+#include <rawpkt/packet/gtpu.hpp>
+#include <rawpkt/packet/icmpv4.hpp>
+#include <rawpkt/packet/icmpv6.hpp>
+#include <rawpkt/packet/ipv4.hpp>
+#include <rawpkt/packet/ipv6.hpp>
+#include <rawpkt/packet/llc.hpp>
+#include <rawpkt/packet/mpls.hpp>
+#include <rawpkt/packet/null_loopback.hpp>
+#include <rawpkt/packet/numbers.hpp>
+#include <rawpkt/packet/ppp.hpp>
+#include <rawpkt/packet/pppoe.hpp>
+#include <rawpkt/packet/sll.hpp>
+#include <rawpkt/packet/sll2.hpp>
+#include <rawpkt/packet/tcp.hpp>
+#include <rawpkt/packet/teredo.hpp>
+#include <rawpkt/packet/udp.hpp>
+#include <rawpkt/packet/vlan.hpp>
+#include <rawpkt/packet/vxlan.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+namespace rawpkt {
+
+/// Bits of layer_info::flags.
+namespace layer_flag {
+/// The layer's length fields describe more bytes than the capture holds
+/// (lax mode only); `length` is what was captured.
+inline constexpr std::uint8_t truncated = 0x01;
+/// The layer is inside the packet an ICMP error quotes.
+inline constexpr std::uint8_t quoted = 0x02;
+/// An IPv4 header or IPv6 fragment header of a fragment.
+inline constexpr std::uint8_t fragment = 0x04;
+} // namespace layer_flag
+
+/// One decoded layer. Offsets and lengths are in bytes from the start of
+/// the frame.
+struct layer_info {
+    rawpkt::layer kind = layer::none;
+    /// For layer::ipv6_extension: the header's type (an ip_proto value).
+    std::uint8_t protocol = 0;
+    /// Encapsulation depth: 0 for the outer packet, one more inside each
+    /// tunnel (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo).
+    std::uint8_t depth = 0;
+    std::uint8_t flags = 0; ///< layer_flag bits
+    std::uint32_t offset = 0;
+    std::uint32_t header_len = 0;
+    /// Header plus the payload it covers, as its length fields say (IPv4
+    /// total length, UDP length, ...) and clamped to the capture; for layers
+    /// without a length field, up to the end of the enclosing layer.
+    std::uint32_t length = 0;
+
+    [[nodiscard]] constexpr bool has(std::uint8_t flag) const noexcept { return (flags & flag) != 0; }
+    [[nodiscard]] constexpr std::uint32_t payload_offset() const noexcept { return offset + header_len; }
+    [[nodiscard]] constexpr std::uint32_t payload_len() const noexcept { return length - header_len; }
+    friend constexpr bool operator==(const layer_info&, const layer_info&) = default;
+};
+
+enum class decode_mode : std::uint8_t { strict, lax };
+
+/// Why decoding ended.
+enum class stop_reason : std::uint8_t {
+    end,         ///< a transport payload or a protocol with nothing inside (ARP, ICMP echo)
+    unsupported, ///< the next protocol is one rawpkt does not decode; the rest is payload
+    fragment,    ///< a non-first IP fragment: its payload is fragment data, not a header
+    error,       ///< a truncated or malformed layer (see decoded::error())
+};
+
+[[nodiscard]] constexpr const char* to_string(stop_reason r) noexcept {
+    switch (r) {
+    case stop_reason::end: return "end";
+    case stop_reason::unsupported: return "unsupported";
+    case stop_reason::fragment: return "fragment";
+    case stop_reason::error: return "error";
+    }
+    return "?";
+}
+
+struct decode_options {
+    decode_mode mode = decode_mode::strict;
+    /// Follow VXLAN, Geneve, GTP-U, Teredo and MPLS-in-UDP by their UDP ports.
+    bool udp_tunnels = true;
+    /// Decode the packet quoted inside ICMPv4/ICMPv6 error messages.
+    bool icmp_quotes = true;
+    /// Tunnels nested deeper than this stop decoding with errc::too_many.
+    std::uint8_t max_depth = 8;
+};
+
+template <class View>
+struct layer_of_view;
+
+/// The decoded layers of one frame: fixed storage the caller owns.
+class decoded {
+public:
+    static constexpr std::size_t max_layers = 32;
+
+    [[nodiscard]] constexpr bytes frame() const noexcept { return frame_; }
+    [[nodiscard]] constexpr link_type link() const noexcept { return link_; }
+    [[nodiscard]] constexpr std::span<const layer_info> layers() const noexcept { return {layers_.data(), count_}; }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return count_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return count_ == 0; }
+    [[nodiscard]] constexpr const layer_info& operator[](std::size_t i) const noexcept { return layers_[i]; }
+
+    [[nodiscard]] constexpr stop_reason stop() const noexcept { return stop_; }
+    /// The error that ended decoding, or the unsupported protocol; errc::ok
+    /// when decoding reached the end.
+    [[nodiscard]] constexpr const rawpkt::error& error() const noexcept { return error_; }
+    /// True when a layer was truncated by the capture (lax mode).
+    [[nodiscard]] constexpr bool truncated() const noexcept { return any_flags_ & layer_flag::truncated; }
+    /// True when the frame carries an IP fragment.
+    [[nodiscard]] constexpr bool is_fragment() const noexcept { return any_flags_ & layer_flag::fragment; }
+
+    /// The bytes after the innermost decoded header: the transport payload,
+    /// fragment data, or what follows an unsupported protocol.
+    [[nodiscard]] constexpr bytes payload() const noexcept { return frame_.subspan(payload_offset_, payload_len_); }
+    [[nodiscard]] constexpr std::uint32_t payload_offset() const noexcept { return payload_offset_; }
+
+    /// The n-th layer of a kind, outermost first; nullptr if there is none.
+    [[nodiscard]] constexpr const layer_info* find(rawpkt::layer kind, std::size_t nth = 0) const noexcept {
+        for (std::size_t i = 0; i < count_; ++i) {
+            if (layers_[i].kind == kind && nth-- == 0) return &layers_[i];
+        }
+        return nullptr;
+    }
+    /// The innermost layer of a kind; nullptr if there is none.
+    [[nodiscard]] constexpr const layer_info* find_last(rawpkt::layer kind) const noexcept {
+        for (std::size_t i = count_; i-- > 0;) {
+            if (layers_[i].kind == kind) return &layers_[i];
+        }
+        return nullptr;
+    }
+    /// The bytes a layer covers (its header and payload).
+    [[nodiscard]] constexpr bytes bytes_of(const layer_info& l) const noexcept {
+        return frame_.subspan(l.offset, l.length);
+    }
+    /// A view of the n-th layer of the view's kind (outermost first), e.g.
+    /// `d.get<tcp::view>()`. The layer passed the view's validation.
+    template <class View>
+    [[nodiscard]] constexpr std::optional<View> get(std::size_t nth = 0) const noexcept {
+        const layer_info* l = find(layer_of_view<View>::value, nth);
+        if (l == nullptr) return std::nullopt;
+        if constexpr (layer_of_view<View>::value == layer::null_loopback) {
+            return View::unchecked(bytes_of(*l), link_);
+        } else {
+            return View::unchecked(bytes_of(*l));
+        }
+    }
+
+    /// Forgets the previous frame (decode() does it itself).
+    constexpr void clear() noexcept {
+        count_ = 0;
+        any_flags_ = 0;
+        payload_offset_ = 0;
+        payload_len_ = 0;
+        stop_ = stop_reason::end;
+        error_ = {};
+    }
+
+private:
+    friend class decoder;
+
+    bytes frame_{};
+    std::array<layer_info, max_layers> layers_{};
+    std::size_t count_ = 0;
+    std::uint32_t payload_offset_ = 0;
+    std::uint32_t payload_len_ = 0;
+    rawpkt::error error_{};
+    link_type link_ = link_type::ethernet;
+    stop_reason stop_ = stop_reason::end;
+    std::uint8_t any_flags_ = 0;
+};
+
+/// Maps a view type to the layer kind the decoder records for it.
+template <class View>
+struct layer_of_view;
+#define RAWPKT_LAYER_OF(ns, kind_)                                                                                     \
+    template <>                                                                                                        \
+    struct layer_of_view<ns::view> {                                                                                   \
+        static constexpr layer value = layer::kind_;                                                                   \
+    }
+RAWPKT_LAYER_OF(ethernet, ethernet);
+RAWPKT_LAYER_OF(llc, llc);
+RAWPKT_LAYER_OF(snap, snap);
+RAWPKT_LAYER_OF(vlan, vlan);
+RAWPKT_LAYER_OF(mpls, mpls);
+RAWPKT_LAYER_OF(sll, sll);
+RAWPKT_LAYER_OF(sll2, sll2);
+RAWPKT_LAYER_OF(null_loopback, null_loopback);
+RAWPKT_LAYER_OF(ppp, ppp);
+RAWPKT_LAYER_OF(pppoe, pppoe);
+RAWPKT_LAYER_OF(arp, arp);
+RAWPKT_LAYER_OF(ipv4, ipv4);
+RAWPKT_LAYER_OF(ipv6, ipv6);
+RAWPKT_LAYER_OF(icmpv4, icmpv4);
+RAWPKT_LAYER_OF(icmpv6, icmpv6);
+RAWPKT_LAYER_OF(tcp, tcp);
+RAWPKT_LAYER_OF(udp, udp);
+RAWPKT_LAYER_OF(gre, gre);
+RAWPKT_LAYER_OF(vxlan, vxlan);
+RAWPKT_LAYER_OF(geneve, geneve);
+RAWPKT_LAYER_OF(gtpu, gtpu);
+RAWPKT_LAYER_OF(teredo, teredo);
+#undef RAWPKT_LAYER_OF
+
+/// The layer an EtherType announces; layer::none when rawpkt does not
+/// decode it.
+[[nodiscard]] constexpr layer layer_for(ethertype t) noexcept {
+    switch (t) {
+    case ethertype::ipv4: return layer::ipv4;
+    case ethertype::ipv6: return layer::ipv6;
+    case ethertype::arp: return layer::arp;
+    case ethertype::vlan:
+    case ethertype::qinq:
+    case ethertype::qinq_old:
+    case ethertype::qinq_old2: return layer::vlan;
+    case ethertype::mpls_unicast:
+    case ethertype::mpls_multicast: return layer::mpls;
+    case ethertype::pppoe_session: return layer::pppoe;
+    case ethertype::transparent_ethernet_bridging: return layer::ethernet;
+    case ethertype::ppp: return layer::ppp;
+    default: return layer::none;
+    }
+}
+
+/// The layer an IP protocol number announces; layer::none when rawpkt does
+/// not decode it. IPv6 extension headers map to layer::ipv6_extension.
+[[nodiscard]] constexpr layer layer_for(ip_proto p) noexcept {
+    switch (p) {
+    case ip_proto::tcp: return layer::tcp;
+    case ip_proto::udp: return layer::udp;
+    case ip_proto::icmp: return layer::icmpv4;
+    case ip_proto::icmpv6: return layer::icmpv6;
+    case ip_proto::ipip: return layer::ipv4;
+    case ip_proto::ipv6: return layer::ipv6;
+    case ip_proto::gre: return layer::gre;
+    default: return ipv6::is_extension_header(p) ? layer::ipv6_extension : layer::none;
+    }
+}
+
+/// The one-pass decoder behind decode(). State lives on the stack for one
+/// frame; results go into the caller's `decoded`.
+class decoder {
+public:
+    constexpr decoder(bytes frame, decoded& out, const decode_options& opts) noexcept
+        : frame_(frame), out_(out), opts_(opts), end_(frame.size()) {}
+
+    constexpr status run(link_type link) noexcept {
+        out_.clear();
+        out_.frame_ = frame_;
+        out_.link_ = link;
+        layer next = layer::none;
+        switch (link) {
+        case link_type::ethernet: next = layer::ethernet; break;
+        case link_type::linux_sll: next = layer::sll; break;
+        case link_type::linux_sll2: next = layer::sll2; break;
+        case link_type::null:
+        case link_type::loop: next = layer::null_loopback; break;
+        case link_type::ppp:
+        case link_type::ppp_hdlc: next = layer::ppp; break;
+        case link_type::ipv4: next = layer::ipv4; break;
+        case link_type::ipv6: next = layer::ipv6; break;
+        case link_type::raw: next = ip_by_version(); break;
+        default: unsupported(layer::none, static_cast<std::uint32_t>(link)); return result_;
+        }
+        link_ = link;
+        while (next != layer::none) {
+            if (out_.count_ == decoded::max_layers) {
+                fail(error::invalid(layer::none, errc::too_many, length_source::none, off_, decoded::max_layers,
+                                    decoded::max_layers + 1));
+                break;
+            }
+            next = step(next);
+        }
+        return result_;
+    }
+
+private:
+    // ---- outcomes ----
+
+    /// Ends decoding at off_: the rest of the current window is payload.
+    constexpr layer finish(stop_reason why) noexcept {
+        out_.stop_ = why;
+        out_.payload_offset_ = static_cast<std::uint32_t>(off_);
+        out_.payload_len_ = static_cast<std::uint32_t>(end_ > off_ ? end_ - off_ : 0);
+        return layer::none;
+    }
+    constexpr layer unsupported(layer where, std::uint32_t value) noexcept {
+        out_.error_ = error::invalid(where, errc::unsupported, length_source::none, off_, 0, value);
+        return finish(stop_reason::unsupported);
+    }
+    constexpr layer fail(const error& e) noexcept {
+        // A packet quoted by an ICMP error and the first fragment of a
+        // datagram are cut short by design: running out of them ends
+        // decoding normally.
+        if (e.code == errc::truncated && quoted_) return finish(stop_reason::end);
+        if (e.code == errc::truncated && in_fragment_) return finish(stop_reason::fragment);
+        out_.error_ = e;
+        result_ = e;
+        return finish(stop_reason::error);
+    }
+
+    // ---- helpers ----
+
+    [[nodiscard]] constexpr bytes window() const noexcept { return frame_.subspan(off_, end_ - off_); }
+    /// Lax checks apply in lax mode, and always inside a quoted packet or a
+    /// first fragment, whose inner lengths describe more than they carry.
+    [[nodiscard]] constexpr bool lax() const noexcept {
+        return opts_.mode == decode_mode::lax || quoted_ || in_fragment_;
+    }
+
+    /// Validates a view over the current window. Strict: checked(). Lax: a
+    /// view whose only fault is a length beyond the capture is accepted
+    /// through checked_header() and the layer marked truncated.
+    template <class View>
+    constexpr result<View> check() noexcept {
+        auto v = View::checked(window());
+        if constexpr (requires { View::checked_header(window()); }) {
+            if (!v && v.error().code == errc::truncated && lax()) {
+                auto h = View::checked_header(window());
+                if (h) pending_flags_ |= layer_flag::truncated;
+                return h;
+            }
+        }
+        return v;
+    }
+
+    /// Records a layer at off_ and moves off_ past its header. `length` is
+    /// the extent the layer's own length fields give (already clamped).
+    constexpr void push(layer kind, std::size_t header_len, std::size_t length, std::uint8_t protocol = 0) noexcept {
+        layer_info& l = out_.layers_[out_.count_++];
+        l.kind = kind;
+        l.protocol = protocol;
+        l.depth = depth_;
+        l.flags = static_cast<std::uint8_t>(pending_flags_ | (quoted_ ? layer_flag::quoted : 0));
+        l.offset = static_cast<std::uint32_t>(off_);
+        l.header_len = static_cast<std::uint32_t>(header_len);
+        l.length = static_cast<std::uint32_t>(length);
+        out_.any_flags_ |= l.flags;
+        pending_flags_ = 0;
+        end_ = off_ + length;
+        off_ += header_len;
+    }
+    constexpr void push(layer kind, std::size_t header_len) noexcept { push(kind, header_len, end_ - off_); }
+
+    [[nodiscard]] constexpr layer ip_by_version() const noexcept {
+        if (off_ >= end_) return layer::ipv4; // reported as a truncated IPv4 header
+        const std::uint8_t version = load_u8(frame_, off_) >> 4;
+        return version == 6 ? layer::ipv6 : layer::ipv4;
+    }
+
+    /// The next layer for an EtherType, or an unsupported stop.
+    constexpr layer by_ethertype(layer where, ethertype t) noexcept {
+        const layer next = layer_for(t);
+        if (next == layer::none) return unsupported(where, static_cast<std::uint16_t>(t));
+        return next;
+    }
+    /// The next layer for an IP protocol number, or an unsupported stop.
+    constexpr layer by_ip_proto(layer where, ip_proto p) noexcept {
+        const layer next = layer_for(p);
+        // Extension headers follow IPv6 only, but for AH (RFC 4302), which
+        // protects IPv4 as well.
+        if (next == layer::none || (next == layer::ipv6_extension && where != layer::ipv6 && p != ip_proto::ah)) {
+            return unsupported(where, static_cast<std::uint8_t>(p));
+        }
+        if (next == layer::ipv6_extension) {
+            ext_kind_ = p;
+            ext_first_ = true;
+        }
+        if (next == layer::ipv4 || next == layer::ipv6) return enter_tunnel(next);
+        return next;
+    }
+    /// Goes one encapsulation deeper for the tunnelled `next` layer.
+    constexpr layer enter_tunnel(layer next) noexcept {
+        if (next == layer::none) return next;
+        if (depth_ >= opts_.max_depth) {
+            return fail(
+                error::invalid(layer::none, errc::too_many, length_source::none, off_, opts_.max_depth, depth_ + 1u));
+        }
+        ++depth_;
+        return next;
+    }
+
+    // ---- one step per layer ----
+
+    constexpr layer step(layer kind) noexcept {
+        switch (kind) {
+        case layer::ethernet: return step_ethernet();
+        case layer::llc: return step_llc();
+        case layer::vlan: return step_vlan();
+        case layer::mpls: return step_mpls();
+        case layer::sll: return step_sll();
+        case layer::sll2: return step_sll2();
+        case layer::null_loopback: return step_null();
+        case layer::ppp: return step_ppp();
+        case layer::pppoe: return step_pppoe();
+        case layer::arp: return step_arp();
+        case layer::ipv4: return step_ipv4();
+        case layer::ipv6: return step_ipv6();
+        case layer::ipv6_extension: return step_ipv6_extension();
+        case layer::icmpv4: return step_icmpv4();
+        case layer::icmpv6: return step_icmpv6();
+        case layer::tcp: return step_tcp();
+        case layer::udp: return step_udp();
+        case layer::gre: return step_gre();
+        case layer::vxlan: return step_vxlan();
+        case layer::geneve: return step_geneve();
+        case layer::gtpu: return step_gtpu();
+        case layer::teredo: return step_teredo();
+        default: return unsupported(kind, 0);
+        }
+    }
+
+    constexpr layer step_ethernet() noexcept {
+        const auto v = check<ethernet::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        if (v->is_length()) {
+            push(layer::ethernet, ethernet::header_len, ethernet::header_len + v->payload().size());
+            return layer::llc;
+        }
+        push(layer::ethernet, ethernet::header_len);
+        return by_ethertype(layer::ethernet, v->ethertype());
+    }
+
+    constexpr layer step_vlan() noexcept {
+        const auto v = check<vlan::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        if (v->is_length()) {
+            push(layer::vlan, vlan::header_len, vlan::header_len + v->payload().size());
+            return layer::llc;
+        }
+        push(layer::vlan, vlan::header_len);
+        return by_ethertype(layer::vlan, v->ethertype());
+    }
+
+    constexpr layer step_llc() noexcept {
+        const auto v = check<llc::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        const bool snap = v->is_snap();
+        const std::uint8_t dsap = v->dsap();
+        push(layer::llc, v->header_len());
+        if (!snap) return unsupported(layer::llc, dsap);
+        const auto s = check<snap::view>();
+        if (!s) return fail(s.error().rebased(off_));
+        push(layer::snap, snap::header_len);
+        if (s->oui() != 0) return unsupported(layer::snap, s->oui());
+        return by_ethertype(layer::snap, static_cast<ethertype>(s->protocol_id()));
+    }
+
+    constexpr layer step_mpls() noexcept {
+        const auto v = check<mpls::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        const bool bottom = v->bottom_of_stack();
+        push(layer::mpls, mpls::header_len);
+        if (!bottom) return layer::mpls;
+        const auto inner = mpls::guess_payload(window());
+        if (!inner) {
+            if (inner.error().code == errc::truncated) return fail(inner.error().rebased(off_));
+            return unsupported(layer::mpls, inner.error().available);
+        }
+        return layer_for(*inner);
+    }
+
+    constexpr layer step_sll() noexcept {
+        const auto v = check<sll::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::sll, sll::header_len);
+        if (v->is_ethertype()) return by_ethertype(layer::sll, v->ethertype());
+        if (v->protocol() == sll::linux_protocol::ieee802_2) return layer::llc;
+        return unsupported(layer::sll, v->protocol());
+    }
+
+    constexpr layer step_sll2() noexcept {
+        const auto v = check<sll2::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::sll2, sll2::header_len);
+        if (v->is_ethertype()) return by_ethertype(layer::sll2, v->ethertype());
+        if (v->protocol() == sll::linux_protocol::ieee802_2) return layer::llc;
+        return unsupported(layer::sll2, v->protocol());
+    }
+
+    constexpr layer step_null() noexcept {
+        const auto v = null_loopback::view::checked(window(), link_);
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::null_loopback, null_loopback::header_len);
+        const auto t = v->payload_ethertype();
+        if (!t) return unsupported(layer::null_loopback, v->family());
+        return by_ethertype(layer::null_loopback, *t);
+    }
+
+    constexpr layer step_ppp() noexcept {
+        const auto v = check<ppp::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::ppp, v->header_len());
+        const auto t = v->payload_ethertype();
+        if (!t) return unsupported(layer::ppp, v->protocol_number());
+        return by_ethertype(layer::ppp, *t);
+    }
+
+    constexpr layer step_pppoe() noexcept {
+        const auto v = check<pppoe::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        // The session header; the PPP protocol field after it is its own layer.
+        push(layer::pppoe, pppoe::header_len, pppoe::header_len + v->payload().size());
+        return layer::ppp;
+    }
+
+    constexpr layer step_arp() noexcept {
+        const auto v = check<arp::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        // What follows ARP is link padding, not payload.
+        push(layer::arp, v->header_len(), v->header_len());
+        return finish(stop_reason::end);
+    }
+
+    constexpr layer step_ipv4() noexcept {
+        const auto v = check<ipv4::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        if (v->is_fragment()) {
+            pending_flags_ |= layer_flag::fragment;
+            in_fragment_ = true;
+        }
+        push(layer::ipv4, v->header_len(), v->datagram_len());
+        if (v->is_later_fragment()) return finish(stop_reason::fragment);
+        return by_ip_proto(layer::ipv4, v->protocol());
+    }
+
+    constexpr layer step_ipv6() noexcept {
+        const auto v = check<ipv6::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::ipv6, ipv6::fixed_header_len, v->datagram_len());
+        return by_ip_proto(layer::ipv6, v->next_header());
+    }
+
+    constexpr layer step_ipv6_extension() noexcept {
+        const auto h = ipv6::parse_ext_header(ext_kind_, window(), 0, 0, ext_first_);
+        if (!h) return fail(h.error().rebased(off_));
+        ext_first_ = false;
+        if (h->kind == ip_proto::ipv6_frag && !ipv6::fragment::view::unchecked(h->header).is_atomic()) {
+            pending_flags_ |= layer_flag::fragment;
+            in_fragment_ = true;
+        }
+        push(layer::ipv6_extension, h->header_len, end_ - off_, static_cast<std::uint8_t>(h->kind));
+        if (h->is_later_fragment()) return finish(stop_reason::fragment);
+        switch (h->next_header) {
+        case ip_proto::ipv6_nonxt: return finish(stop_reason::end);
+        default: return by_ip_proto(layer::ipv6, h->next_header);
+        }
+    }
+
+    constexpr layer step_icmpv4() noexcept {
+        const auto v = check<icmpv4::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::icmpv4, icmpv4::header_len);
+        if (!v->is_error() || !opts_.icmp_quotes || quoted_) return finish(stop_reason::end);
+        quoted_ = true;
+        return layer::ipv4;
+    }
+
+    constexpr layer step_icmpv6() noexcept {
+        const auto v = check<icmpv6::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::icmpv6, icmpv6::header_len);
+        if (!v->is_error() || !opts_.icmp_quotes || quoted_) return finish(stop_reason::end);
+        quoted_ = true;
+        return layer::ipv6;
+    }
+
+    constexpr layer step_tcp() noexcept {
+        const auto v = check<tcp::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::tcp, v->header_len());
+        return finish(stop_reason::end);
+    }
+
+    constexpr layer step_udp() noexcept {
+        const auto v = check<udp::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::udp, udp::header_len, v->datagram_len());
+        if (!opts_.udp_tunnels || quoted_) return finish(stop_reason::end);
+        const auto is = [&](std::uint16_t p) { return v->src_port() == p || v->dst_port() == p; };
+        if (is(port::vxlan)) return layer::vxlan;
+        if (is(port::geneve)) return layer::geneve;
+        if (is(port::gtpu)) return layer::gtpu;
+        if (is(port::mpls_udp)) return layer::mpls;
+        if (is(port::teredo) && teredo::view::checked(window())) return layer::teredo;
+        return finish(stop_reason::end);
+    }
+
+    constexpr layer step_gre() noexcept {
+        const auto v = check<gre::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::gre, v->header_len(), v->header_len() + v->payload().size());
+        return enter_tunnel(by_ethertype(layer::gre, v->protocol_type()));
+    }
+
+    constexpr layer step_vxlan() noexcept {
+        const auto v = check<vxlan::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::vxlan, vxlan::min_header_len);
+        return enter_tunnel(layer::ethernet);
+    }
+
+    constexpr layer step_geneve() noexcept {
+        const auto v = check<geneve::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::geneve, v->header_len());
+        return enter_tunnel(by_ethertype(layer::geneve, v->protocol_type()));
+    }
+
+    constexpr layer step_gtpu() noexcept {
+        const auto v = check<gtpu::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        const std::uint8_t ip_version = v->tpdu_ip_version();
+        push(layer::gtpu, v->header_len(), v->header_len() + v->payload().size());
+        if (ip_version == 4) return enter_tunnel(layer::ipv4);
+        if (ip_version == 6) return enter_tunnel(layer::ipv6);
+        return finish(stop_reason::end);
+    }
+
+    constexpr layer step_teredo() noexcept {
+        const auto v = check<teredo::view>();
+        if (!v) return fail(v.error().rebased(off_));
+        push(layer::teredo, v->header_len());
+        return enter_tunnel(layer::ipv6);
+    }
+
+    bytes frame_;
+    decoded& out_;
+    const decode_options& opts_;
+    std::size_t off_ = 0;
+    std::size_t end_;
+    status result_{};
+    link_type link_ = link_type::ethernet;
+    ip_proto ext_kind_ = ip_proto::hopopt;
+    bool ext_first_ = false;
+    bool quoted_ = false;
+    bool in_fragment_ = false;
+    std::uint8_t depth_ = 0;
+    std::uint8_t pending_flags_ = 0;
+};
+
+/// Decodes `frame` captured on a `link` into `out`. Returns the first error
+/// (strict mode) or the error that stopped a lax decode; `out` keeps every
+/// layer decoded before it either way.
+constexpr status decode(bytes frame, link_type link, decoded& out, const decode_options& opts = {}) noexcept {
+    return decoder{frame, out, opts}.run(link);
+}
+
+} // namespace rawpkt

@@ -1,0 +1,854 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// \file
+/// ICMPv6 (RFC 4443) and Neighbor Discovery (RFC 4861) message view, NDP
+/// options iterator and reprs.
+///
+/// A view's buffer is exactly one ICMPv6 message: the upper-layer bytes of
+/// its IPv6 packet (ICMPv6 has no length field of its own; the checksum
+/// covers the whole buffer).
+///
+/// Contract: `view::checked(b)` validates the fixed part of the message's
+/// own type (min_message_len()); after it, no accessor reads out of bounds.
+/// Accessors that belong to other message types never read out of bounds
+/// either: past the buffer they return zero (or an empty span), and the
+/// matching setters write nothing. No setter voids the guarantee.
+#pragma once
+
+#include <rawpkt/bytes.hpp>
+#include <rawpkt/checksum.hpp>
+#include <rawpkt/error.hpp>
+#include <rawpkt/packet/ipv6.hpp>
+#include <rawpkt/packet/numbers.hpp>
+#include <rawpkt/packet/view_base.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+
+namespace rawpkt::icmpv6 {
+
+using address = ipv6_address;
+
+/// Message types (RFC 4443 §2.1, IANA "ICMPv6 Parameters"). Values below
+/// 128 are errors.
+enum class message_type : std::uint8_t {
+    destination_unreachable = 1, ///< RFC 4443 §3.1
+    packet_too_big = 2,          ///< §3.2
+    time_exceeded = 3,           ///< §3.3
+    parameter_problem = 4,       ///< §3.4
+    echo_request = 128,          ///< §4.1
+    echo_reply = 129,            ///< §4.2
+    mld_query = 130,             ///< RFC 2710 §3
+    mld_report = 131,
+    mld_done = 132,
+    router_solicit = 133,   ///< RFC 4861 §4.1
+    router_advert = 134,    ///< §4.2
+    neighbor_solicit = 135, ///< §4.3
+    neighbor_advert = 136,  ///< §4.4
+    redirect = 137,         ///< §4.5
+    mld2_report = 143,      ///< RFC 3810 §5.2
+};
+
+/// Destination Unreachable codes (RFC 4443 §3.1; 7 RFC 6554, 8 RFC 8883).
+enum class unreachable_code : std::uint8_t {
+    no_route = 0,
+    admin_prohibited = 1,
+    beyond_scope = 2,
+    address_unreachable = 3,
+    port_unreachable = 4,
+    source_policy_failed = 5,
+    reject_route = 6,
+    source_routing_error = 7,
+    headers_too_long = 8,
+};
+
+/// Time Exceeded codes (RFC 4443 §3.3).
+enum class time_exceeded_code : std::uint8_t {
+    hop_limit = 0,
+    reassembly = 1,
+};
+
+/// Parameter Problem codes (RFC 4443 §3.4; 3 RFC 7112).
+enum class parameter_problem_code : std::uint8_t {
+    erroneous_header = 0,
+    unrecognized_next_header = 1,
+    unrecognized_option = 2,
+    incomplete_chain = 3,
+};
+
+/// Message layout, RFC 4443 §2.1 and the per-type sections.
+namespace field {
+inline constexpr std::size_t type = 0;
+inline constexpr std::size_t code = 1;
+inline constexpr byte_range checksum{2, 4};
+inline constexpr byte_range rest_of_header{4, 8}; ///< message-specific (unused, MTU, pointer, ...)
+inline constexpr std::size_t body = 4;            ///< message body (RFC 4443 §2.1)
+// Echo (RFC 4443 §4)
+inline constexpr byte_range ident{4, 6};
+inline constexpr byte_range seq_number{6, 8};
+// Errors (RFC 4443 §3)
+inline constexpr byte_range mtu{4, 8};     ///< packet too big
+inline constexpr byte_range pointer{4, 8}; ///< parameter problem: offset of the error in the invoking packet
+// Router Advertisement (RFC 4861 §4.2)
+inline constexpr std::size_t cur_hop_limit = 4;
+inline constexpr std::size_t ra_flags = 5;
+inline constexpr byte_range router_lifetime{6, 8}; ///< seconds
+inline constexpr byte_range reachable_time{8, 12}; ///< milliseconds
+inline constexpr byte_range retrans_timer{12, 16}; ///< milliseconds
+// Neighbor Advertisement (RFC 4861 §4.4)
+inline constexpr byte_range na_flags{4, 8}; ///< R, S, O in the top bits
+// Neighbor Solicitation / Advertisement, Redirect (RFC 4861 §4.3-4.5)
+inline constexpr byte_range target{8, 24};
+inline constexpr byte_range destination{24, 40}; ///< redirect
+} // namespace field
+
+/// Type, code and checksum: all that every message has.
+inline constexpr std::size_t min_header_len = field::checksum.end;
+/// Type, code, checksum and the 32 bits after them: the header of every
+/// message RFC 4443 and RFC 4861 define. payload() follows it.
+inline constexpr std::size_t header_len = field::rest_of_header.end;
+/// An error message is at most this long: the minimum IPv6 MTU less the
+/// fixed header (RFC 4443 §2.4(c)).
+inline constexpr std::size_t max_error_message_len = 1280 - ipv6::fixed_header_len;
+
+// Router Advertisement flags (RFC 4861 §4.2; H RFC 6275 §7.1, Prf RFC 4191 §2.2, P RFC 4389).
+inline constexpr std::uint8_t ra_managed = 0x80;
+inline constexpr std::uint8_t ra_other = 0x40;
+inline constexpr std::uint8_t ra_home_agent = 0x20;
+inline constexpr std::uint8_t ra_preference_mask = 0x18;
+inline constexpr std::uint8_t ra_proxy = 0x04;
+// Neighbor Advertisement flags (RFC 4861 §4.4).
+inline constexpr std::uint32_t na_router = 0x80000000;
+inline constexpr std::uint32_t na_solicited = 0x40000000;
+inline constexpr std::uint32_t na_override = 0x20000000;
+
+[[nodiscard]] constexpr bool is_error(message_type t) noexcept { return static_cast<std::uint8_t>(t) < 128; }
+
+/// The fixed part of a message of type `t`: what checked() requires.
+[[nodiscard]] constexpr std::size_t min_message_len(message_type t) noexcept {
+    switch (t) {
+    case message_type::destination_unreachable:
+    case message_type::packet_too_big:
+    case message_type::time_exceeded:
+    case message_type::parameter_problem:
+    case message_type::echo_request:
+    case message_type::echo_reply:
+    case message_type::router_solicit: return 8;
+    case message_type::router_advert: return 16;
+    case message_type::neighbor_solicit:
+    case message_type::neighbor_advert: return 24;
+    case message_type::redirect: return 40;
+    default: return min_header_len;
+    }
+}
+
+/// Where the NDP options of a message of type `t` start; 0 for messages
+/// that carry none.
+[[nodiscard]] constexpr std::size_t options_offset(message_type t) noexcept {
+    switch (t) {
+    case message_type::router_solicit:
+    case message_type::router_advert:
+    case message_type::neighbor_solicit:
+    case message_type::neighbor_advert:
+    case message_type::redirect: return min_message_len(t);
+    default: return 0;
+    }
+}
+
+// --- NDP options (RFC 4861 §4.6) ---
+
+/// NDP option types (IANA "IPv6 Neighbor Discovery Option Formats").
+enum class option_kind : std::uint8_t {
+    source_link_addr = 1,  ///< RFC 4861 §4.6.1
+    target_link_addr = 2,  ///< §4.6.1
+    prefix_info = 3,       ///< §4.6.2
+    redirected_header = 4, ///< §4.6.3
+    mtu = 5,               ///< §4.6.4
+    adv_interval = 7,      ///< RFC 6275 §7.3
+    home_agent_info = 8,   ///< RFC 6275 §7.4
+    nonce = 14,            ///< RFC 3971 §5.3.2
+    route_info = 24,       ///< RFC 4191 §2.3
+    rdnss = 25,            ///< RFC 8106 §5.1
+    dnssl = 31,            ///< RFC 8106 §5.2
+};
+
+/// Exact lengths of the options with a fixed layout, in bytes.
+inline constexpr std::size_t prefix_info_len = 32;
+inline constexpr std::size_t mtu_option_len = 8;
+
+// Prefix Information flags (RFC 4861 §4.6.2; R RFC 6275 §7.2).
+inline constexpr std::uint8_t prefix_on_link = 0x80;
+inline constexpr std::uint8_t prefix_autonomous = 0x40;
+inline constexpr std::uint8_t prefix_router_address = 0x20;
+
+/// One NDP option. `data` is what follows the type and length octets;
+/// `offset` counts from the start of the ICMPv6 message.
+struct option {
+    option_kind kind{};
+    std::size_t length = 0; ///< whole option in bytes: the length octet times 8
+    std::size_t offset = 0;
+    bytes data{}; ///< length - 2 bytes
+
+    /// Source/target link-layer address option: the address, padded to the
+    /// option's length.
+    [[nodiscard]] constexpr bytes link_layer_address() const noexcept { return data; }
+    /// The link-layer address as a MAC address (its first 6 bytes: the
+    /// whole address when the option is 8 bytes, as on Ethernet).
+    [[nodiscard]] constexpr mac_address mac() const noexcept {
+        return data.size() >= mac_address::size ? mac_address::load(data, 0) : mac_address{};
+    }
+
+    // Prefix Information (RFC 4861 §4.6.2).
+    [[nodiscard]] constexpr std::uint8_t prefix_len() const noexcept {
+        return ipv6::detail::load_or_zero<std::uint8_t>(data, 0);
+    }
+    [[nodiscard]] constexpr std::uint8_t prefix_flags() const noexcept {
+        return ipv6::detail::load_or_zero<std::uint8_t>(data, 1);
+    }
+    [[nodiscard]] constexpr bool on_link_flag() const noexcept { return (prefix_flags() & prefix_on_link) != 0; }
+    [[nodiscard]] constexpr bool autonomous_flag() const noexcept { return (prefix_flags() & prefix_autonomous) != 0; }
+    [[nodiscard]] constexpr bool router_address_flag() const noexcept {
+        return (prefix_flags() & prefix_router_address) != 0;
+    }
+    /// Seconds; 0xffffffff is infinity.
+    [[nodiscard]] constexpr std::uint32_t valid_lifetime() const noexcept {
+        return ipv6::detail::load_or_zero<std::uint32_t>(data, 2);
+    }
+    /// Seconds; 0xffffffff is infinity.
+    [[nodiscard]] constexpr std::uint32_t preferred_lifetime() const noexcept {
+        return ipv6::detail::load_or_zero<std::uint32_t>(data, 6);
+    }
+    [[nodiscard]] constexpr address prefix() const noexcept { return ipv6::detail::load_address_or_zero(data, 14); }
+
+    /// Redirected Header (RFC 4861 §4.6.3): the start of the redirected
+    /// packet, after 6 reserved bytes.
+    [[nodiscard]] constexpr bytes redirected_packet() const noexcept { return clamp_subspan(data, 6, data.size()); }
+    /// MTU option (RFC 4861 §4.6.4), bytes.
+    [[nodiscard]] constexpr std::uint32_t mtu() const noexcept {
+        return ipv6::detail::load_or_zero<std::uint32_t>(data, 2);
+    }
+    /// Nonce option (RFC 3971 §5.3.2): the nonce, padded to the option's length.
+    [[nodiscard]] constexpr bytes nonce() const noexcept { return data; }
+};
+
+/// Validates the NDP option at `at` (< opts.size()) in `opts`; `base` is
+/// added to offsets.
+/// A length of 0 is invalid (RFC 4861 §4.6); prefix information must be 32
+/// bytes and MTU 8. Error lengths are in bytes (the length octet times 8).
+[[nodiscard]] constexpr result<option> parse_option(bytes opts, std::size_t at, std::size_t base) noexcept {
+    const std::size_t left = opts.size() - at;
+    const std::size_t off = base + at;
+    if (left < 2) return error::truncated(layer::ndp_option, length_source::option_length, off, 2, left);
+    const auto kind = static_cast<option_kind>(load_u8(opts, at));
+    const std::size_t len = std::size_t{load_u8(opts, at + 1)} * 8;
+    if (len == 0) {
+        return error::invalid(layer::ndp_option, errc::length_too_small, length_source::option_length, off + 1, 8, 0);
+    }
+    if (len > left) return error::truncated(layer::ndp_option, length_source::option_length, off, len, left);
+    std::size_t want = 0;
+    switch (kind) {
+    case option_kind::prefix_info: want = prefix_info_len; break;
+    case option_kind::mtu: want = mtu_option_len; break;
+    default: break;
+    }
+    if (want != 0 && len != want) {
+        return error::invalid(layer::ndp_option, len < want ? errc::length_too_small : errc::length_too_large,
+                              length_source::option_length, off + 1, want, len);
+    }
+    return option{kind, len, off, opts.subspan(at + 2, len - 2)};
+}
+
+/// Iterates NDP options. Yields `result<option>`: a malformed option yields
+/// its error and ends the iteration.
+class option_range {
+public:
+    class iterator {
+    public:
+        using value_type = result<option>;
+        using difference_type = std::ptrdiff_t;
+
+        constexpr iterator() noexcept = default;
+        constexpr iterator(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) { load(); }
+
+        constexpr const result<option>& operator*() const noexcept { return current_; }
+        constexpr const result<option>* operator->() const noexcept { return &current_; }
+        constexpr iterator& operator++() noexcept {
+            pos_ = current_ ? pos_ + current_->length : opts_.size();
+            load();
+            return *this;
+        }
+        constexpr iterator operator++(int) noexcept {
+            iterator t = *this;
+            ++*this;
+            return t;
+        }
+        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
+            return a.pos_ >= a.opts_.size();
+        }
+
+    private:
+        constexpr void load() noexcept {
+            if (pos_ < opts_.size()) current_ = parse_option(opts_, pos_, base_);
+        }
+        bytes opts_{};
+        std::size_t base_ = 0;
+        std::size_t pos_ = 0;
+        result<option> current_{option{}};
+    };
+
+    constexpr option_range(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) {}
+    [[nodiscard]] constexpr iterator begin() const noexcept { return {opts_, base_}; }
+    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return opts_.empty(); }
+    /// The first error among the options, if any.
+    [[nodiscard]] constexpr status validate() const noexcept {
+        for (const auto& o : *this)
+            if (!o) return o.error();
+        return {};
+    }
+
+private:
+    bytes opts_;
+    std::size_t base_;
+};
+
+// --- the message view ---
+
+/// Zero-copy ICMPv6 message view; see the file comment for the contract.
+template <byte_span Buf>
+class basic_view : public rawpkt::detail::view_base<Buf> {
+    using base = rawpkt::detail::view_base<Buf>;
+    using base::u16;
+    using base::u8;
+
+public:
+    constexpr basic_view() noexcept = default;
+
+    /// No validation: for buffers the caller built or sized itself.
+    [[nodiscard]] static constexpr basic_view unchecked(Buf b) noexcept { return basic_view{b}; }
+
+    /// Validates the fixed part of the message's type (min_message_len()).
+    /// Options are checked as they are iterated (options().validate()).
+    [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
+        if (b.size() < min_header_len) {
+            return error::truncated(layer::icmpv6, length_source::fixed_header, 0, min_header_len, b.size());
+        }
+        const basic_view v{b};
+        const std::size_t need = min_message_len(v.type());
+        if (b.size() < need) return error::truncated(layer::icmpv6, length_source::fixed_header, 0, need, b.size());
+        return v;
+    }
+
+    // --- every message (RFC 4443 §2.1) ---
+    [[nodiscard]] constexpr message_type type() const noexcept { return static_cast<message_type>(u8(field::type)); }
+    [[nodiscard]] constexpr std::uint8_t code() const noexcept { return u8(field::code); }
+    [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
+    [[nodiscard]] constexpr bool is_error() const noexcept { return icmpv6::is_error(type()); }
+    /// The message body: everything after the checksum.
+    [[nodiscard]] constexpr Buf body() const noexcept { return this->range(field::body, this->buf_.size()); }
+    /// Everything after the 8-byte header: echo data, the invoking packet,
+    /// NDP fields and options, ... (empty for a shorter message).
+    [[nodiscard]] constexpr Buf payload() const noexcept { return tail(header_len); }
+    /// The 32 bits after the checksum: unused or reserved in most types.
+    [[nodiscard]] constexpr std::uint32_t rest_of_header() const noexcept { return get32(field::rest_of_header.begin); }
+
+    // --- echo request / reply (RFC 4443 §4); the data is payload() ---
+    [[nodiscard]] constexpr std::uint16_t identifier() const noexcept { return get16(field::ident.begin); }
+    [[nodiscard]] constexpr std::uint16_t sequence() const noexcept { return get16(field::seq_number.begin); }
+
+    // --- errors (RFC 4443 §3) ---
+    /// Packet Too Big: the next-hop link's MTU in bytes.
+    [[nodiscard]] constexpr std::uint32_t mtu() const noexcept { return get32(field::mtu.begin); }
+    /// Parameter Problem: offset in the invoking packet where the error was found.
+    [[nodiscard]] constexpr std::uint32_t pointer() const noexcept { return get32(field::pointer.begin); }
+    /// An error message's invoking packet, usually cut short; empty for
+    /// other messages.
+    [[nodiscard]] constexpr Buf invoking_packet() const noexcept { return is_error() ? payload() : Buf{}; }
+    /// The invoking packet's IPv6 header (checked_header(): its payload may
+    /// be cut short). Error offsets count from the start of this message.
+    [[nodiscard]] constexpr result<ipv6::basic_view<Buf>> invoking_ipv6() const noexcept {
+        auto v = ipv6::basic_view<Buf>::checked_header(invoking_packet());
+        if (!v) return v.error().rebased(header_len);
+        return v;
+    }
+
+    // --- Router Advertisement (RFC 4861 §4.2) ---
+    [[nodiscard]] constexpr std::uint8_t cur_hop_limit() const noexcept { return get8(field::cur_hop_limit); }
+    /// The whole flags octet.
+    [[nodiscard]] constexpr std::uint8_t ra_flags() const noexcept { return get8(field::ra_flags); }
+    /// M: addresses are available via DHCPv6.
+    [[nodiscard]] constexpr bool managed_flag() const noexcept { return (ra_flags() & ra_managed) != 0; }
+    /// O: other configuration is available via DHCPv6.
+    [[nodiscard]] constexpr bool other_flag() const noexcept { return (ra_flags() & ra_other) != 0; }
+    /// H: the router is a Mobile IPv6 home agent (RFC 6275 §7.1).
+    [[nodiscard]] constexpr bool home_agent_flag() const noexcept { return (ra_flags() & ra_home_agent) != 0; }
+    /// Default router preference (RFC 4191 §2.2): 1 high, 0 medium, 3 low, 2 reserved.
+    [[nodiscard]] constexpr std::uint8_t router_preference() const noexcept {
+        return static_cast<std::uint8_t>((ra_flags() & ra_preference_mask) >> 3);
+    }
+    /// P: the advertisement is proxied (RFC 4389).
+    [[nodiscard]] constexpr bool proxy_flag() const noexcept { return (ra_flags() & ra_proxy) != 0; }
+    /// Seconds; 0 means not a default router.
+    [[nodiscard]] constexpr std::uint16_t router_lifetime() const noexcept {
+        return get16(field::router_lifetime.begin);
+    }
+    /// Milliseconds; 0 means unspecified.
+    [[nodiscard]] constexpr std::uint32_t reachable_time() const noexcept { return get32(field::reachable_time.begin); }
+    /// Milliseconds; 0 means unspecified.
+    [[nodiscard]] constexpr std::uint32_t retrans_timer() const noexcept { return get32(field::retrans_timer.begin); }
+
+    // --- Neighbor Advertisement (RFC 4861 §4.4) ---
+    /// R: the sender is a router.
+    [[nodiscard]] constexpr bool router_flag() const noexcept {
+        return (get32(field::na_flags.begin) & na_router) != 0;
+    }
+    /// S: sent in response to a solicitation.
+    [[nodiscard]] constexpr bool solicited_flag() const noexcept {
+        return (get32(field::na_flags.begin) & na_solicited) != 0;
+    }
+    /// O: override an existing cache entry.
+    [[nodiscard]] constexpr bool override_flag() const noexcept {
+        return (get32(field::na_flags.begin) & na_override) != 0;
+    }
+
+    // --- Neighbor Solicitation / Advertisement, Redirect (RFC 4861 §4.3-4.5) ---
+    [[nodiscard]] constexpr address target() const noexcept {
+        return ipv6::detail::load_address_or_zero(bytes{this->buf_}, field::target.begin);
+    }
+    /// Redirect: the destination that is redirected to the target.
+    [[nodiscard]] constexpr address destination() const noexcept {
+        return ipv6::detail::load_address_or_zero(bytes{this->buf_}, field::destination.begin);
+    }
+
+    // --- NDP options (RFC 4861 §4.6) ---
+    /// The options area of an NDP message (RS, RA, NS, NA, redirect); empty
+    /// for other messages.
+    [[nodiscard]] constexpr Buf options_bytes() const noexcept {
+        const std::size_t off = options_offset(type());
+        return off == 0 ? Buf{} : tail(off);
+    }
+    /// The NDP options; offsets count from the start of the message.
+    [[nodiscard]] constexpr option_range options() const noexcept {
+        return option_range{bytes{options_bytes()}, options_offset(type())};
+    }
+
+    // --- checksum (RFC 4443 §2.3, IPv6 pseudo header RFC 8200 §8.1) ---
+    /// True when the checksum verifies for a packet from `src` to `dst`
+    /// (the final destination, if a routing header is present).
+    [[nodiscard]] constexpr bool checksum_ok(const address& src, const address& dst) const noexcept {
+        return pseudo_header(src, dst).add(bytes{this->buf_}).verifies();
+    }
+    /// The checksum the message should carry (computed with the field as zero).
+    [[nodiscard]] constexpr std::uint16_t compute_checksum(const address& src, const address& dst) const noexcept {
+        checksum::accumulator acc = pseudo_header(src, dst);
+        acc.add(bytes{this->range(0, field::checksum.begin)});
+        acc.add(bytes{this->range(field::checksum.end, this->buf_.size())});
+        return acc.finish();
+    }
+
+    // --- setters (mut_view only); type-specific ones write nothing past the buffer ---
+    constexpr void set_type(message_type t) noexcept requires writable<Buf> {
+        this->set_u8(field::type, static_cast<std::uint8_t>(t));
+    }
+    constexpr void set_code(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::code, v); }
+    constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
+    constexpr void fill_checksum(const address& src, const address& dst) noexcept requires writable<Buf> {
+        set_checksum(compute_checksum(src, dst));
+    }
+    constexpr void set_rest_of_header(std::uint32_t v) noexcept requires writable<Buf> {
+        put32(field::rest_of_header.begin, v);
+    }
+    constexpr void set_identifier(std::uint16_t v) noexcept requires writable<Buf> { put16(field::ident.begin, v); }
+    constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> {
+        put16(field::seq_number.begin, v);
+    }
+    constexpr void set_mtu(std::uint32_t v) noexcept requires writable<Buf> { put32(field::mtu.begin, v); }
+    constexpr void set_pointer(std::uint32_t v) noexcept requires writable<Buf> { put32(field::pointer.begin, v); }
+    constexpr void set_cur_hop_limit(std::uint8_t v) noexcept requires writable<Buf> { put8(field::cur_hop_limit, v); }
+    constexpr void set_ra_flags(std::uint8_t v) noexcept requires writable<Buf> { put8(field::ra_flags, v); }
+    constexpr void set_managed_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_managed, v); }
+    constexpr void set_other_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_other, v); }
+    constexpr void set_home_agent_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_home_agent, v); }
+    constexpr void set_router_preference(std::uint8_t v) noexcept requires writable<Buf> {
+        put8(field::ra_flags,
+             static_cast<std::uint8_t>((ra_flags() & ~ra_preference_mask) | ((v << 3) & ra_preference_mask)));
+    }
+    constexpr void set_proxy_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_proxy, v); }
+    constexpr void set_router_lifetime(std::uint16_t v) noexcept requires writable<Buf> {
+        put16(field::router_lifetime.begin, v);
+    }
+    constexpr void set_reachable_time(std::uint32_t v) noexcept requires writable<Buf> {
+        put32(field::reachable_time.begin, v);
+    }
+    constexpr void set_retrans_timer(std::uint32_t v) noexcept requires writable<Buf> {
+        put32(field::retrans_timer.begin, v);
+    }
+    constexpr void set_router_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_router, v); }
+    constexpr void set_solicited_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_solicited, v); }
+    constexpr void set_override_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_override, v); }
+    constexpr void set_target(const address& a) noexcept requires writable<Buf> { put_address(field::target.begin, a); }
+    constexpr void set_destination(const address& a) noexcept requires writable<Buf> {
+        put_address(field::destination.begin, a);
+    }
+    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
+
+    /// A read-only view of the same bytes.
+    constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
+        return basic_view<bytes>::unchecked(this->buf_);
+    }
+
+private:
+    constexpr explicit basic_view(Buf b) noexcept : base(b) {}
+
+    [[nodiscard]] constexpr bool holds(std::size_t off, std::size_t n) const noexcept {
+        return off <= this->buf_.size() && n <= this->buf_.size() - off;
+    }
+    [[nodiscard]] constexpr std::uint8_t get8(std::size_t off) const noexcept { return holds(off, 1) ? u8(off) : 0; }
+    [[nodiscard]] constexpr std::uint16_t get16(std::size_t off) const noexcept { return holds(off, 2) ? u16(off) : 0; }
+    [[nodiscard]] constexpr std::uint32_t get32(std::size_t off) const noexcept {
+        return holds(off, 4) ? this->u32(off) : 0;
+    }
+    [[nodiscard]] constexpr Buf tail(std::size_t off) const noexcept {
+        return clamp_subspan(this->buf_, off, this->buf_.size());
+    }
+    constexpr void put8(std::size_t off, std::uint8_t v) noexcept requires writable<Buf> {
+        if (holds(off, 1)) this->set_u8(off, v);
+    }
+    constexpr void put16(std::size_t off, std::uint16_t v) noexcept requires writable<Buf> {
+        if (holds(off, 2)) this->set_u16(off, v);
+    }
+    constexpr void put32(std::size_t off, std::uint32_t v) noexcept requires writable<Buf> {
+        if (holds(off, 4)) this->set_u32(off, v);
+    }
+    constexpr void put_address(std::size_t off, const address& a) noexcept requires writable<Buf> {
+        if (holds(off, address::size)) a.store(this->buf_, off);
+    }
+    constexpr void set_ra_flag(std::uint8_t flag, bool v) noexcept requires writable<Buf> {
+        put8(field::ra_flags, static_cast<std::uint8_t>(v ? ra_flags() | flag : ra_flags() & ~flag));
+    }
+    constexpr void set_na_flag(std::uint32_t flag, bool v) noexcept requires writable<Buf> {
+        const std::uint32_t w = get32(field::na_flags.begin);
+        put32(field::na_flags.begin, v ? w | flag : w & ~flag);
+    }
+    [[nodiscard]] constexpr checksum::accumulator pseudo_header(const address& src, const address& dst) const noexcept {
+        checksum::accumulator acc;
+        acc.add_pseudo_header(src, dst, ip_proto::icmpv6, static_cast<std::uint32_t>(this->buf_.size()));
+        return acc;
+    }
+};
+
+using view = basic_view<bytes>;
+using mut_view = basic_view<mut_bytes>;
+
+// --- reprs ---
+//
+// The variable part of a message (echo data, invoking packet, NDP options)
+// is a span the repr borrows from the buffer it was parsed from, or from
+// bytes the caller keeps alive. emit(v) writes the whole message into `v`
+// (at least buffer_len() bytes) with a zero checksum, which covers the
+// addresses; emit(v, src, dst) also fills it. A span that already lies
+// where emit() would write it (a builder that wrote the payload first) is
+// left in place.
+
+namespace detail {
+
+/// The checks every repr shares: the type it represents and code 0.
+[[nodiscard]] constexpr status check_type_and_code(const view& v, message_type want) noexcept {
+    if (v.type() != want) {
+        return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::type,
+                              static_cast<std::uint8_t>(want), static_cast<std::uint8_t>(v.type()));
+    }
+    if (v.code() != 0)
+        return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::code, 0, v.code());
+    return {};
+}
+
+/// NDP validation shared by the NDP reprs (RFC 4861 §6.1, §7.1, §8.1): the
+/// type, code 0 and well-formed options (each with a non-zero length).
+[[nodiscard]] constexpr status check_ndp(const view& v, message_type want) noexcept {
+    if (auto ok = check_type_and_code(v, want); !ok) return ok;
+    return v.options().validate();
+}
+
+/// The target of a solicitation or advertisement is never multicast
+/// (RFC 4861 §7.1.1, §7.1.2).
+[[nodiscard]] constexpr status check_target(const view& v) noexcept {
+    if (v.target().is_multicast()) {
+        return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::target.begin, 0,
+                              v.target().octets[0]);
+    }
+    return {};
+}
+
+[[nodiscard]] constexpr bool same_bytes(bytes a, bytes b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+/// Starts a message of `len` bytes: zeros up to `tail_at`, the type, and
+/// `tail` at `tail_at` unless it is already there.
+constexpr mut_view begin_emit(mut_view v, std::size_t len, message_type t, std::size_t tail_at, bytes tail) noexcept {
+    mut_view m = mut_view::unchecked(v.buffer().first(len));
+    mut_bytes out = m.buffer();
+    if (tail.data() != out.data() + tail_at) store_bytes(out, tail_at, tail);
+    for (std::size_t i = 0; i < tail_at; ++i) out[i] = std::byte{0};
+    m.set_type(t);
+    return m;
+}
+
+/// Fills the checksum of the `len`-byte message emitted into `v`.
+constexpr void finish_emit(mut_view v, std::size_t len, const address& src, const address& dst) noexcept {
+    mut_view::unchecked(v.buffer().first(len)).fill_checksum(src, dst);
+}
+
+} // namespace detail
+
+/// Echo Request / Echo Reply (RFC 4443 §4).
+struct echo_repr {
+    bool reply = false;
+    std::uint16_t ident = 0;
+    std::uint16_t seq_number = 0;
+    bytes data{};
+
+    /// Accepts echo requests and replies with code 0.
+    [[nodiscard]] static constexpr result<echo_repr> parse(const view& v) noexcept {
+        const bool reply = v.type() == message_type::echo_reply;
+        const message_type want = reply ? message_type::echo_reply : message_type::echo_request;
+        if (auto ok = detail::check_type_and_code(v, want); !ok) return ok.error();
+        return echo_repr{reply, v.identifier(), v.sequence(), v.payload()};
+    }
+    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return icmpv6::header_len; }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + data.size(); }
+    constexpr void emit(mut_view v) const noexcept {
+        const message_type t = reply ? message_type::echo_reply : message_type::echo_request;
+        mut_view m = detail::begin_emit(v, buffer_len(), t, header_len(), data);
+        m.set_identifier(ident);
+        m.set_sequence(seq_number);
+    }
+    constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
+        emit(v);
+        detail::finish_emit(v, buffer_len(), src, dst);
+    }
+    friend constexpr bool operator==(const echo_repr& a, const echo_repr& b) noexcept {
+        return a.reply == b.reply && a.ident == b.ident && a.seq_number == b.seq_number &&
+               detail::same_bytes(a.data, b.data);
+    }
+};
+
+/// Destination Unreachable, Packet Too Big, Time Exceeded, Parameter
+/// Problem (RFC 4443 §3). The 32 bits after the checksum carry the MTU or
+/// the pointer; for the other two types they are unused, written as zero.
+/// emit() writes the invoking packet as given: trimming it to
+/// max_error_message_len is the caller's choice.
+struct error_repr {
+    message_type type = message_type::destination_unreachable;
+    std::uint8_t code = 0;
+    std::uint32_t mtu = 0;     ///< packet too big
+    std::uint32_t pointer = 0; ///< parameter problem
+    bytes invoking_packet{};
+
+    /// Accepts the four error types RFC 4443 defines, any code.
+    [[nodiscard]] static constexpr result<error_repr> parse(const view& v) noexcept {
+        error_repr r{v.type(), v.code(), 0, 0, v.invoking_packet()};
+        switch (v.type()) {
+        case message_type::packet_too_big: r.mtu = v.mtu(); break;
+        case message_type::parameter_problem: r.pointer = v.pointer(); break;
+        case message_type::destination_unreachable:
+        case message_type::time_exceeded: break;
+        default:
+            return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::type,
+                                  static_cast<std::uint8_t>(message_type::destination_unreachable),
+                                  static_cast<std::uint8_t>(v.type()));
+        }
+        return r;
+    }
+    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return icmpv6::header_len; }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + invoking_packet.size(); }
+    constexpr void emit(mut_view v) const noexcept {
+        mut_view m = detail::begin_emit(v, buffer_len(), type, header_len(), invoking_packet);
+        m.set_code(code);
+        if (type == message_type::packet_too_big) m.set_mtu(mtu);
+        if (type == message_type::parameter_problem) m.set_pointer(pointer);
+    }
+    constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
+        emit(v);
+        detail::finish_emit(v, buffer_len(), src, dst);
+    }
+    friend constexpr bool operator==(const error_repr& a, const error_repr& b) noexcept {
+        return a.type == b.type && a.code == b.code && a.mtu == b.mtu && a.pointer == b.pointer &&
+               detail::same_bytes(a.invoking_packet, b.invoking_packet);
+    }
+};
+
+/// Router Solicitation (RFC 4861 §4.1).
+struct router_solicit_repr {
+    bytes options{};
+
+    [[nodiscard]] static constexpr result<router_solicit_repr> parse(const view& v) noexcept {
+        if (auto ok = detail::check_ndp(v, message_type::router_solicit); !ok) return ok.error();
+        return router_solicit_repr{v.options_bytes()};
+    }
+    [[nodiscard]] static constexpr std::size_t header_len() noexcept {
+        return options_offset(message_type::router_solicit);
+    }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    constexpr void emit(mut_view v) const noexcept {
+        detail::begin_emit(v, buffer_len(), message_type::router_solicit, header_len(), options);
+    }
+    constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
+        emit(v);
+        detail::finish_emit(v, buffer_len(), src, dst);
+    }
+    friend constexpr bool operator==(const router_solicit_repr& a, const router_solicit_repr& b) noexcept {
+        return detail::same_bytes(a.options, b.options);
+    }
+};
+
+/// Router Advertisement (RFC 4861 §4.2). The reserved flag bits are
+/// ignored on parse and written as zero.
+struct router_advert_repr {
+    std::uint8_t cur_hop_limit = 64;
+    bool managed_flag = false;
+    bool other_flag = false;
+    bool home_agent_flag = false;
+    std::uint8_t router_preference = 0; ///< RFC 4191 §2.2: 1 high, 0 medium, 3 low
+    bool proxy_flag = false;
+    std::uint16_t router_lifetime = 0; ///< seconds
+    std::uint32_t reachable_time = 0;  ///< milliseconds
+    std::uint32_t retrans_timer = 0;   ///< milliseconds
+    bytes options{};
+
+    [[nodiscard]] static constexpr result<router_advert_repr> parse(const view& v) noexcept {
+        if (auto ok = detail::check_ndp(v, message_type::router_advert); !ok) return ok.error();
+        return router_advert_repr{v.cur_hop_limit(),     v.managed_flag(), v.other_flag(),      v.home_agent_flag(),
+                                  v.router_preference(), v.proxy_flag(),   v.router_lifetime(), v.reachable_time(),
+                                  v.retrans_timer(),     v.options_bytes()};
+    }
+    [[nodiscard]] static constexpr std::size_t header_len() noexcept {
+        return options_offset(message_type::router_advert);
+    }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    constexpr void emit(mut_view v) const noexcept {
+        mut_view m = detail::begin_emit(v, buffer_len(), message_type::router_advert, header_len(), options);
+        m.set_cur_hop_limit(cur_hop_limit);
+        m.set_managed_flag(managed_flag);
+        m.set_other_flag(other_flag);
+        m.set_home_agent_flag(home_agent_flag);
+        m.set_router_preference(router_preference);
+        m.set_proxy_flag(proxy_flag);
+        m.set_router_lifetime(router_lifetime);
+        m.set_reachable_time(reachable_time);
+        m.set_retrans_timer(retrans_timer);
+    }
+    constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
+        emit(v);
+        detail::finish_emit(v, buffer_len(), src, dst);
+    }
+    friend constexpr bool operator==(const router_advert_repr& a, const router_advert_repr& b) noexcept {
+        return a.cur_hop_limit == b.cur_hop_limit && a.managed_flag == b.managed_flag && a.other_flag == b.other_flag &&
+               a.home_agent_flag == b.home_agent_flag && a.router_preference == b.router_preference &&
+               a.proxy_flag == b.proxy_flag && a.router_lifetime == b.router_lifetime &&
+               a.reachable_time == b.reachable_time && a.retrans_timer == b.retrans_timer &&
+               detail::same_bytes(a.options, b.options);
+    }
+};
+
+/// Neighbor Solicitation (RFC 4861 §4.3).
+struct neighbor_solicit_repr {
+    address target{};
+    bytes options{};
+
+    /// Also rejects a multicast target.
+    [[nodiscard]] static constexpr result<neighbor_solicit_repr> parse(const view& v) noexcept {
+        if (auto ok = detail::check_ndp(v, message_type::neighbor_solicit); !ok) return ok.error();
+        if (auto ok = detail::check_target(v); !ok) return ok.error();
+        return neighbor_solicit_repr{v.target(), v.options_bytes()};
+    }
+    [[nodiscard]] static constexpr std::size_t header_len() noexcept {
+        return options_offset(message_type::neighbor_solicit);
+    }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    constexpr void emit(mut_view v) const noexcept {
+        mut_view m = detail::begin_emit(v, buffer_len(), message_type::neighbor_solicit, header_len(), options);
+        m.set_target(target);
+    }
+    constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
+        emit(v);
+        detail::finish_emit(v, buffer_len(), src, dst);
+    }
+    friend constexpr bool operator==(const neighbor_solicit_repr& a, const neighbor_solicit_repr& b) noexcept {
+        return a.target == b.target && detail::same_bytes(a.options, b.options);
+    }
+};
+
+/// Neighbor Advertisement (RFC 4861 §4.4). The reserved bits are ignored
+/// on parse and written as zero.
+struct neighbor_advert_repr {
+    bool router_flag = false;
+    bool solicited_flag = false;
+    bool override_flag = false;
+    address target{};
+    bytes options{};
+
+    /// Also rejects a multicast target.
+    [[nodiscard]] static constexpr result<neighbor_advert_repr> parse(const view& v) noexcept {
+        if (auto ok = detail::check_ndp(v, message_type::neighbor_advert); !ok) return ok.error();
+        if (auto ok = detail::check_target(v); !ok) return ok.error();
+        return neighbor_advert_repr{v.router_flag(), v.solicited_flag(), v.override_flag(), v.target(),
+                                    v.options_bytes()};
+    }
+    [[nodiscard]] static constexpr std::size_t header_len() noexcept {
+        return options_offset(message_type::neighbor_advert);
+    }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    constexpr void emit(mut_view v) const noexcept {
+        mut_view m = detail::begin_emit(v, buffer_len(), message_type::neighbor_advert, header_len(), options);
+        m.set_router_flag(router_flag);
+        m.set_solicited_flag(solicited_flag);
+        m.set_override_flag(override_flag);
+        m.set_target(target);
+    }
+    constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
+        emit(v);
+        detail::finish_emit(v, buffer_len(), src, dst);
+    }
+    friend constexpr bool operator==(const neighbor_advert_repr& a, const neighbor_advert_repr& b) noexcept {
+        return a.router_flag == b.router_flag && a.solicited_flag == b.solicited_flag &&
+               a.override_flag == b.override_flag && a.target == b.target && detail::same_bytes(a.options, b.options);
+    }
+};
+
+/// Redirect (RFC 4861 §4.5).
+struct redirect_repr {
+    address target{};
+    address destination{};
+    bytes options{};
+
+    /// Also rejects a multicast destination (RFC 4861 §8.1).
+    [[nodiscard]] static constexpr result<redirect_repr> parse(const view& v) noexcept {
+        if (auto ok = detail::check_ndp(v, message_type::redirect); !ok) return ok.error();
+        if (v.destination().is_multicast()) {
+            return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::destination.begin, 0,
+                                  v.destination().octets[0]);
+        }
+        return redirect_repr{v.target(), v.destination(), v.options_bytes()};
+    }
+    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return options_offset(message_type::redirect); }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    constexpr void emit(mut_view v) const noexcept {
+        mut_view m = detail::begin_emit(v, buffer_len(), message_type::redirect, header_len(), options);
+        m.set_target(target);
+        m.set_destination(destination);
+    }
+    constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
+        emit(v);
+        detail::finish_emit(v, buffer_len(), src, dst);
+    }
+    friend constexpr bool operator==(const redirect_repr& a, const redirect_repr& b) noexcept {
+        return a.target == b.target && a.destination == b.destination && detail::same_bytes(a.options, b.options);
+    }
+};
+
+} // namespace rawpkt::icmpv6

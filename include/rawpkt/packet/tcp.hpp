@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// \file
+/// TCP (RFC 9293) header view, options iterator, repr and options writer.
+///
+/// The view's buffer is the segment as the IP layer delivers it: the IPv4
+/// or IPv6 payload, starting at the TCP header. TCP carries no length of its
+/// own, so the segment is the whole buffer and the payload runs to its end.
+///
+/// Contract: after `view::checked(b)` succeeds, no accessor reads out of
+/// bounds: the fixed header and the options (data offset) are inside `b`.
+/// Options are validated lazily, one at a time, by the iterator.
+/// `payload()` is always clamped to the buffer. `set_header_len()` voids the
+/// guarantee (the options may then extend past the buffer).
+#pragma once
+
+#include <rawpkt/bytes.hpp>
+#include <rawpkt/checksum.hpp>
+#include <rawpkt/error.hpp>
+#include <rawpkt/packet/numbers.hpp>
+#include <rawpkt/packet/view_base.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <span>
+
+namespace rawpkt::tcp {
+
+/// Header layout, RFC 9293 §3.1.
+namespace field {
+inline constexpr byte_range src_port{0, 2};
+inline constexpr byte_range dst_port{2, 4};
+inline constexpr byte_range seq_number{4, 8};
+inline constexpr byte_range ack_number{8, 12};
+/// Data offset (4 bits, in 32-bit words), reserved (3 bits), then the nine
+/// control bits AE CWR ECE URG ACK PSH RST SYN FIN.
+inline constexpr byte_range offset_flags{12, 14};
+inline constexpr byte_range window{14, 16};
+inline constexpr byte_range checksum{16, 18};       ///< over pseudo header, header and data
+inline constexpr byte_range urgent_pointer{18, 20}; ///< offset past seq of the urgent data's end
+inline constexpr std::size_t options = 20;          ///< options start; up to data offset * 4
+} // namespace field
+
+inline constexpr std::size_t min_header_len = field::options; // 20
+inline constexpr std::size_t max_header_len = 60;             // data offset 15
+inline constexpr std::size_t max_options_len = max_header_len - min_header_len;
+
+/// Control bits as flags() returns them (RFC 9293 §3.1; ECE and CWR
+/// RFC 3168 §6.1; AE, formerly NS of RFC 3540, from AccECN
+/// draft-ietf-tcpm-accurate-ecn §3.1).
+namespace flag {
+inline constexpr std::uint16_t fin = 0x001;
+inline constexpr std::uint16_t syn = 0x002;
+inline constexpr std::uint16_t rst = 0x004;
+inline constexpr std::uint16_t psh = 0x008;
+inline constexpr std::uint16_t ack = 0x010;
+inline constexpr std::uint16_t urg = 0x020;
+inline constexpr std::uint16_t ece = 0x040;
+inline constexpr std::uint16_t cwr = 0x080;
+inline constexpr std::uint16_t ae = 0x100;
+/// The nine defined bits.
+inline constexpr std::uint16_t defined = 0x1ff;
+/// Reserved: sent as zero, ignored on receipt (RFC 9293 §3.1).
+inline constexpr std::uint16_t reserved = 0xe00;
+} // namespace flag
+
+/// Option kinds (IANA "TCP Option Kind Numbers").
+enum class option_kind : std::uint8_t {
+    end_of_list = 0,      ///< RFC 9293 §3.1
+    nop = 1,              ///< RFC 9293 §3.1
+    mss = 2,              ///< maximum segment size, RFC 9293 §3.2
+    window_scale = 3,     ///< RFC 7323 §2.2
+    sack_permitted = 4,   ///< RFC 2018 §2
+    sack = 5,             ///< RFC 2018 §3
+    timestamps = 8,       ///< RFC 7323 §3.2
+    md5_signature = 19,   ///< RFC 2385 §2
+    user_timeout = 28,    ///< RFC 5482 §2
+    authentication = 29,  ///< TCP-AO, RFC 5925 §2.2
+    mptcp = 30,           ///< multipath TCP, RFC 8684 §3
+    fast_open = 34,       ///< RFC 7413 §4.1.1
+    experimental_1 = 253, ///< RFC 4727; with a 16-bit ExID, RFC 6994 §3
+    experimental_2 = 254,
+};
+
+/// Experiment ID (RFC 6994) under which Fast Open was deployed before kind
+/// 34 was assigned.
+inline constexpr std::uint16_t exid_fast_open = 0xf989;
+
+/// One SACK block (RFC 2018 §3): the first sequence number of a block
+/// received and the sequence number just past it.
+struct sack_block {
+    std::uint32_t left = 0;
+    std::uint32_t right = 0;
+    friend constexpr bool operator==(const sack_block&, const sack_block&) noexcept = default;
+};
+
+/// One option. `data` is the value after the kind and length octets (empty
+/// for EOL and NOP); `offset` is where the option starts in the header.
+/// The accessors are meant for their kind; on any other option they return
+/// a value read within `data`, or 0, and never read outside it.
+struct option {
+    option_kind kind{};
+    std::uint8_t length = 1; ///< whole option length, kind and length octets included
+    std::size_t offset = 0;
+    bytes data{};
+
+    /// MSS: the largest segment the sender can receive, in bytes.
+    [[nodiscard]] constexpr std::uint16_t mss() const noexcept {
+        return data.size() >= 2 ? load_be<std::uint16_t>(data, 0) : 0;
+    }
+    /// Window scale: the shift count (RFC 7323 §2.3 caps it at 14).
+    [[nodiscard]] constexpr std::uint8_t window_scale() const noexcept { return data.empty() ? 0 : load_u8(data, 0); }
+    /// SACK: the number of blocks (1 to 4).
+    [[nodiscard]] constexpr std::size_t sack_count() const noexcept {
+        return kind == option_kind::sack ? data.size() / 8 : 0;
+    }
+    /// SACK: the i-th block (i < sack_count()).
+    [[nodiscard]] constexpr sack_block sack(std::size_t i) const noexcept {
+        if (i >= sack_count()) return {};
+        return {load_be<std::uint32_t>(data, 8 * i), load_be<std::uint32_t>(data, 8 * i + 4)};
+    }
+    /// Timestamps: TSval, the sender's clock.
+    [[nodiscard]] constexpr std::uint32_t ts_value() const noexcept {
+        return data.size() >= 8 ? load_be<std::uint32_t>(data, 0) : 0;
+    }
+    /// Timestamps: TSecr, the TSval echoed back (meaningful with ACK set).
+    [[nodiscard]] constexpr std::uint32_t ts_echo_reply() const noexcept {
+        return data.size() >= 8 ? load_be<std::uint32_t>(data, 4) : 0;
+    }
+    /// MPTCP: the 4-bit subtype (RFC 8684 §3, e.g. 0 MP_CAPABLE, 2 DSS).
+    [[nodiscard]] constexpr std::uint8_t mptcp_subtype() const noexcept {
+        return data.empty() ? 0 : static_cast<std::uint8_t>(load_u8(data, 0) >> 4);
+    }
+    /// Experimental kinds 253/254: the 16-bit experiment ID (RFC 6994 §3),
+    /// 0 if the option is too short to hold one.
+    [[nodiscard]] constexpr std::uint16_t experiment_id() const noexcept {
+        return data.size() >= 2 ? load_be<std::uint16_t>(data, 0) : 0;
+    }
+    /// True for Fast Open, as kind 34 or as an experimental option with
+    /// ExID 0xf989.
+    [[nodiscard]] constexpr bool is_fast_open() const noexcept {
+        if (kind == option_kind::fast_open) return true;
+        return (kind == option_kind::experimental_1 || kind == option_kind::experimental_2) &&
+               experiment_id() == exid_fast_open;
+    }
+    /// Fast Open: the cookie; empty for a cookie request (or another kind).
+    [[nodiscard]] constexpr bytes fast_open_cookie() const noexcept {
+        if (kind == option_kind::fast_open) return data;
+        return is_fast_open() ? data.subspan(2) : bytes{};
+    }
+};
+
+/// Checks an option's length octet `len` against its kind's rule (the
+/// exact length, or the minimum and the form); `at` is the offset of the
+/// length octet, for the error. Unknown kinds accept any length.
+[[nodiscard]] constexpr status check_option_length(option_kind kind, std::uint8_t len, std::size_t at) noexcept {
+    const auto fail = [&](errc c, std::size_t limit) {
+        return status{error::invalid(layer::tcp_option, c, length_source::option_length, at, limit, len)};
+    };
+    std::uint8_t exact = 0;
+    switch (kind) {
+    case option_kind::mss: exact = 4; break;
+    case option_kind::window_scale: exact = 3; break;
+    case option_kind::sack_permitted: exact = 2; break;
+    case option_kind::timestamps: exact = 10; break;
+    case option_kind::md5_signature: exact = 18; break;
+    case option_kind::user_timeout: exact = 4; break;
+    case option_kind::sack:
+        // 2 + 8n for n = 1..4 blocks: 40 bytes of option space hold at most 4.
+        if (len < 10) return fail(errc::length_too_small, 10);
+        if (len > 34) return fail(errc::length_too_large, 34);
+        if ((len - 2) % 8 != 0) return fail(errc::bad_value, 0);
+        return {};
+    case option_kind::mptcp:
+        // Kind, length and at least the octet holding the subtype.
+        if (len < 3) return fail(errc::length_too_small, 3);
+        return {};
+    case option_kind::authentication:
+        // Kind, length, KeyID, RNextKeyID, then the MAC.
+        if (len < 4) return fail(errc::length_too_small, 4);
+        return {};
+    case option_kind::fast_open:
+        // 2 for a cookie request, else an even 6 to 18 (a 4- to 16-byte cookie).
+        if (len == 2) return {};
+        if (len < 6) return fail(errc::length_too_small, 6);
+        if (len > 18) return fail(errc::length_too_large, 18);
+        if (len % 2 != 0) return fail(errc::bad_value, 0);
+        return {};
+    default: return {};
+    }
+    if (len < exact) return fail(errc::length_too_small, exact);
+    if (len > exact) return fail(errc::length_too_large, exact);
+    return {};
+}
+
+/// Validates the option at `at` in `opts` (the options area) against the
+/// space left and its kind's length rule. `header_offset` is where `opts`
+/// starts in the header, so that offsets in options and errors are
+/// relative to the TCP header.
+[[nodiscard]] constexpr result<option> parse_option(bytes opts, std::size_t at, std::size_t header_offset) noexcept {
+    const std::size_t left = opts.size() - at;
+    const auto kind = static_cast<option_kind>(load_u8(opts, at));
+    option o{kind, 1, header_offset + at, {}};
+    if (kind == option_kind::end_of_list || kind == option_kind::nop) return o;
+    if (left < 2) {
+        return error::truncated(layer::tcp_option, length_source::option_length, o.offset, 2, left);
+    }
+    const std::uint8_t len = load_u8(opts, at + 1);
+    if (len < 2) {
+        return error::invalid(layer::tcp_option, errc::length_too_small, length_source::option_length, o.offset + 1, 2,
+                              len);
+    }
+    if (len > left) {
+        return error::truncated(layer::tcp_option, length_source::option_length, o.offset, len, left);
+    }
+    if (auto ok = check_option_length(kind, len, o.offset + 1); !ok) return ok.error();
+    o.length = len;
+    o.data = opts.subspan(at + 2, len - 2u);
+    return o;
+}
+
+/// Iterates the options area. Yields `result<option>`: a malformed option
+/// yields its error and ends the iteration. Stops after end-of-list.
+class option_range {
+public:
+    class iterator {
+    public:
+        using value_type = result<option>;
+        using difference_type = std::ptrdiff_t;
+
+        constexpr iterator() noexcept = default;
+        constexpr iterator(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) { load(); }
+
+        constexpr const result<option>& operator*() const noexcept { return current_; }
+        constexpr const result<option>* operator->() const noexcept { return &current_; }
+        constexpr iterator& operator++() noexcept {
+            if (!current_ || current_->kind == option_kind::end_of_list) {
+                pos_ = opts_.size();
+            } else {
+                pos_ += current_->length;
+            }
+            load();
+            return *this;
+        }
+        constexpr iterator operator++(int) noexcept {
+            iterator t = *this;
+            ++*this;
+            return t;
+        }
+        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
+            return a.pos_ >= a.opts_.size();
+        }
+
+    private:
+        constexpr void load() noexcept {
+            if (pos_ < opts_.size()) current_ = parse_option(opts_, pos_, base_);
+        }
+        bytes opts_{};
+        std::size_t base_ = 0;
+        std::size_t pos_ = 0;
+        result<option> current_{option{}};
+    };
+
+    constexpr option_range(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) {}
+    [[nodiscard]] constexpr iterator begin() const noexcept { return {opts_, base_}; }
+    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return opts_.empty(); }
+    /// The first error among the options, if any.
+    [[nodiscard]] constexpr status validate() const noexcept {
+        for (const auto& o : *this)
+            if (!o) return o.error();
+        return {};
+    }
+
+private:
+    bytes opts_;
+    std::size_t base_;
+};
+
+/// Zero-copy TCP header view; see the file comment for the bounds contract.
+template <byte_span Buf>
+class basic_view : public detail::view_base<Buf> {
+    using base = detail::view_base<Buf>;
+    using base::u16;
+    using base::u32;
+    using base::u8;
+
+public:
+    constexpr basic_view() noexcept = default;
+
+    /// No validation: for buffers the caller built or sized itself.
+    [[nodiscard]] static constexpr basic_view unchecked(Buf b) noexcept { return basic_view{b}; }
+
+    /// Validates the fixed header and the data offset against the buffer.
+    [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
+        if (b.size() < min_header_len) {
+            return error::truncated(layer::tcp, length_source::fixed_header, 0, min_header_len, b.size());
+        }
+        const basic_view v{b};
+        if (v.header_len() < min_header_len) {
+            return error::invalid(layer::tcp, errc::length_too_small, length_source::header_length,
+                                  field::offset_flags.begin, min_header_len, v.header_len());
+        }
+        if (v.header_len() > b.size()) {
+            return error::truncated(layer::tcp, length_source::header_length, 0, v.header_len(), b.size());
+        }
+        return v;
+    }
+
+    // --- fields (RFC 9293 §3.1) ---
+    [[nodiscard]] constexpr std::uint16_t src_port() const noexcept { return u16(field::src_port); }
+    [[nodiscard]] constexpr std::uint16_t dst_port() const noexcept { return u16(field::dst_port); }
+    [[nodiscard]] constexpr std::uint32_t seq_number() const noexcept { return u32(field::seq_number); }
+    /// The acknowledgment number (meaningful when ack() is set).
+    [[nodiscard]] constexpr std::uint32_t ack_number() const noexcept { return u32(field::ack_number); }
+    /// The raw data offset field, in 32-bit words.
+    [[nodiscard]] constexpr std::uint8_t data_offset() const noexcept {
+        return static_cast<std::uint8_t>(u8(field::offset_flags.begin) >> 4);
+    }
+    /// Header length in bytes (data offset * 4), options included.
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return std::size_t{data_offset()} * 4; }
+    /// The 12 bits after the data offset: reserved bits and control bits,
+    /// to be tested against the flag:: constants.
+    [[nodiscard]] constexpr std::uint16_t flags() const noexcept { return u16(field::offset_flags) & 0x0fff; }
+    /// The three reserved bits, right-aligned (0 in a conforming segment).
+    [[nodiscard]] constexpr std::uint8_t reserved_bits() const noexcept {
+        return static_cast<std::uint8_t>((flags() & flag::reserved) >> 9);
+    }
+    [[nodiscard]] constexpr bool fin() const noexcept { return (flags() & flag::fin) != 0; }
+    [[nodiscard]] constexpr bool syn() const noexcept { return (flags() & flag::syn) != 0; }
+    [[nodiscard]] constexpr bool rst() const noexcept { return (flags() & flag::rst) != 0; }
+    [[nodiscard]] constexpr bool psh() const noexcept { return (flags() & flag::psh) != 0; }
+    [[nodiscard]] constexpr bool ack() const noexcept { return (flags() & flag::ack) != 0; }
+    [[nodiscard]] constexpr bool urg() const noexcept { return (flags() & flag::urg) != 0; }
+    [[nodiscard]] constexpr bool ece() const noexcept { return (flags() & flag::ece) != 0; }
+    [[nodiscard]] constexpr bool cwr() const noexcept { return (flags() & flag::cwr) != 0; }
+    [[nodiscard]] constexpr bool ae() const noexcept { return (flags() & flag::ae) != 0; }
+    /// The AccECN ACE counter: AE, CWR and ECE read as one 3-bit number
+    /// (draft-ietf-tcpm-accurate-ecn §3.2.2; meaningful after the handshake).
+    [[nodiscard]] constexpr std::uint8_t ace() const noexcept {
+        return static_cast<std::uint8_t>((flags() >> 6) & 0x7);
+    }
+    /// The receive window (unscaled).
+    [[nodiscard]] constexpr std::uint16_t window() const noexcept { return u16(field::window); }
+    [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
+    /// The urgent pointer (meaningful when urg() is set).
+    [[nodiscard]] constexpr std::uint16_t urgent_pointer() const noexcept { return u16(field::urgent_pointer); }
+
+    /// The header bytes (fixed part and options).
+    [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
+    /// The options bytes (may be empty).
+    [[nodiscard]] constexpr Buf options_bytes() const noexcept { return this->range(field::options, header_len()); }
+    [[nodiscard]] constexpr option_range options() const noexcept {
+        return option_range{bytes{options_bytes()}, field::options};
+    }
+    /// The data after the header, to the end of the buffer.
+    [[nodiscard]] constexpr Buf payload() const noexcept {
+        const std::size_t end = this->buf_.size();
+        return this->range(header_len() < end ? header_len() : end, end);
+    }
+
+    // --- checksum (RFC 9293 §3.1; pseudo headers RFC 9293 §3.1, RFC 8200 §8.1) ---
+    /// True when the checksum verifies over the whole buffer.
+    [[nodiscard]] constexpr bool checksum_ok(const ipv4_address& src, const ipv4_address& dst) const noexcept {
+        return checksum::accumulator{}
+            .add_pseudo_header(src, dst, ip_proto::tcp, static_cast<std::uint16_t>(this->buf_.size()))
+            .add(bytes{this->buf_})
+            .verifies();
+    }
+    [[nodiscard]] constexpr bool checksum_ok(const ipv6_address& src, const ipv6_address& dst) const noexcept {
+        return checksum::accumulator{}
+            .add_pseudo_header(src, dst, ip_proto::tcp, static_cast<std::uint32_t>(this->buf_.size()))
+            .add(bytes{this->buf_})
+            .verifies();
+    }
+    /// The checksum the segment should carry (computed with the field as zero).
+    [[nodiscard]] constexpr std::uint16_t compute_checksum(const ipv4_address& src,
+                                                           const ipv4_address& dst) const noexcept {
+        checksum::accumulator acc;
+        acc.add_pseudo_header(src, dst, ip_proto::tcp, static_cast<std::uint16_t>(this->buf_.size()));
+        return finish(acc);
+    }
+    [[nodiscard]] constexpr std::uint16_t compute_checksum(const ipv6_address& src,
+                                                           const ipv6_address& dst) const noexcept {
+        checksum::accumulator acc;
+        acc.add_pseudo_header(src, dst, ip_proto::tcp, static_cast<std::uint32_t>(this->buf_.size()));
+        return finish(acc);
+    }
+
+    // --- setters (mut_view only) ---
+    constexpr void set_src_port(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::src_port, v); }
+    constexpr void set_dst_port(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::dst_port, v); }
+    constexpr void set_seq_number(std::uint32_t v) noexcept requires writable<Buf> {
+        this->set_u32(field::seq_number, v);
+    }
+    constexpr void set_ack_number(std::uint32_t v) noexcept requires writable<Buf> {
+        this->set_u32(field::ack_number, v);
+    }
+    /// Sets the data offset from a byte length (a multiple of 4, 20..60).
+    /// Voids the checked() guarantee if the new length exceeds the buffer.
+    constexpr void set_header_len(std::size_t len) noexcept requires writable<Buf> {
+        this->set_bits8(field::offset_flags.begin, 0xf0, static_cast<std::uint8_t>((len / 4) << 4));
+    }
+    /// Sets the 12 bits after the data offset (reserved and control bits).
+    constexpr void set_flags(std::uint16_t v) noexcept requires writable<Buf> {
+        this->set_bits16(field::offset_flags.begin, 0x0fff, v);
+    }
+    constexpr void set_fin(bool v) noexcept requires writable<Buf> { set_flag(flag::fin, v); }
+    constexpr void set_syn(bool v) noexcept requires writable<Buf> { set_flag(flag::syn, v); }
+    constexpr void set_rst(bool v) noexcept requires writable<Buf> { set_flag(flag::rst, v); }
+    constexpr void set_psh(bool v) noexcept requires writable<Buf> { set_flag(flag::psh, v); }
+    constexpr void set_ack(bool v) noexcept requires writable<Buf> { set_flag(flag::ack, v); }
+    constexpr void set_urg(bool v) noexcept requires writable<Buf> { set_flag(flag::urg, v); }
+    constexpr void set_ece(bool v) noexcept requires writable<Buf> { set_flag(flag::ece, v); }
+    constexpr void set_cwr(bool v) noexcept requires writable<Buf> { set_flag(flag::cwr, v); }
+    constexpr void set_ae(bool v) noexcept requires writable<Buf> { set_flag(flag::ae, v); }
+    constexpr void set_window(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::window, v); }
+    constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
+    constexpr void set_urgent_pointer(std::uint16_t v) noexcept requires writable<Buf> {
+        this->set_u16(field::urgent_pointer, v);
+    }
+    /// Computes and stores the checksum; the header and payload must be final.
+    constexpr void fill_checksum(const ipv4_address& src, const ipv4_address& dst) noexcept requires writable<Buf> {
+        set_checksum(compute_checksum(src, dst));
+    }
+    constexpr void fill_checksum(const ipv6_address& src, const ipv6_address& dst) noexcept requires writable<Buf> {
+        set_checksum(compute_checksum(src, dst));
+    }
+    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
+
+    /// A read-only view of the same bytes.
+    constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
+        return basic_view<bytes>::unchecked(this->buf_);
+    }
+
+private:
+    constexpr explicit basic_view(Buf b) noexcept : base(b) {}
+
+    constexpr void set_flag(std::uint16_t bit, bool v) noexcept requires writable<Buf> {
+        this->set_bits16(field::offset_flags.begin, bit, v ? bit : 0);
+    }
+    /// Adds the segment, checksum field as zero, to a sum holding the pseudo header.
+    [[nodiscard]] constexpr std::uint16_t finish(checksum::accumulator& acc) const noexcept {
+        acc.add(bytes{this->range(0, field::checksum.begin)});
+        acc.add(bytes{this->range(field::checksum.end, this->buf_.size())});
+        return acc.finish();
+    }
+};
+
+using view = basic_view<bytes>;
+using mut_view = basic_view<mut_bytes>;
+
+/// The accepted states of a TCP header, owned.
+struct repr {
+    std::uint16_t src_port = 0;
+    std::uint16_t dst_port = 0;
+    std::uint32_t seq_number = 0;
+    std::uint32_t ack_number = 0;
+    std::uint16_t flags = 0; ///< flag:: bits; only the nine defined ones are kept
+    std::uint16_t window = 0;
+    std::uint16_t urgent_pointer = 0;
+    /// Raw options (at most 40 bytes); emit() pads them to a multiple of 4.
+    std::array<std::byte, max_options_len> options{};
+    std::uint8_t options_len = 0;
+    std::uint32_t payload_len = 0;
+
+    /// Accepts a checked view whose options are well formed. Reserved bits
+    /// are dropped, as a receiver ignores them (RFC 9293 §3.1). The payload
+    /// is the rest of the buffer.
+    [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
+        if (auto ok = v.options().validate(); !ok) return ok.error();
+        repr r;
+        r.src_port = v.src_port();
+        r.dst_port = v.dst_port();
+        r.seq_number = v.seq_number();
+        r.ack_number = v.ack_number();
+        r.flags = v.flags() & flag::defined;
+        r.window = v.window();
+        r.urgent_pointer = v.urgent_pointer();
+        const bytes opts = v.options_bytes();
+        r.options_len = static_cast<std::uint8_t>(opts.size());
+        for (std::size_t i = 0; i < opts.size(); ++i) r.options[i] = opts[i];
+        r.payload_len = static_cast<std::uint32_t>(v.payload().size());
+        return r;
+    }
+
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept {
+        return min_header_len + ((options_len + 3u) & ~std::size_t{3});
+    }
+    /// Header plus payload: the segment length.
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + payload_len; }
+
+    /// Writes the header into `v` (at least header_len() bytes). Options are
+    /// padded with EOL to a multiple of 4 bytes. The checksum is left 0
+    /// because it covers the payload: write the payload, then call
+    /// `fill_checksum(src, dst)` on the whole segment.
+    constexpr void emit(mut_view v) const noexcept {
+        const std::size_t hl = header_len();
+        v.set_src_port(src_port);
+        v.set_dst_port(dst_port);
+        v.set_seq_number(seq_number);
+        v.set_ack_number(ack_number);
+        v.set_header_len(hl);
+        v.set_flags(flags & flag::defined);
+        v.set_window(window);
+        v.set_checksum(0);
+        v.set_urgent_pointer(urgent_pointer);
+        mut_bytes out = v.buffer();
+        for (std::size_t i = 0; i < hl - min_header_len; ++i) {
+            out[field::options + i] = i < options_len ? options[i] : std::byte{0};
+        }
+    }
+
+    /// Sets the options from raw bytes; false if more than 40.
+    constexpr bool set_options(bytes b) noexcept {
+        if (b.size() > options.size()) return false;
+        for (std::size_t i = 0; i < b.size(); ++i) options[i] = b[i];
+        options_len = static_cast<std::uint8_t>(b.size());
+        return true;
+    }
+    [[nodiscard]] constexpr bytes options_bytes() const noexcept { return bytes{options.data(), options_len}; }
+
+    friend constexpr bool operator==(const repr& a, const repr& b) noexcept {
+        if (a.options_len != b.options_len) return false;
+        for (std::size_t i = 0; i < a.options_len; ++i)
+            if (a.options[i] != b.options[i]) return false;
+        return a.src_port == b.src_port && a.dst_port == b.dst_port && a.seq_number == b.seq_number &&
+               a.ack_number == b.ack_number && a.flags == b.flags && a.window == b.window &&
+               a.urgent_pointer == b.urgent_pointer && a.payload_len == b.payload_len;
+    }
+};
+
+/// Appends options to a repr's options, laid out as Linux and the BSDs
+/// lay them out: each option is preceded by the NOPs that put it at its
+/// usual alignment. Timestamps and SACK start 2 bytes past a 4-byte
+/// boundary so their 32-bit fields are aligned (`NOP NOP TS`, RFC 7323
+/// Appendix A), SACK-permitted at an even offset so that it can precede
+/// timestamps with no NOPs, window scale 1 byte past a boundary (`NOP WS`),
+/// MSS and any other option on a boundary. emit() pads the end with EOL.
+/// An option that does not fit in the 40 bytes is not written and every
+/// later call is ignored; status() then holds the error.
+///
+///     tcp::repr r;
+///     tcp::options_writer{r}.mss(1460).sack_permitted().timestamps(tsval, 0).window_scale(7);
+///     // 02 04 05 b4  04 02 08 0a  <tsval>  00 00 00 00  01 03 03 07: Linux's SYN
+class options_writer {
+public:
+    /// Appends after the options `r` already holds.
+    constexpr explicit options_writer(repr& r) noexcept : r_(&r) {}
+
+    constexpr options_writer& nop() noexcept {
+        if (room(1)) push(std::byte{1});
+        return *this;
+    }
+    /// Ends the list: EOL, then zeros up to a multiple of 4 bytes; nothing
+    /// if the options already end on one. emit() pads the same way, so this
+    /// only matters to code that reads the repr's options itself.
+    constexpr options_writer& end() noexcept {
+        const std::size_t pad = (4 - r_->options_len % 4) % 4;
+        if (pad != 0 && room(pad))
+            for (std::size_t i = 0; i < pad; ++i) push(std::byte{0});
+        return *this;
+    }
+    constexpr options_writer& mss(std::uint16_t v) noexcept {
+        if (open(option_kind::mss, 2, 4, 0)) push_u16(v);
+        return *this;
+    }
+    constexpr options_writer& window_scale(std::uint8_t shift) noexcept {
+        if (open(option_kind::window_scale, 1, 4, 1)) push(static_cast<std::byte>(shift));
+        return *this;
+    }
+    constexpr options_writer& sack_permitted() noexcept {
+        open(option_kind::sack_permitted, 0, 2, 0);
+        return *this;
+    }
+    constexpr options_writer& timestamps(std::uint32_t value, std::uint32_t echo_reply) noexcept {
+        if (open(option_kind::timestamps, 8, 4, 2)) {
+            push_u32(value);
+            push_u32(echo_reply);
+        }
+        return *this;
+    }
+    /// SACK with 1 to 4 blocks: none is bad_value, more than fit is no_room.
+    constexpr options_writer& sack(std::span<const sack_block> blocks) noexcept {
+        if (blocks.empty()) {
+            fail(error::invalid(layer::tcp_option, errc::bad_value, length_source::none, here(), 1, 0));
+        } else if (open(option_kind::sack, 8 * blocks.size(), 4, 2)) {
+            for (const sack_block& b : blocks) {
+                push_u32(b.left);
+                push_u32(b.right);
+            }
+        }
+        return *this;
+    }
+    /// Any other option: kind, length, then `data` (at most 38 bytes).
+    constexpr options_writer& raw(option_kind kind, bytes data) noexcept {
+        if (open(kind, data.size(), 4, 0))
+            for (std::byte b : data) push(b);
+        return *this;
+    }
+
+    /// Success, or the first error: no_room with `offset` where the option
+    /// would have started in the header, `needed` its size with padding and
+    /// `available` the option space left.
+    [[nodiscard]] constexpr rawpkt::status status() const noexcept {
+        if (failed_) return failure_;
+        return {};
+    }
+
+private:
+    /// Writes the NOPs that bring the option to `residue` modulo `modulus`,
+    /// then the kind and length of an option with `n` data bytes; or records
+    /// no_room and returns false.
+    constexpr bool open(option_kind kind, std::size_t n, std::size_t modulus, std::size_t residue) noexcept {
+        const std::size_t len = 2 + n;
+        const std::size_t nops = (modulus + residue - r_->options_len % modulus) % modulus;
+        if (!room(nops + len)) return false;
+        for (std::size_t i = 0; i < nops; ++i) push(std::byte{1});
+        push(static_cast<std::byte>(kind));
+        push(static_cast<std::byte>(len));
+        return true;
+    }
+    constexpr bool room(std::size_t n) noexcept {
+        if (failed_) return false;
+        const std::size_t left = max_options_len - r_->options_len;
+        if (n <= left) return true;
+        fail(error::invalid(layer::tcp_option, errc::no_room, length_source::none, here(), n, left));
+        return false;
+    }
+    constexpr void fail(const error& e) noexcept {
+        if (failed_) return;
+        failed_ = true;
+        failure_ = e;
+    }
+    [[nodiscard]] constexpr std::size_t here() const noexcept { return field::options + r_->options_len; }
+    constexpr void push(std::byte b) noexcept { r_->options[r_->options_len++] = b; }
+    constexpr void push_u16(std::uint16_t v) noexcept {
+        push(static_cast<std::byte>(v >> 8));
+        push(static_cast<std::byte>(v & 0xffu));
+    }
+    constexpr void push_u32(std::uint32_t v) noexcept {
+        push_u16(static_cast<std::uint16_t>(v >> 16));
+        push_u16(static_cast<std::uint16_t>(v));
+    }
+
+    repr* r_;
+    bool failed_ = false;
+    error failure_{};
+};
+
+} // namespace rawpkt::tcp
