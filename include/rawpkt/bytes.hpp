@@ -9,9 +9,11 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -67,11 +69,36 @@ constexpr void bounds_check([[maybe_unused]] std::size_t size, [[maybe_unused]] 
 
 } // namespace detail
 
+namespace detail {
+/// Reverses the bytes of an unsigned integer (C++23's std::byteswap).
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T byteswap(T v) noexcept {
+    if constexpr (sizeof(T) == 1) {
+        return v;
+    } else if constexpr (sizeof(T) == 2) {
+        return static_cast<T>(__builtin_bswap16(v));
+    } else if constexpr (sizeof(T) == 4) {
+        return static_cast<T>(__builtin_bswap32(v));
+    } else {
+        static_assert(sizeof(T) == 8);
+        return static_cast<T>(__builtin_bswap64(v));
+    }
+}
+} // namespace detail
+
 /// Loads a big-endian (network order) unsigned integer of sizeof(T) bytes at
 /// `offset`. The caller guarantees `offset + sizeof(T) <= b.size()`.
 template <std::unsigned_integral T, byte_span Buf>
 [[nodiscard]] constexpr T load_be(Buf b, std::size_t offset) noexcept {
     detail::bounds_check(b.size(), offset, sizeof(T));
+    if (!std::is_constant_evaluated()) {
+        // One unaligned load and a byte swap; compilers do not always
+        // recognise the shift loop below at variable offsets.
+        T raw;
+        std::memcpy(&raw, b.data() + offset, sizeof(T));
+        if constexpr (std::endian::native == std::endian::little) raw = detail::byteswap(raw);
+        return raw;
+    }
     T v = 0;
     for (std::size_t i = 0; i < sizeof(T); ++i) {
         v = static_cast<T>((v << 8) | static_cast<T>(std::to_integer<std::uint8_t>(b[offset + i])));
@@ -79,8 +106,7 @@ template <std::unsigned_integral T, byte_span Buf>
     return v;
 }
 
-/// Loads a little-endian unsigned integer (capture-file headers, SLL2 fields
-/// in host order are handled by their callers).
+/// Loads a little-endian unsigned integer (capture-file headers).
 template <std::unsigned_integral T, byte_span Buf>
 [[nodiscard]] constexpr T load_le(Buf b, std::size_t offset) noexcept {
     detail::bounds_check(b.size(), offset, sizeof(T));
@@ -95,6 +121,11 @@ template <std::unsigned_integral T, byte_span Buf>
 template <std::unsigned_integral T>
 constexpr void store_be(mut_bytes b, std::size_t offset, T v) noexcept {
     detail::bounds_check(b.size(), offset, sizeof(T));
+    if (!std::is_constant_evaluated()) {
+        if constexpr (std::endian::native == std::endian::little) v = detail::byteswap(v);
+        std::memcpy(b.data() + offset, &v, sizeof(T));
+        return;
+    }
     for (std::size_t i = sizeof(T); i-- > 0;) {
         b[offset + i] = static_cast<std::byte>(v & 0xffu);
         v = static_cast<T>(v >> 8);

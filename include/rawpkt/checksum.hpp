@@ -4,10 +4,32 @@
 /// length and alignment across calls, IPv4/IPv6 pseudo headers, and the
 /// RFC 1624 incremental update.
 ///
-/// At run time the sum uses wide accumulators, and AVX2 on x86-64 CPUs that
-/// have it (checked once per call with __builtin_cpu_supports); in constant
-/// expressions a plain 16-bit loop gives the same value. The result is
-/// identical for every offset and length: the tests compare all paths.
+/// How the sum is computed:
+///
+/// - In constant expressions, detail::sum_reference(): a plain loop over
+///   big-endian 16-bit words. It is the definition every other path must
+///   equal, and the tests compare them all against it.
+/// - At run time the bytes are summed in host order and the folded result is
+///   byte-swapped once (RFC 1071 §2(B): the sum is byte-order independent).
+///   Three kernels do that, all exact sums of the same 16-bit words:
+///   - sum_native_scalar(): 64-bit loads into four independent
+///     add-with-carry accumulators; portable C++, used on every CPU for
+///     short buffers and everywhere SIMD is not available.
+///   - sum_native_avx2() and sum_native_avx512() (x86-64, GCC and clang):
+///     each 16-bit word is XORed with 0x8000, which turns it into the signed
+///     value w - 32768, and VPMADDWD against a vector of ones adds pairs of
+///     those into 32-bit lanes (XOR, VPMADDWD and an add per vector; no
+///     lane can overflow within a 64 KiB block). The bias is added back
+///     once at the end: 32768 per word summed. The AVX-512 kernel reads the last partial
+///     vector with a masked load (zeros past the end, no fault), so it has
+///     no scalar tail.
+/// - The kernel is picked per call from the length and
+///   __builtin_cpu_supports (a load and a test of a flag word the runtime
+///   fills at start-up); buffers shorter than simd_min_len never look at
+///   the CPU flags.
+///
+/// The result is identical for every offset, length and kernel. Build with
+/// RAWPKT_NO_SIMD defined to compile the scalar kernel only.
 #pragma once
 
 #include <rawpkt/bytes.hpp>
@@ -17,13 +39,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(RAWPKT_NO_SIMD)
 #include <immintrin.h>
-#define RAWPKT_CHECKSUM_AVX2 1
+/// 1 when the x86-64 SIMD kernels (AVX2, AVX-512) are compiled in.
+#define RAWPKT_CHECKSUM_X86_SIMD 1
 #else
-#define RAWPKT_CHECKSUM_AVX2 0
+#define RAWPKT_CHECKSUM_X86_SIMD 0
 #endif
+/// Kept for code that tests for the AVX2 kernel by this name.
+#define RAWPKT_CHECKSUM_AVX2 RAWPKT_CHECKSUM_X86_SIMD
 
 namespace rawpkt::checksum {
 
@@ -50,87 +76,209 @@ constexpr std::uint64_t sum_reference(bytes b) noexcept {
     return s;
 }
 
-/// Portable fast sum in native byte order: 32-bit loads into four 64-bit
-/// accumulators (no carries to track: 2^32 additions cannot overflow).
-/// Valid because 2^16 == 1 modulo 0xffff (RFC 1071 §2(B)).
-inline std::uint64_t sum_native_scalar(const std::byte* p, std::size_t n) noexcept {
-    std::uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    while (n >= 16) {
-        std::uint32_t w[4];
-        std::memcpy(w, p, 16);
-        a0 += w[0];
-        a1 += w[1];
-        a2 += w[2];
-        a3 += w[3];
-        p += 16;
-        n -= 16;
-    }
-    while (n >= 4) {
-        std::uint32_t w;
+/// Unaligned host-order 64-bit load (one MOV on x86-64 and AArch64).
+inline std::uint64_t load_u64(const std::byte* p) noexcept {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/// Host-order sum of the n < 8 bytes at `p`, which start at an even offset
+/// of the buffer being summed. Loads into zeroed integers through memcpy, so
+/// the odd last byte lands where its zero-padded word has it on either byte
+/// order.
+inline std::uint64_t sum_tail8(const std::byte* p, std::size_t n) noexcept {
+    std::uint64_t s = 0;
+    if ((n & 4u) != 0) {
+        std::uint32_t w = 0;
         std::memcpy(&w, p, 4);
-        a0 += w;
+        s += w;
         p += 4;
-        n -= 4;
     }
-    if (n >= 2) {
-        std::uint16_t w;
+    if ((n & 2u) != 0) {
+        std::uint16_t w = 0;
         std::memcpy(&w, p, 2);
-        a1 += w;
+        s += w;
         p += 2;
-        n -= 2;
     }
-    if (n == 1) {
-        // The odd byte is the first (most significant in network order) byte
-        // of a zero-padded word, i.e. the byte at the lower address.
+    if ((n & 1u) != 0) {
         std::uint16_t w = 0;
         std::memcpy(&w, p, 1);
-        a2 += w;
+        s += w;
     }
-    return a0 + a1 + a2 + a3;
+    return s;
 }
 
-#if RAWPKT_CHECKSUM_AVX2
-/// AVX2 sum in native byte order. Each 32-bit lane takes the low and the high
-/// 16-bit halves into separate accumulators, which are widened to 64-bit
-/// lanes before they could overflow (every 2^15 iterations).
-__attribute__((target("avx2"))) inline std::uint64_t sum_native_avx2(const std::byte* p, std::size_t n) noexcept {
-    const __m256i low16 = _mm256_set1_epi32(0xffff);
-    const __m256i low32 = _mm256_set1_epi64x(0xffffffff);
-    __m256i wide = _mm256_setzero_si256();
-    constexpr std::size_t block_iterations = 1u << 15;
-    while (n >= 64) {
-        __m256i lo0 = _mm256_setzero_si256(), hi0 = _mm256_setzero_si256();
-        __m256i lo1 = _mm256_setzero_si256(), hi1 = _mm256_setzero_si256();
-        std::size_t k = 0;
-        for (; n >= 64 && k < block_iterations; ++k, p += 64, n -= 64) {
-            const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-            const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-            lo0 = _mm256_add_epi32(lo0, _mm256_and_si256(v0, low16));
-            hi0 = _mm256_add_epi32(hi0, _mm256_srli_epi32(v0, 16));
-            lo1 = _mm256_add_epi32(lo1, _mm256_and_si256(v1, low16));
-            hi1 = _mm256_add_epi32(hi1, _mm256_srli_epi32(v1, 16));
-        }
-        // Each lane holds at most 2^15 * 0xffff: the sum of four fits 2^33
-        // in 64-bit lanes once split at 32 bits.
-        const __m256i s0 = _mm256_add_epi32(lo0, lo1); // < 2^32
-        const __m256i s1 = _mm256_add_epi32(hi0, hi1); // < 2^32
-        wide = _mm256_add_epi64(wide, _mm256_and_si256(s0, low32));
-        wide = _mm256_add_epi64(wide, _mm256_srli_epi64(s0, 32));
-        wide = _mm256_add_epi64(wide, _mm256_and_si256(s1, low32));
-        wide = _mm256_add_epi64(wide, _mm256_srli_epi64(s1, 32));
+/// Portable kernel: the host-order sum of the 16-bit words at `p`, as an
+/// integer whose fold() is the one's-complement sum (zero only when every
+/// byte is zero).
+///
+/// A 64-bit word holds four 16-bit words; since 2^16 == 1 and 2^64 == 1
+/// modulo 0xffff, 64-bit words can be added with their carries counted
+/// separately (RFC 1071 §2(C)). Four independent sum/carry pairs keep the
+/// add chains apart; g++ and clang++ turn `s += w; c += s < w;` into
+/// add + adc on x86-64.
+inline std::uint64_t sum_native_scalar(const std::byte* p, std::size_t n) noexcept {
+    std::uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    std::uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    const auto add = [](std::uint64_t& s, std::uint64_t& c, std::uint64_t w) {
+        s += w;
+        c += s < w ? 1u : 0u;
+    };
+    for (; n >= 32; n -= 32, p += 32) {
+        add(s0, c0, load_u64(p));
+        add(s1, c1, load_u64(p + 8));
+        add(s2, c2, load_u64(p + 16));
+        add(s3, c3, load_u64(p + 24));
     }
-    alignas(32) std::uint64_t lanes[4];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), wide);
-    // The high halves were shifted down by 16 bits: multiplying by 2^16 is
-    // the identity modulo 0xffff, so they add in unchanged.
-    return lanes[0] + lanes[1] + lanes[2] + lanes[3] + sum_native_scalar(p, n);
+    // The last 0..31 bytes without a loop: short buffers (an IPv4 header is
+    // 20 bytes) only take these branches.
+    if ((n & 16u) != 0) {
+        add(s0, c0, load_u64(p));
+        add(s1, c1, load_u64(p + 8));
+        p += 16;
+    }
+    if ((n & 8u) != 0) {
+        add(s2, c2, load_u64(p));
+        p += 8;
+    }
+    add(s3, c3, sum_tail8(p, n & 7u));
+    // Combine the four sums, counting their carries with the others; every
+    // carry out of bit 63 is worth 2^64, i.e. 1. Then split the 64-bit sum
+    // at 32 bits (2^32 == 1 modulo 0xffff too).
+    std::uint64_t c = (c0 + c1) + (c2 + c3);
+    add(s0, c, s1);
+    add(s2, c, s3);
+    add(s0, c, s2);
+    return (s0 & 0xffffffffu) + (s0 >> 32) + c;
 }
+
+/// Buffers shorter than this are summed by the scalar kernel without looking
+/// at the CPU: below it the SIMD set-up and final reduction cost about as
+/// much as they save.
+inline constexpr std::size_t simd_min_len = 64;
+
+/// The SIMD kernels sum at most this many bytes into 32-bit lanes before
+/// reducing them: 2^15 biased words of magnitude <= 2^15 sum to at most
+/// 2^30, so neither a lane nor the reduction of all lanes can overflow.
+inline constexpr std::size_t simd_block_len = std::size_t{1} << 16;
+
+#if RAWPKT_CHECKSUM_X86_SIMD
+
+/// True when the CPU (and the OS, for the wider registers) supports the
+/// kernel. Compiled-in target options make them constant.
+inline bool cpu_has_avx2() noexcept {
+#if defined(__AVX2__)
+    return true;
+#else
+    return __builtin_cpu_supports("avx2");
 #endif
+}
+inline bool cpu_has_avx512bw() noexcept {
+#if defined(__AVX512BW__)
+    return true;
+#else
+    return __builtin_cpu_supports("avx512bw");
+#endif
+}
 
-/// Native-order sum of any buffer, picking the fastest available kernel.
+/// Unaligned 32-byte load. The intrinsic takes an __m256i pointer: the cast
+/// only passes the address on (VMOVDQU), no __m256i object is accessed.
+__attribute__((target("avx2"))) inline __m256i load256(const std::byte* p) noexcept {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
+/// Sum of the 8 32-bit lanes of a 256-bit vector.
+__attribute__((target("avx2"))) inline std::int32_t reduce_add256(__m256i v) noexcept {
+    __m128i h = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    h = _mm_add_epi32(h, _mm_unpackhi_epi64(h, h));
+    h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xb1));
+    return _mm_cvtsi128_si32(h);
+}
+
+/// Sum of the 16 32-bit lanes of a 512-bit vector: halve the width first
+/// (the narrow steps are the short-latency ones). The zero-masking extract
+/// with every lane selected is the plain instruction; g++ 12's unmasked
+/// form (and _mm512_reduce_add_epi32) start from an "undefined" register
+/// that trips -Wmaybe-uninitialized.
+__attribute__((target("avx512bw"))) inline std::int32_t reduce_add512(__m512i v) noexcept {
+    constexpr __mmask8 all = 0xff;
+    return reduce_add256(
+        _mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(all, v, 0), _mm512_maskz_extracti64x4_epi64(all, v, 1)));
+}
+
+/// AVX2 kernel, same contract as sum_native_scalar(). 128 bytes per
+/// iteration into four accumulators; the last < 32 bytes go to the scalar
+/// kernel (they start at an even offset, so their words line up).
+__attribute__((target("avx2"))) inline std::uint64_t sum_native_avx2(const std::byte* p, std::size_t n) noexcept {
+    const __m256i bias = _mm256_set1_epi16(static_cast<short>(-0x8000));
+    const __m256i ones = _mm256_set1_epi16(1);
+    // Each vector contributes 16 words, each biased down by 0x8000.
+    const std::uint64_t correction = std::uint64_t{n / 32} * (16u * 0x8000u);
+    std::int64_t biased = 0;
+    while (n >= 32) {
+        std::size_t m = n < simd_block_len ? n & ~std::size_t{31} : simd_block_len;
+        n -= m;
+        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+        for (; m >= 128; m -= 128, p += 128) {
+            a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_xor_si256(load256(p), bias), ones));
+            a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_xor_si256(load256(p + 32), bias), ones));
+            a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(_mm256_xor_si256(load256(p + 64), bias), ones));
+            a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(_mm256_xor_si256(load256(p + 96), bias), ones));
+        }
+        for (; m >= 32; m -= 32, p += 32) {
+            a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_xor_si256(load256(p), bias), ones));
+        }
+        biased += reduce_add256(_mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3)));
+    }
+    // biased + correction is the exact, non-negative sum of the words.
+    return static_cast<std::uint64_t>(biased) + correction + sum_native_scalar(p, n);
+}
+
+/// AVX-512 kernel, same contract as sum_native_scalar(). 256 bytes per
+/// iteration into four accumulators, then whole vectors, then one masked
+/// load for the last 1..63 bytes: the masked-off bytes read as zero (and
+/// are not accessed), and the zero padding of an odd last byte is exactly
+/// the padding RFC 1071 asks for.
+__attribute__((target("avx512bw"))) inline std::uint64_t sum_native_avx512(const std::byte* p, std::size_t n) noexcept {
+    const __m512i bias = _mm512_set1_epi16(static_cast<short>(-0x8000));
+    const __m512i ones = _mm512_set1_epi16(1);
+    // Every vector, the masked last one included, contributes 32 biased
+    // words (padding words are 0, biased to -0x8000 like the others).
+    const std::uint64_t correction = std::uint64_t{(n + 63) / 64} * (32u * 0x8000u);
+    std::int64_t biased = 0;
+    while (n != 0) {
+        std::size_t m = n < simd_block_len ? n : simd_block_len;
+        n -= m;
+        __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+        for (; m >= 256; m -= 256, p += 256) {
+            a0 = _mm512_add_epi32(a0, _mm512_madd_epi16(_mm512_xor_si512(_mm512_loadu_si512(p), bias), ones));
+            a1 = _mm512_add_epi32(a1, _mm512_madd_epi16(_mm512_xor_si512(_mm512_loadu_si512(p + 64), bias), ones));
+            a2 = _mm512_add_epi32(a2, _mm512_madd_epi16(_mm512_xor_si512(_mm512_loadu_si512(p + 128), bias), ones));
+            a3 = _mm512_add_epi32(a3, _mm512_madd_epi16(_mm512_xor_si512(_mm512_loadu_si512(p + 192), bias), ones));
+        }
+        for (; m >= 64; m -= 64, p += 64) {
+            a0 = _mm512_add_epi32(a0, _mm512_madd_epi16(_mm512_xor_si512(_mm512_loadu_si512(p), bias), ones));
+        }
+        if (m != 0) { // only in the last block: blocks are whole vectors
+            const __mmask64 k = _cvtu64_mask64(~std::uint64_t{0} >> (64 - m));
+            a1 = _mm512_add_epi32(a1, _mm512_madd_epi16(_mm512_xor_si512(_mm512_maskz_loadu_epi8(k, p), bias), ones));
+            p += m;
+        }
+        biased += reduce_add512(_mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3)));
+    }
+    return static_cast<std::uint64_t>(biased) + correction;
+}
+
+#endif // RAWPKT_CHECKSUM_X86_SIMD
+
+/// Host-order sum of any buffer by the fastest kernel the CPU has.
 inline std::uint64_t sum_native(const std::byte* p, std::size_t n) noexcept {
-#if RAWPKT_CHECKSUM_AVX2
-    if (n >= 128 && __builtin_cpu_supports("avx2")) return sum_native_avx2(p, n);
+#if RAWPKT_CHECKSUM_X86_SIMD
+    if (n >= simd_min_len) {
+        if (cpu_has_avx512bw()) return sum_native_avx512(p, n);
+        if (cpu_has_avx2()) return sum_native_avx2(p, n);
+    }
 #endif
     return sum_native_scalar(p, n);
 }
@@ -198,7 +346,7 @@ public:
         return static_cast<std::uint16_t>(~detail::fold(sum_));
     }
     /// True when the bytes added include a correct checksum field: their
-    /// one's-complement sum is all ones (RFC 1071 §2(C)).
+    /// one's-complement sum is all ones (RFC 1071 §1, step 3).
     [[nodiscard]] constexpr bool verifies() const noexcept { return sum() == 0xffff; }
 
 private:
@@ -212,7 +360,10 @@ private:
 
 /// Incremental update of a checksum field after one 16-bit word of the
 /// covered data changed from `old_word` to `new_word` (RFC 1624 §3, eqn. 3:
-/// HC' = ~(~HC + ~m + m')). All values in host order.
+/// HC' = ~(~HC + ~m + m')). All values in host order. The result equals
+/// recomputation whenever the covered data is not all zero afterwards (an
+/// IP header never is, RFC 1624 §3); unlike RFC 1141's HC + m + ~m', it
+/// never turns a recomputed 0x0000 into 0xffff (RFC 1624 §4).
 [[nodiscard]] constexpr std::uint16_t update(std::uint16_t checksum, std::uint16_t old_word,
                                              std::uint16_t new_word) noexcept {
     std::uint64_t s = static_cast<std::uint16_t>(~checksum);

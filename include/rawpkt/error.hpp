@@ -366,19 +366,21 @@ template <>
 class [[nodiscard]] result<void> {
 public:
     constexpr result() noexcept = default;
-    constexpr result(unexpected u) noexcept : error_(u.err), ok_(false) {}
-    constexpr result(rawpkt::error e) noexcept : error_(e), ok_(false) {}
+    /// A failure; `e.code` must not be errc::ok (such an error reads as
+    /// success).
+    constexpr result(unexpected u) noexcept : error_(u.err) {}
+    constexpr result(rawpkt::error e) noexcept : error_(e) {}
 
-    [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
-    constexpr explicit operator bool() const noexcept { return ok_; }
+    // The error's code doubles as the flag: errc::ok is success.
+    [[nodiscard]] constexpr bool has_value() const noexcept { return error_.code == errc::ok; }
+    constexpr explicit operator bool() const noexcept { return has_value(); }
     [[nodiscard]] constexpr const rawpkt::error& error() const noexcept {
-        if (ok_) std::abort();
+        if (has_value()) std::abort();
         return error_;
     }
 
 private:
     rawpkt::error error_{};
-    bool ok_ = true;
 };
 
 using status = result<void>;

@@ -3,6 +3,7 @@
 /// Umbrella header: everything rawpkt offers.
 #pragma once
 
+#include <rawpkt/build.hpp>
 #include <rawpkt/bytes.hpp>
 #include <rawpkt/checksum.hpp>
 #include <rawpkt/decode.hpp>

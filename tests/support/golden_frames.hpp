@@ -5,7 +5,7 @@
 // lists the captures' origins and licences.
 #pragma once
 
-#include "support/hex.hpp"
+#include "support/hex_literal.hpp"
 
 namespace rawpkt::test::frames {
 
@@ -276,6 +276,5 @@ constexpr auto mpls_in_udp = R"(
     16 17 18 19 1a 1b 1c 1d 1e 1f 20 21 22 23 24 25
     26 27 28 29 2a 2b 2c 2d 2e 2f 30 31 32 33 34 35
     36 37)"_hex;
-
 
 } // namespace rawpkt::test::frames

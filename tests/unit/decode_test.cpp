@@ -300,6 +300,45 @@ TEST(Decode, NoHeapAllocation) {
     EXPECT_EQ(allocations.load(), before);
 }
 
+// The straight-line path for common frames and the general loop agree on
+// every golden frame, every truncation of it, and every single-byte change
+// to the frames the fast path takes.
+TEST(Decode, FastPathAgreesWithTheGeneralLoop) {
+    const auto same = [](bytes frame, link_type link, const char* what, std::size_t at) {
+        decoded fast;
+        decoded slow;
+        const auto a = decode(frame, link, fast);
+        const auto b = decode(frame, link, slow, {.fast_path = false});
+        ASSERT_EQ(a.has_value(), b.has_value()) << what << " @" << at;
+        if (!a) {
+            EXPECT_EQ(a.error(), b.error()) << what << " @" << at;
+        }
+        ASSERT_EQ(fast.size(), slow.size()) << what << " @" << at << "\n" << describe(fast) << describe(slow);
+        for (std::size_t i = 0; i < fast.size(); ++i) EXPECT_EQ(fast[i], slow[i]) << what << " @" << at;
+        EXPECT_EQ(fast.stop(), slow.stop()) << what << " @" << at;
+        EXPECT_EQ(fast.error(), slow.error()) << what << " @" << at;
+        EXPECT_EQ(fast.payload_offset(), slow.payload_offset()) << what << " @" << at;
+        EXPECT_EQ(fast.payload().size(), slow.payload().size()) << what << " @" << at;
+        EXPECT_EQ(fast.truncated(), slow.truncated()) << what << " @" << at;
+        EXPECT_EQ(fast.is_fragment(), slow.is_fragment()) << what << " @" << at;
+    };
+    for (const auto& g : goldens()) {
+        for (std::size_t n = 0; n <= g.frame.size(); ++n) same(g.frame.first(n), g.link, g.name, n);
+    }
+    for (const bytes base :
+         {bytes{eth_ipv4_tcp}, bytes{pppoe_ipv6_udp}, bytes{vlan_first_fragment_udp}, bytes{ipv4_ipv6_tcp}}) {
+        std::vector<std::byte> f(base.begin(), base.end());
+        for (std::size_t i = 0; i < std::min<std::size_t>(f.size(), 80); ++i) {
+            const std::byte keep = f[i];
+            for (const unsigned v : {0x00u, 0x01u, 0x06u, 0x11u, 0x40u, 0x45u, 0x60u, 0x81u, 0xffu}) {
+                f[i] = static_cast<std::byte>(v);
+                same(f, link_type::ethernet, "mutated", i);
+            }
+            f[i] = keep;
+        }
+    }
+}
+
 TEST(Decode, UnsupportedProtocolsAreNamed) {
     decoded d;
     ASSERT_TRUE(decode(llc_stp, link_type::ethernet, d));

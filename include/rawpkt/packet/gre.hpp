@@ -303,10 +303,10 @@ struct repr {
     bool checksum_present = false;
     /// Version 0 only: version 1 always carries a key, made of payload_len
     /// and call_id.
-    std::optional<std::uint32_t> key;
-    std::optional<std::uint32_t> sequence;
+    std::optional<std::uint32_t> key{};
+    std::optional<std::uint32_t> sequence{};
     /// Version 1 only.
-    std::optional<std::uint32_t> ack;
+    std::optional<std::uint32_t> ack{};
     /// Version 1 only.
     std::uint16_t call_id = 0;
     /// Payload bytes. In version 1 the payload-length field, at most 65535.

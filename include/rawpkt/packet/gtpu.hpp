@@ -382,8 +382,8 @@ struct repr {
 
     gtpu::message_type type = gtpu::message_type::g_pdu;
     std::uint32_t teid = 0;
-    std::optional<std::uint16_t> sequence;
-    std::optional<std::uint8_t> npdu_number;
+    std::optional<std::uint16_t> sequence{};
+    std::optional<std::uint8_t> npdu_number{};
     /// The type of the first extension header (none without extensions).
     extension_type first_extension = extension_type::none;
     /// The raw extension header chain, each header ending with the next

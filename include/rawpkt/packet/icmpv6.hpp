@@ -84,8 +84,8 @@ inline constexpr byte_range checksum{2, 4};
 inline constexpr byte_range rest_of_header{4, 8}; ///< message-specific (unused, MTU, pointer, ...)
 inline constexpr std::size_t body = 4;            ///< message body (RFC 4443 §2.1)
 // Echo (RFC 4443 §4)
-inline constexpr byte_range ident{4, 6};
-inline constexpr byte_range seq_number{6, 8};
+inline constexpr byte_range identifier{4, 6};
+inline constexpr byte_range sequence{6, 8};
 // Errors (RFC 4443 §3)
 inline constexpr byte_range mtu{4, 8};     ///< packet too big
 inline constexpr byte_range pointer{4, 8}; ///< parameter problem: offset of the error in the invoking packet
@@ -353,8 +353,8 @@ public:
     [[nodiscard]] constexpr std::uint32_t rest_of_header() const noexcept { return get32(field::rest_of_header.begin); }
 
     // --- echo request / reply (RFC 4443 §4); the data is payload() ---
-    [[nodiscard]] constexpr std::uint16_t identifier() const noexcept { return get16(field::ident.begin); }
-    [[nodiscard]] constexpr std::uint16_t sequence() const noexcept { return get16(field::seq_number.begin); }
+    [[nodiscard]] constexpr std::uint16_t identifier() const noexcept { return get16(field::identifier.begin); }
+    [[nodiscard]] constexpr std::uint16_t sequence() const noexcept { return get16(field::sequence.begin); }
 
     // --- errors (RFC 4443 §3) ---
     /// Packet Too Big: the next-hop link's MTU in bytes.
@@ -458,10 +458,10 @@ public:
     constexpr void set_rest_of_header(std::uint32_t v) noexcept requires writable<Buf> {
         put32(field::rest_of_header.begin, v);
     }
-    constexpr void set_identifier(std::uint16_t v) noexcept requires writable<Buf> { put16(field::ident.begin, v); }
-    constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> {
-        put16(field::seq_number.begin, v);
+    constexpr void set_identifier(std::uint16_t v) noexcept requires writable<Buf> {
+        put16(field::identifier.begin, v);
     }
+    constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> { put16(field::sequence.begin, v); }
     constexpr void set_mtu(std::uint32_t v) noexcept requires writable<Buf> { put32(field::mtu.begin, v); }
     constexpr void set_pointer(std::uint32_t v) noexcept requires writable<Buf> { put32(field::pointer.begin, v); }
     constexpr void set_cur_hop_limit(std::uint8_t v) noexcept requires writable<Buf> { put8(field::cur_hop_limit, v); }
@@ -608,8 +608,8 @@ constexpr void finish_emit(mut_view v, std::size_t len, const address& src, cons
 /// Echo Request / Echo Reply (RFC 4443 §4).
 struct echo_repr {
     bool reply = false;
-    std::uint16_t ident = 0;
-    std::uint16_t seq_number = 0;
+    std::uint16_t identifier = 0;
+    std::uint16_t sequence = 0;
     bytes data{};
 
     /// Accepts echo requests and replies with code 0.
@@ -624,15 +624,15 @@ struct echo_repr {
     constexpr void emit(mut_view v) const noexcept {
         const message_type t = reply ? message_type::echo_reply : message_type::echo_request;
         mut_view m = detail::begin_emit(v, buffer_len(), t, header_len(), data);
-        m.set_identifier(ident);
-        m.set_sequence(seq_number);
+        m.set_identifier(identifier);
+        m.set_sequence(sequence);
     }
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         emit(v);
         detail::finish_emit(v, buffer_len(), src, dst);
     }
     friend constexpr bool operator==(const echo_repr& a, const echo_repr& b) noexcept {
-        return a.reply == b.reply && a.ident == b.ident && a.seq_number == b.seq_number &&
+        return a.reply == b.reply && a.identifier == b.identifier && a.sequence == b.sequence &&
                detail::same_bytes(a.data, b.data);
     }
 };

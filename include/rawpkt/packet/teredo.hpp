@@ -51,7 +51,6 @@ inline constexpr std::size_t min_auth_len = auth_field::client_id + nonce_len + 
 inline constexpr std::size_t origin_len = origin_field::address.end;               // 8
 inline constexpr std::size_t ipv6_header_len = 40;
 
-
 /// The authentication indicator's fields.
 struct authentication {
     bytes client_id{};
@@ -225,8 +224,8 @@ private:
 /// The accepted states of the Teredo indicators, owned; every checked view
 /// is one.
 struct repr {
-    std::optional<auth_repr> auth;
-    std::optional<origin_indication> origin;
+    std::optional<auth_repr> auth{};
+    std::optional<origin_indication> origin{};
     /// The IPv6 packet's length.
     std::size_t payload_len = 0;
 

@@ -176,11 +176,16 @@ struct repr {
     std::uint16_t src_port = 0;
     std::uint16_t dst_port = 0;
     std::uint16_t payload_len = 0; ///< at most max_payload_len
+    /// Whether the datagram carries a checksum. Over IPv4 a sender may omit
+    /// it (RFC 768: the field is then 0), as tunnels often do; over IPv6 it
+    /// is mandatory (RFC 8200 §8.1).
+    bool has_checksum = true;
 
     /// Accepts any view from checked() or checked_header(): the payload
     /// length comes from the length field, whatever the capture kept.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
-        return repr{v.src_port(), v.dst_port(), static_cast<std::uint16_t>(v.length() - udp::header_len)};
+        return repr{v.src_port(), v.dst_port(), static_cast<std::uint16_t>(v.length() - udp::header_len),
+                    v.has_checksum()};
     }
 
     [[nodiscard]] static constexpr std::size_t header_len() noexcept { return udp::header_len; }

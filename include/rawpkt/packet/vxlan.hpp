@@ -141,7 +141,7 @@ struct group_policy {
 /// bits zero, optionally a group policy.
 struct repr {
     std::uint32_t vni = 0; ///< 24 bits
-    std::optional<group_policy> policy;
+    std::optional<group_policy> policy{};
     /// The Ethernet frame's length.
     std::size_t payload_len = 0;
 

@@ -762,8 +762,8 @@ TEST(Icmpv6, ReprsReadEveryField) {
     const auto echo = icmpv6::echo_repr::parse(*icmpv6::view::checked(echo_reply));
     ASSERT_TRUE(echo);
     EXPECT_TRUE(echo->reply);
-    EXPECT_EQ(echo->ident, 0x06ee);
-    EXPECT_EQ(echo->seq_number, 1);
+    EXPECT_EQ(echo->identifier, 0x06ee);
+    EXPECT_EQ(echo->sequence, 1);
     EXPECT_EQ(echo->data.size(), 4u);
 
     const auto err = icmpv6::error_repr::parse(*icmpv6::view::checked(too_big));
