@@ -57,6 +57,31 @@ namespace rawpkt {
 
 /// Builds one frame, innermost layer first; see the file comment.
 class builder {
+    // Defined ahead of its callers: clang 14 does not instantiate a member
+    // template defined later in the class during constant evaluation.
+    /// Fills the checksum of the transport header waiting for its IP layer.
+    template <class Address>
+    constexpr void fill_waiting_checksum(const Address& src, const Address& dst) noexcept {
+        if (!ok() || pending_ == layer::none) return;
+        const mut_bytes segment = buf_.subspan(pending_at_);
+        switch (pending_) {
+        case layer::tcp: tcp::mut_view::unchecked(segment).fill_checksum(src, dst); break;
+        case layer::udp:
+            if (udp_checksum_ || std::is_same_v<Address, ipv6_address>) {
+                udp::mut_view::unchecked(segment).fill_checksum(src, dst);
+            }
+            break;
+        case layer::icmpv6:
+            if constexpr (std::is_same_v<Address, ipv6_address>) {
+                icmpv6::mut_view::unchecked(segment).fill_checksum(src, dst);
+            }
+            break;
+        default: break;
+        }
+        pending_ = layer::none;
+    }
+
+
 public:
     /// Builds at the end of `buffer`.
     constexpr explicit builder(mut_bytes buffer) noexcept : buf_(buffer), start_(buffer.size()) {}
@@ -334,28 +359,6 @@ private:
         case layer::ethernet: return ethertype::transparent_ethernet_bridging;
         default: return given;
         }
-    }
-
-    /// Fills the checksum of the transport header waiting for its IP layer.
-    template <class Address>
-    constexpr void fill_waiting_checksum(const Address& src, const Address& dst) noexcept {
-        if (!ok() || pending_ == layer::none) return;
-        const mut_bytes segment = buf_.subspan(pending_at_);
-        switch (pending_) {
-        case layer::tcp: tcp::mut_view::unchecked(segment).fill_checksum(src, dst); break;
-        case layer::udp:
-            if (udp_checksum_ || std::is_same_v<Address, ipv6_address>) {
-                udp::mut_view::unchecked(segment).fill_checksum(src, dst);
-            }
-            break;
-        case layer::icmpv6:
-            if constexpr (std::is_same_v<Address, ipv6_address>) {
-                icmpv6::mut_view::unchecked(segment).fill_checksum(src, dst);
-            }
-            break;
-        default: break;
-        }
-        pending_ = layer::none;
     }
 
     mut_bytes buf_;
