@@ -310,14 +310,7 @@ public:
         default: unsupported(layer::none, static_cast<std::uint32_t>(link)); return result_;
         }
         link_ = link;
-        while (next != layer::none) {
-            if (out_.count_ == decoded::max_layers) {
-                fail(error::invalid(layer::none, errc::too_many, length_source::none, off_, decoded::max_layers,
-                                    decoded::max_layers + 1));
-                break;
-            }
-            next = step(next);
-        }
+        while (next != layer::none) next = step(next);
         return result_;
     }
 
@@ -432,6 +425,9 @@ private:
         if (e.code == errc::truncated && quoted_) return finish(stop_reason::end);
         if (e.code == errc::truncated && in_fragment_) return finish(stop_reason::fragment);
         out_.error_ = e;
+        // A header rawpkt understands but whose variant it does not decode
+        // (GRE routing, GTP') is where decoding ends, not a malformed packet.
+        if (e.code == errc::unsupported) return finish(stop_reason::unsupported);
         result_ = e;
         return finish(stop_reason::error);
     }
@@ -463,7 +459,19 @@ private:
 
     /// Records a layer at off_ and moves off_ past its header. `length` is
     /// the extent the layer's own length fields give (already clamped).
-    constexpr void push(layer kind, std::size_t header_len, std::size_t length, std::uint8_t protocol = 0) noexcept {
+    [[nodiscard]] constexpr bool push(layer kind, std::size_t header_len, std::size_t length,
+                                      std::uint8_t protocol = 0) noexcept {
+        if (out_.count_ >= decoded::max_layers) {
+            fail(error::invalid(layer::none, errc::too_many, length_source::none, off_, decoded::max_layers,
+                                decoded::max_layers + 1));
+            return false;
+        }
+        // The views' checks guarantee both; this keeps the decoder's own
+        // bookkeeping in bounds whatever a view might let through.
+        if (header_len > length || length > end_ - off_) {
+            fail(error::truncated(kind, length_source::fixed_header, off_, header_len, end_ - off_));
+            return false;
+        }
         layer_info& l = out_.layers_[out_.count_++];
         l.kind = kind;
         l.protocol = protocol;
@@ -476,8 +484,11 @@ private:
         pending_flags_ = 0;
         end_ = off_ + length;
         off_ += header_len;
+        return true;
     }
-    constexpr void push(layer kind, std::size_t header_len) noexcept { push(kind, header_len, end_ - off_); }
+    [[nodiscard]] constexpr bool push(layer kind, std::size_t header_len) noexcept {
+        return push(kind, header_len, end_ - off_);
+    }
 
     [[nodiscard]] constexpr layer ip_by_version() const noexcept {
         if (off_ >= end_) return layer::ipv4; // reported as a truncated IPv4 header
@@ -501,7 +512,9 @@ private:
         }
         if (next == layer::ipv6_extension) {
             ext_kind_ = p;
-            ext_first_ = true;
+            // Hop-by-hop options may only follow the IPv6 header itself
+            // (RFC 8200 §4.3); parse_ext_header() rejects them elsewhere.
+            ext_first_ = where == layer::ipv6 && !after_extension_;
         }
         if (next == layer::ipv4 || next == layer::ipv6) return enter_tunnel(next);
         return next;
@@ -551,10 +564,11 @@ private:
         const auto v = check<ethernet::view>();
         if (!v) return fail(v.error().rebased(off_));
         if (v->is_length()) {
-            push(layer::ethernet, ethernet::header_len, ethernet::header_len + v->payload().size());
+            if (!push(layer::ethernet, ethernet::header_len, ethernet::header_len + v->payload().size()))
+                return layer::none;
             return layer::llc;
         }
-        push(layer::ethernet, ethernet::header_len);
+        if (!push(layer::ethernet, ethernet::header_len)) return layer::none;
         return by_ethertype(layer::ethernet, v->ethertype());
     }
 
@@ -562,10 +576,10 @@ private:
         const auto v = check<vlan::view>();
         if (!v) return fail(v.error().rebased(off_));
         if (v->is_length()) {
-            push(layer::vlan, vlan::header_len, vlan::header_len + v->payload().size());
+            if (!push(layer::vlan, vlan::header_len, vlan::header_len + v->payload().size())) return layer::none;
             return layer::llc;
         }
-        push(layer::vlan, vlan::header_len);
+        if (!push(layer::vlan, vlan::header_len)) return layer::none;
         return by_ethertype(layer::vlan, v->ethertype());
     }
 
@@ -574,12 +588,12 @@ private:
         if (!v) return fail(v.error().rebased(off_));
         const bool snap = v->is_snap();
         const std::uint8_t dsap = v->dsap();
-        push(layer::llc, v->header_len());
+        if (!push(layer::llc, v->header_len())) return layer::none;
         if (!snap) return unsupported(layer::llc, dsap);
         const auto s = check<snap::view>();
         if (!s) return fail(s.error().rebased(off_));
-        push(layer::snap, snap::header_len);
-        if (s->oui() != 0) return unsupported(layer::snap, s->oui());
+        if (!push(layer::snap, snap::header_len)) return layer::none;
+        if (!s->is_ethertype()) return unsupported(layer::snap, s->oui());
         return by_ethertype(layer::snap, static_cast<ethertype>(s->protocol_id()));
     }
 
@@ -587,12 +601,16 @@ private:
         const auto v = check<mpls::view>();
         if (!v) return fail(v.error().rebased(off_));
         const bool bottom = v->bottom_of_stack();
-        push(layer::mpls, mpls::header_len);
+        if (!push(layer::mpls, mpls::header_len)) return layer::none;
         if (!bottom) return layer::mpls;
         const auto inner = mpls::guess_payload(window());
         if (!inner) {
             if (inner.error().code == errc::truncated) return fail(inner.error().rebased(off_));
             return unsupported(layer::mpls, inner.error().available);
+        }
+        if (mpls_in_udp_) {
+            mpls_in_udp_ = false;
+            return enter_tunnel(layer_for(*inner));
         }
         return layer_for(*inner);
     }
@@ -600,7 +618,7 @@ private:
     constexpr layer step_sll() noexcept {
         const auto v = check<sll::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::sll, sll::header_len);
+        if (!push(layer::sll, sll::header_len)) return layer::none;
         if (v->is_ethertype()) return by_ethertype(layer::sll, v->ethertype());
         if (v->protocol() == sll::linux_protocol::ieee802_2) return layer::llc;
         return unsupported(layer::sll, v->protocol());
@@ -609,7 +627,7 @@ private:
     constexpr layer step_sll2() noexcept {
         const auto v = check<sll2::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::sll2, sll2::header_len);
+        if (!push(layer::sll2, sll2::header_len)) return layer::none;
         if (v->is_ethertype()) return by_ethertype(layer::sll2, v->ethertype());
         if (v->protocol() == sll::linux_protocol::ieee802_2) return layer::llc;
         return unsupported(layer::sll2, v->protocol());
@@ -618,7 +636,7 @@ private:
     constexpr layer step_null() noexcept {
         const auto v = null_loopback::view::checked(window(), link_);
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::null_loopback, null_loopback::header_len);
+        if (!push(layer::null_loopback, null_loopback::header_len)) return layer::none;
         const auto t = v->payload_ethertype();
         if (!t) return unsupported(layer::null_loopback, v->family());
         return by_ethertype(layer::null_loopback, *t);
@@ -627,7 +645,7 @@ private:
     constexpr layer step_ppp() noexcept {
         const auto v = check<ppp::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::ppp, v->header_len());
+        if (!push(layer::ppp, v->header_len())) return layer::none;
         const auto t = v->payload_ethertype();
         if (!t) return unsupported(layer::ppp, v->protocol_number());
         return by_ethertype(layer::ppp, *t);
@@ -637,7 +655,7 @@ private:
         const auto v = check<pppoe::view>();
         if (!v) return fail(v.error().rebased(off_));
         // The session header; the PPP protocol field after it is its own layer.
-        push(layer::pppoe, pppoe::header_len, pppoe::header_len + v->payload().size());
+        if (!push(layer::pppoe, pppoe::header_len, pppoe::header_len + v->payload().size())) return layer::none;
         return layer::ppp;
     }
 
@@ -645,7 +663,7 @@ private:
         const auto v = check<arp::view>();
         if (!v) return fail(v.error().rebased(off_));
         // What follows ARP is link padding, not payload.
-        push(layer::arp, v->header_len(), v->header_len());
+        if (!push(layer::arp, v->header_len(), v->header_len())) return layer::none;
         return finish(stop_reason::end);
     }
 
@@ -656,7 +674,7 @@ private:
             pending_flags_ |= layer_flag::fragment;
             in_fragment_ = true;
         }
-        push(layer::ipv4, v->header_len(), v->datagram_len());
+        if (!push(layer::ipv4, v->header_len(), v->datagram_len())) return layer::none;
         if (v->is_later_fragment()) return finish(stop_reason::fragment);
         return by_ip_proto(layer::ipv4, v->protocol());
     }
@@ -664,39 +682,49 @@ private:
     constexpr layer step_ipv6() noexcept {
         const auto v = check<ipv6::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::ipv6, ipv6::fixed_header_len, v->datagram_len());
+        if (!push(layer::ipv6, ipv6::fixed_header_len, v->datagram_len())) return layer::none;
+        ext_count_ = 0;
         return by_ip_proto(layer::ipv6, v->next_header());
     }
 
     constexpr layer step_ipv6_extension() noexcept {
+        if (ext_count_ == ipv6::max_ext_headers) {
+            return fail(error::invalid(layer::ipv6_extension, errc::too_many, length_source::none, off_,
+                                       ipv6::max_ext_headers, ext_count_ + 1u));
+        }
+        ++ext_count_;
         const auto h = ipv6::parse_ext_header(ext_kind_, window(), 0, 0, ext_first_);
         if (!h) return fail(h.error().rebased(off_));
-        ext_first_ = false;
         if (h->kind == ip_proto::ipv6_frag && !ipv6::fragment::view::unchecked(h->header).is_atomic()) {
             pending_flags_ |= layer_flag::fragment;
             in_fragment_ = true;
         }
-        push(layer::ipv6_extension, h->header_len, end_ - off_, static_cast<std::uint8_t>(h->kind));
-        if (h->is_later_fragment()) return finish(stop_reason::fragment);
-        switch (h->next_header) {
-        case ip_proto::ipv6_nonxt: return finish(stop_reason::end);
-        default: return by_ip_proto(layer::ipv6, h->next_header);
+        if (!push(layer::ipv6_extension, h->header_len, end_ - off_, static_cast<std::uint8_t>(h->kind))) {
+            return layer::none;
         }
+        if (h->is_later_fragment()) return finish(stop_reason::fragment);
+        if (h->next_header == ip_proto::ipv6_nonxt) return finish(stop_reason::end);
+        after_extension_ = true;
+        const layer next = by_ip_proto(layer::ipv6, h->next_header);
+        after_extension_ = false;
+        return next;
     }
 
     constexpr layer step_icmpv4() noexcept {
         const auto v = check<icmpv4::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::icmpv4, icmpv4::header_len);
+        if (!push(layer::icmpv4, icmpv4::header_len)) return layer::none;
         if (!v->is_error() || !opts_.icmp_quotes || quoted_) return finish(stop_reason::end);
         quoted_ = true;
+        // The quote ends where an RFC 4884 extension begins.
+        end_ = off_ + v->invoking_packet().size();
         return layer::ipv4;
     }
 
     constexpr layer step_icmpv6() noexcept {
         const auto v = check<icmpv6::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::icmpv6, icmpv6::header_len);
+        if (!push(layer::icmpv6, icmpv6::header_len)) return layer::none;
         if (!v->is_error() || !opts_.icmp_quotes || quoted_) return finish(stop_reason::end);
         quoted_ = true;
         return layer::ipv6;
@@ -705,42 +733,61 @@ private:
     constexpr layer step_tcp() noexcept {
         const auto v = check<tcp::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::tcp, v->header_len());
+        if (!push(layer::tcp, v->header_len())) return layer::none;
         return finish(stop_reason::end);
     }
 
     constexpr layer step_udp() noexcept {
         const auto v = check<udp::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::udp, udp::header_len, v->datagram_len());
-        if (!opts_.udp_tunnels || quoted_) return finish(stop_reason::end);
-        const auto is = [&](std::uint16_t p) { return v->src_port() == p || v->dst_port() == p; };
-        if (is(port::vxlan)) return layer::vxlan;
-        if (is(port::geneve)) return layer::geneve;
-        if (is(port::gtpu)) return layer::gtpu;
-        if (is(port::mpls_udp)) return layer::mpls;
-        if (is(port::teredo) && teredo::view::checked(window())) return layer::teredo;
+        if (!push(layer::udp, udp::header_len, v->datagram_len())) return layer::none;
+        if (!opts_.udp_tunnels || quoted_ || in_fragment_) return finish(stop_reason::end);
+        // A well-known port is only a hint: the payload must look like the
+        // tunnel, or it is plain data. The destination port wins.
+        for (const std::uint16_t p : {v->dst_port(), v->src_port()}) {
+            const layer t = tunnel_on_port(p);
+            if (t == layer::none) continue;
+            // The tunnel header stays at this depth, what it carries goes one
+            // deeper; for MPLS that is decided after the label stack.
+            mpls_in_udp_ = t == layer::mpls;
+            return t;
+        }
         return finish(stop_reason::end);
+    }
+
+    /// The tunnel a UDP payload on port `p` carries, if it looks like one.
+    [[nodiscard]] constexpr layer tunnel_on_port(std::uint16_t p) const noexcept {
+        const bytes w = window();
+        switch (p) {
+        case port::vxlan: return vxlan::view::checked(w) ? layer::vxlan : layer::none;
+        case port::geneve: return geneve::view::checked(w) ? layer::geneve : layer::none;
+        case port::gtpu: return gtpu::view::checked_header(w) ? layer::gtpu : layer::none;
+        case port::mpls_udp: return mpls::view::checked(w) ? layer::mpls : layer::none;
+        case port::teredo: return teredo::view::checked(w) ? layer::teredo : layer::none;
+        default: return layer::none;
+        }
     }
 
     constexpr layer step_gre() noexcept {
         const auto v = check<gre::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::gre, v->header_len(), v->header_len() + v->payload().size());
+        if (!push(layer::gre, v->header_len(), v->header_len() + v->payload().size())) return layer::none;
+        // A PPTP acknowledgement (RFC 2637 §4.1) or a keepalive carries nothing.
+        if (off_ == end_) return finish(stop_reason::end);
         return enter_tunnel(by_ethertype(layer::gre, v->protocol_type()));
     }
 
     constexpr layer step_vxlan() noexcept {
         const auto v = check<vxlan::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::vxlan, vxlan::min_header_len);
+        if (!push(layer::vxlan, vxlan::min_header_len)) return layer::none;
         return enter_tunnel(layer::ethernet);
     }
 
     constexpr layer step_geneve() noexcept {
         const auto v = check<geneve::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::geneve, v->header_len());
+        if (!push(layer::geneve, v->header_len())) return layer::none;
         return enter_tunnel(by_ethertype(layer::geneve, v->protocol_type()));
     }
 
@@ -748,7 +795,7 @@ private:
         const auto v = check<gtpu::view>();
         if (!v) return fail(v.error().rebased(off_));
         const std::uint8_t ip_version = v->tpdu_ip_version();
-        push(layer::gtpu, v->header_len(), v->header_len() + v->payload().size());
+        if (!push(layer::gtpu, v->header_len(), v->header_len() + v->payload().size())) return layer::none;
         if (ip_version == 4) return enter_tunnel(layer::ipv4);
         if (ip_version == 6) return enter_tunnel(layer::ipv6);
         return finish(stop_reason::end);
@@ -757,7 +804,7 @@ private:
     constexpr layer step_teredo() noexcept {
         const auto v = check<teredo::view>();
         if (!v) return fail(v.error().rebased(off_));
-        push(layer::teredo, v->header_len());
+        if (!push(layer::teredo, v->header_len())) return layer::none;
         return enter_tunnel(layer::ipv6);
     }
 
@@ -772,6 +819,9 @@ private:
     bool ext_first_ = false;
     bool quoted_ = false;
     bool in_fragment_ = false;
+    bool after_extension_ = false;
+    bool mpls_in_udp_ = false;
+    std::uint8_t ext_count_ = 0;
     std::uint8_t depth_ = 0;
     std::uint8_t pending_flags_ = 0;
 };

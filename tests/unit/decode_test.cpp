@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
+#include <rawpkt/build.hpp>
 #include <rawpkt/decode.hpp>
 
 #include "support/golden_frames.hpp"
@@ -236,8 +237,8 @@ const std::vector<golden>& goldens() {
           {ipv4, 14, 20, 116},
           {udp, 34, 8, 96},
           {mpls, 42, 4, 88},
-          {ipv4, 46, 20, 84},
-          {icmpv4, 66, 8, 64}},
+          {ipv4, 46, 20, 84, 1},
+          {icmpv4, 66, 8, 64, 1}},
          stop_reason::end,
          74,
          56},
@@ -550,6 +551,145 @@ TEST(Decode, UdpTunnelsCanBeSkipped) {
     ASSERT_TRUE(decode(vxlan_icmp, link_type::ethernet, d, {.udp_tunnels = false}));
     EXPECT_EQ(d.size(), 3u);
     EXPECT_EQ(d.payload_offset(), 42u);
+}
+
+std::vector<std::byte> hex_frame(std::string_view hex) {
+    std::vector<std::byte> out;
+    int hi = -1;
+    for (const char c : hex) {
+        const int v = hex_nibble(c);
+        if (v < 0) continue;
+        if (hi < 0) {
+            hi = v;
+        } else {
+            out.push_back(static_cast<std::byte>(hi * 16 + v));
+            hi = -1;
+        }
+    }
+    return out;
+}
+
+TEST(Decode, ShortIcmpv6MessageIsTruncatedNotOverread) {
+    // IPv6 payload of 4 bytes: an ICMPv6 type, code and checksum, nothing
+    // more (RFC 4443 §2.1 needs 8). Both an "error" type (0) and another.
+    for (const char* icmp : {"00000000", "c8000000"}) {
+        const auto f = hex_frame(std::string("020000000002 020000000001 86dd 60000000 0004 3a 40"
+                                             "20010db8000000000000000000000001 20010db8000000000000000000000002") +
+                                 icmp);
+        for (const auto mode : {decode_mode::strict, decode_mode::lax}) {
+            decoded d;
+            const auto s = decode(f, link_type::ethernet, d, {.mode = mode});
+            ASSERT_FALSE(s) << icmp;
+            EXPECT_EQ(s.error().layer, layer::icmpv6);
+            EXPECT_EQ(s.error().code, errc::truncated);
+            EXPECT_EQ(s.error().offset, 54u);
+            EXPECT_LE(d.payload_offset() + d.payload().size(), f.size());
+        }
+    }
+}
+
+TEST(Decode, LayerLimitHoldsWhenOneStepRecordsTwoLayers) {
+    // 30 802.1Q tags, then LLC + SNAP (two layers in one step) reaching the
+    // limit, then an MPLS stack that must not be written past it.
+    std::string hex = "020000000002 020000000001 8100";
+    for (int i = 0; i < 29; ++i) hex += " 0001 8100";
+    hex += " 0001 0010 aaaa03 000000 8847 00001000 00001000 00001100 45";
+    const auto f = hex_frame(hex);
+    decoded d;
+    const auto s = decode(f, link_type::ethernet, d);
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, errc::too_many);
+    EXPECT_EQ(d.size(), decoded::max_layers);
+}
+
+TEST(Decode, HopByHopOnlyRightAfterTheIpv6Header) {
+    // IPv6 -> destination options -> hop-by-hop (RFC 8200 §4.3 forbids it).
+    const auto f = hex_frame("60000000 0010 3c 40 20010db8000000000000000000000001 20010db8000000000000000000000002"
+                             "00 00 01 04 00000000"   // destination options, next: hop-by-hop
+                             "3b 00 01 04 00000000"); // hop-by-hop, next: no next header
+    decoded d;
+    const auto s = decode(f, link_type::ipv6, d);
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().layer, layer::ipv6_extension);
+    EXPECT_EQ(s.error().code, errc::bad_value);
+    EXPECT_EQ(s.error().offset, 48u);
+}
+
+TEST(Decode, PptpAcknowledgementWithoutPayload) {
+    // Enhanced GRE (RFC 2637 §4.1) carrying only an acknowledgement number.
+    const auto f = hex_frame("0009e955c01c 001400000200 0800 4500002018d70000402f39d6 1400000214000001"
+                             "2081880b 00000018 00000006");
+    decoded d;
+    ASSERT_TRUE(decode(f, link_type::ethernet, d));
+    EXPECT_EQ(d.stop(), stop_reason::end);
+    ASSERT_EQ(d.size(), 3u);
+    EXPECT_EQ(d[2].kind, layer::gre);
+    EXPECT_TRUE(d.payload().empty());
+}
+
+TEST(Decode, TunnelPortsNeedTunnelPayloads) {
+    // UDP to port 6081 carrying text, not Geneve: plain data, not an error.
+    std::array<std::byte, 128> buf{};
+    const auto hello = make_bytes('h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '!');
+    for (const std::uint16_t p : {port::geneve, port::gtpu, port::vxlan, port::teredo}) {
+        const auto f = builder{buf}
+                           .payload(bytes{hello}.first(p == port::vxlan ? 5 : 12))
+                           .udp({.src_port = 40000, .dst_port = p})
+                           .ipv4({.src = ipv4_address{{10, 0, 0, 1}}, .dst = ipv4_address{{10, 0, 0, 2}}})
+                           .finish();
+        decoded d;
+        ASSERT_TRUE(decode(*f, link_type::ipv4, d)) << p;
+        EXPECT_EQ(d.stop(), stop_reason::end) << p;
+        EXPECT_EQ(d.size(), 2u) << p;
+    }
+}
+
+TEST(Decode, UnsupportedVariantsStopWithoutError) {
+    // GRE with the routing bit set (RFC 1701; deprecated by RFC 2784).
+    const auto f = hex_frame("45000026 0000 0000 402f 0000 0a000001 0a000002"
+                             "c000 0800 0000 0000 00000000 00000000 4500");
+    decoded d;
+    const auto s = decode(f, link_type::ipv4, d);
+    EXPECT_TRUE(s);
+    EXPECT_EQ(d.stop(), stop_reason::unsupported);
+    EXPECT_EQ(d.error().layer, layer::gre);
+    EXPECT_EQ(d.error().code, errc::unsupported);
+}
+
+TEST(Decode, SnapWithBridgeTunnelOui) {
+    // 802.3 + LLC/SNAP with OUI 00-00-f8 (IEEE 802.1H) carrying IPv4.
+    std::array<std::byte, 128> buf{};
+    auto ip = builder{buf}
+                  .payload(make_bytes(1, 2, 3))
+                  .udp({.src_port = 1, .dst_port = 2})
+                  .ipv4({.src = ipv4_address{{10, 0, 0, 1}}, .dst = ipv4_address{{10, 0, 0, 2}}})
+                  .finish();
+    std::vector<std::byte> f = hex_frame("020000000002 020000000001 0027 aaaa03 0000f8 0800");
+    store_be<std::uint16_t>(f, 12, static_cast<std::uint16_t>(8 + ip->size()));
+    f.insert(f.end(), ip->begin(), ip->end());
+    decoded d;
+    ASSERT_TRUE(decode(f, link_type::ethernet, d));
+    EXPECT_EQ(d.size(), 5u);
+    EXPECT_EQ(d[4].kind, layer::udp);
+}
+
+TEST(Decode, IcmpQuoteEndsBeforeTheExtension) {
+    // Time exceeded whose RFC 4884 length attribute (8 words) bounds the
+    // quote to 32 bytes, followed by a 12-byte extension structure.
+    std::vector<std::byte> f = hex_frame("45000048 0000 0000 4001 0000 0a000001 0a000002" // IPv4, 72 bytes
+                                         "0b00 0000 00 08 0000"                           // ICMP, length 8 words
+                                         "4500003c 0000 0000 4011 0000 0a000002 0a000003" // quoted IPv4
+                                         "04d2 0035 0028 0000 00000000"                   // quoted UDP + 4 bytes
+                                         "2000 0000 0008 0101 00000000");                 // extension
+    ASSERT_EQ(f.size(), 72u);
+    decoded d;
+    ASSERT_TRUE(decode(f, link_type::ipv4, d, {.mode = decode_mode::lax}));
+    const layer_info* quoted_udp = d.find(layer::udp);
+    ASSERT_NE(quoted_udp, nullptr);
+    EXPECT_TRUE(quoted_udp->has(layer_flag::quoted));
+    // The quoted datagram ends with the quote, before the extension at 60.
+    EXPECT_EQ(quoted_udp->offset + quoted_udp->length, 60u);
+    EXPECT_EQ(d.payload_offset() + d.payload().size(), 60u);
 }
 
 // The decoder runs in constant expressions too.
