@@ -311,8 +311,13 @@ public:
         }
         return *this;
     }
+    // Conditionally trivial destructors (P0848, __cpp_concepts 202002L) are
+    // missing in clang < 16: there, result<T> of a non-trivial T needs the
+    // user-provided destructor alone.
+#if __cpp_concepts >= 202002L
     constexpr ~result() requires std::is_trivially_destructible_v<T>
     = default;
+#endif
     constexpr ~result() { destroy(); }
 
     [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
