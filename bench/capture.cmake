@@ -1,0 +1,19 @@
+# Live-capture benchmarks: plain programs, no Google Benchmark. Included from
+# bench/CMakeLists.txt with include(capture.cmake).
+#   capture_count  rawpkt's receiver, a block at a time
+#   tpacket_floor  the minimal C TPACKET_V3 loop it is compared with
+#   flood_send     rawpkt's sender, building frames in the TX ring
+#   capture_compare.sh runs them side by side over a veth pair (root)
+foreach(prog capture_count flood_send)
+  add_executable(${prog} ${CMAKE_CURRENT_LIST_DIR}/${prog}.cpp)
+  target_link_libraries(${prog} PRIVATE rawpkt::rawpkt rawpkt_warnings)
+endforeach()
+include(CheckLanguage)
+check_language(C)
+if(CMAKE_C_COMPILER)
+  enable_language(C)
+  add_executable(tpacket_floor ${CMAKE_CURRENT_LIST_DIR}/tpacket_floor.c)
+  target_compile_options(tpacket_floor PRIVATE -O2 -Wall -Wextra)
+else()
+  message(STATUS "No C compiler: tpacket_floor is not built")
+endif()

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// \file
+/// Settings of a live channel, their validation, and the ring geometry
+/// computed from them.
+///
+/// Defaults, and why:
+/// - backend::ring: a TPACKET_V3 receive ring (frames land in shared
+///   memory, one poll per block of frames, not per frame) and a
+///   TPACKET_V2 transmit ring (frames are built in place, one send() per
+///   batch).
+/// - rx_ring 1 MiB x 64 blocks = 64 MiB. The ring is what absorbs a burst
+///   while the program is busy: 64 MiB hold about 466 000 minimum-size
+///   frames (a 60-byte frame takes 144 bytes of ring: 82 bytes of kernel
+///   header and alignment in front of it) -- almost half a second of a
+///   1 Mpps flood -- or about 7 400 jumbo frames of 9000 bytes (54 ms at
+///   10 Gbit/s). Blocks of 1 MiB rather than 4 MiB: a block is handed to the
+///   program whole and given back whole, so smaller blocks keep more of the
+///   ring with the kernel while the program works on one, and make the
+///   per-block frame table small (14 564 entries). A 9000-byte frame fits a
+///   block many times over (a V3 frame may take up to the whole block).
+/// - rx_ring.frame_size 2048: TPACKET_V3 places frames back to back by
+///   their real size; the kernel only checks the nominal frame size, it
+///   does not limit frames to it.
+/// - block_timeout 10 ms: a block that is not full is handed over after
+///   this long, which bounds the latency of a quiet link.
+/// - snaplen 262144 (libpcap's maximum): whole frames, including the
+///   64 KiB segments of GRO/TSO.
+/// - promiscuous on, through packet-socket membership (PACKET_MR_PROMISC):
+///   the kernel counts it per socket and undoes it when the socket closes,
+///   even if the program crashes.
+/// - tx_ring 256 frames, each sized for the interface MTU plus an Ethernet
+///   header and a VLAN tag; tx_batch 64 frames per send().
+#pragma once
+
+#include <rawpkt/datalink/errors.hpp>
+#include <rawpkt/datalink/filter.hpp>
+#include <rawpkt/error.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace rawpkt::datalink {
+
+/// How long a call may wait. no_wait returns at once, forever blocks.
+using timeout = std::chrono::milliseconds;
+inline constexpr timeout no_wait{0};
+inline constexpr timeout forever{-1};
+
+enum class backend : std::uint8_t {
+    ring,   ///< TPACKET_V3 RX ring + TPACKET_V2 TX ring (default)
+    socket, ///< plain AF_PACKET socket, recvmmsg/sendmmsg in batches
+};
+
+/// What the receiver hands out.
+enum class link_layer : std::uint8_t {
+    /// Frames as on the wire, from the link-layer header (SOCK_RAW); the
+    /// link type follows the interface (Ethernet, raw IP for tun, ...).
+    raw,
+    /// Frames from the network header (SOCK_DGRAM), behind a 16-byte Linux
+    /// cooked header (link_type::linux_sll) that rawpkt writes in front of
+    /// each frame in the ring: packet type, ARPHRD type, source address,
+    /// protocol. Useful for interfaces without a uniform link header.
+    cooked,
+};
+
+enum class timestamp_source : std::uint8_t {
+    software, ///< the kernel's receive time
+    /// The NIC's clock (SOF_TIMESTAMPING_RAW_HARDWARE). open() fails with
+    /// errc::unsupported when the interface cannot time-stamp every
+    /// received frame in hardware (there is no silent fallback); turning it
+    /// on needs CAP_NET_ADMIN. A frame the NIC did not stamp still gets the
+    /// software time.
+    hardware,
+};
+
+/// PACKET_FANOUT modes: how frames are spread over the sockets of a group.
+enum class fanout_mode : std::uint8_t {
+    hash,     ///< by flow hash: a flow always goes to the same socket
+    lb,       ///< round robin
+    cpu,      ///< by the CPU that received the frame
+    rollover, ///< fill one socket, then the next
+    random,
+    qm, ///< by the NIC's receive queue
+};
+
+struct fanout_config {
+    bool enabled = false;
+    /// The group id; sockets of one network namespace joining the same id
+    /// share the traffic. They must all use the same mode and flags.
+    std::uint16_t group = 0;
+    fanout_mode mode = fanout_mode::hash;
+    /// Reassemble IP fragments before hashing (PACKET_FANOUT_FLAG_DEFRAG).
+    bool defrag = false;
+    /// Move frames to another socket when this one is full
+    /// (PACKET_FANOUT_FLAG_ROLLOVER).
+    bool rollover = false;
+};
+
+/// Receive-ring geometry (backend::ring).
+struct rx_ring_config {
+    /// Bytes per block: a multiple of the page size. Frames never span
+    /// blocks, so a frame longer than block_size - 48 bytes of headers is
+    /// truncated.
+    std::uint32_t block_size = 1u << 20;
+    /// At least 2: the kernel fills one block while the program reads another.
+    std::uint32_t block_count = 64;
+    /// The nominal frame size the kernel checks (a multiple of 16, at least
+    /// 80, at most block_size). TPACKET_V3 does not limit frames to it.
+    std::uint32_t frame_size = 2048;
+};
+
+/// Transmit-ring geometry (backend::ring).
+struct tx_ring_config {
+    /// Frames the ring holds.
+    std::uint32_t frame_count = 256;
+    /// Bytes per slot including the 32-byte slot header; 0 sizes it for the
+    /// interface's MTU plus an Ethernet header and a VLAN tag. A multiple of
+    /// 16, at most 65536.
+    std::uint32_t frame_size = 0;
+};
+
+struct config {
+    datalink::backend backend = backend::ring;
+    /// Open a receiver; open a sender. At least one.
+    bool receive = true;
+    bool send = true;
+
+    rx_ring_config rx_ring{};
+    tx_ring_config tx_ring{};
+
+    /// Bytes kept of each frame (1 .. 262144).
+    std::uint32_t snaplen = 262144;
+    /// Receive frames addressed to other hosts too.
+    bool promiscuous = true;
+    /// TPACKET_V3 block retire timeout (1 .. 65535 ms; backend::ring).
+    std::chrono::milliseconds block_timeout{10};
+    timestamp_source timestamps = timestamp_source::software;
+    fanout_config fanout{};
+    /// Do not receive frames this host sends (PACKET_IGNORE_OUTGOING).
+    bool ignore_outgoing = false;
+    link_layer layer = link_layer::raw;
+    /// Kernel filter; see filter.hpp.
+    datalink::filter filter{};
+    /// Hand frames straight to the driver, skipping the qdisc layer
+    /// (PACKET_QDISC_BYPASS): faster, but no traffic shaping, and taps on the
+    /// interface (including other receivers) do not see these frames.
+    bool qdisc_bypass = false;
+    /// Frames the sender queues before it hands them to the kernel with
+    /// one system call (1 ..; flush() sends a partial batch).
+    std::uint32_t tx_batch = 64;
+    /// backend::socket: frames per recvmmsg/sendmmsg (1 .. 1024).
+    std::uint32_t socket_batch = 32;
+    /// backend::socket: the socket's receive buffer in bytes
+    /// (SO_RCVBUFFORCE; without CAP_NET_ADMIN, SO_RCVBUF, which the kernel
+    /// caps at net.core.rmem_max). 0 keeps the kernel's default.
+    std::uint32_t socket_buffer = 4u << 20;
+    /// How long send()/send_with() wait for a free slot when the TX ring or
+    /// the socket is full; after it they fail with errc::no_room.
+    timeout send_timeout = forever;
+    /// Open a channel on an interface that is down (frames flow once it is
+    /// up). By default open() refuses, as libpcap does.
+    bool allow_down = false;
+};
+
+/// The page size rings are made of.
+[[nodiscard]] std::size_t page_size() noexcept;
+
+/// Checks every setting that can be checked without the interface: the
+/// error names the first offending setting (step_of()).
+/// `memory_limit` bounds the RX ring (0: half of physical memory); a ring
+/// above it is errc::no_room with step::rx_ring_size.
+[[nodiscard]] status validate(const config& c, std::size_t page = page_size(), std::uint64_t memory_limit = 0);
+
+/// The receive ring as the kernel will be asked for it.
+struct rx_ring_layout {
+    std::uint32_t block_size = 0;
+    std::uint32_t block_count = 0;
+    std::uint32_t frame_size = 0;
+    /// tp_frame_nr: frames per block x blocks.
+    std::uint32_t frame_count = 0;
+    /// Bytes mapped.
+    std::uint64_t total_bytes = 0;
+    /// The most frames one block can carry: the size of the frame table
+    /// next_batch() hands out.
+    std::uint32_t max_frames_per_block = 0;
+    /// The longest frame a block can hold (TPACKET_V3 truncates longer ones).
+    std::uint32_t max_frame_len = 0;
+};
+
+/// Validates the geometry and computes the layout.
+[[nodiscard]] result<rx_ring_layout> plan_rx_ring(const rx_ring_config& c, std::size_t page = page_size());
+
+/// The transmit ring as the kernel will be asked for it.
+struct tx_ring_layout {
+    /// Bytes per slot (slot header + frame), a multiple of 16.
+    std::uint32_t frame_size = 0;
+    std::uint32_t frames_per_block = 0;
+    /// A multiple of the page size, about 64 KiB.
+    std::uint32_t block_size = 0;
+    std::uint32_t block_count = 0;
+    /// Slots in the ring: frames_per_block x block_count, at least the
+    /// frame_count asked for.
+    std::uint32_t frame_count = 0;
+    std::uint64_t total_bytes = 0;
+    /// The longest frame send() accepts: the slot minus its header, and no
+    /// more than the MTU plus the link header and a VLAN tag.
+    std::uint32_t max_frame_len = 0;
+};
+
+/// Offset of a frame inside a TPACKET_V2 TX slot (TPACKET2_HDRLEN minus
+/// the sockaddr_ll).
+inline constexpr std::uint32_t tx_slot_header = 32;
+
+/// Computes the TX ring for an interface with this MTU and link-layer header
+/// length.
+[[nodiscard]] result<tx_ring_layout> plan_tx_ring(const tx_ring_config& c, std::uint32_t mtu,
+                                                  std::uint32_t link_header_len = 14, std::size_t page = page_size());
+
+} // namespace rawpkt::datalink

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Test helper: two network namespaces joined by a veth pair, created for one
+// test and removed afterwards (also when the test fails), so that the
+// traffic of a test never leaves it.
+//
+//   netns_pair net;                         // rpdl-<pid>-<n>-a / -b, veth "va" <-> "vb"
+//   auto ch = net.in_a([&] { return datalink::open("va", cfg); });
+//
+// A socket belongs to the namespace it was created in, so channels are
+// opened on a thread that has joined the namespace (setns) and used from
+// the test's thread afterwards.
+#pragma once
+
+#include <rawpkt/bytes.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <optional>
+#include <sched.h>
+#include <signal.h>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <utility>
+
+namespace rawpkt::test {
+
+/// Runs a shell command; true when it exits 0.
+inline bool run(const std::string& cmd) {
+    const int rc = std::system((cmd + " >/dev/null 2>&1").c_str());
+    return rc == 0;
+}
+
+/// Runs `fn` on a thread that joined the network namespace `ns` (a name
+/// under /var/run/netns) and returns what it returned.
+template <class F>
+auto in_netns(const std::string& ns, F&& fn) -> decltype(fn()) {
+    std::optional<decltype(fn())> out;
+    std::string failure;
+    std::thread t([&] {
+        const std::string path = "/var/run/netns/" + ns;
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
+            failure = "cannot join " + path + ": " + std::strerror(errno);
+            if (fd >= 0) ::close(fd);
+            return;
+        }
+        ::close(fd);
+        out.emplace(fn());
+    });
+    t.join();
+    if (!out) {
+        std::fprintf(stderr, "%s\n", failure.c_str());
+        std::abort();
+    }
+    return std::move(*out);
+}
+
+class netns_pair {
+public:
+    /// The two ends: "va" in namespace a, "vb" in namespace b, MTU 9000,
+    /// 192.0.2.1/24 and 192.0.2.2/24, IPv6 off (no router solicitations or
+    /// MLD reports in the way).
+    explicit netns_pair(unsigned mtu = 9000) {
+        static std::atomic<unsigned> counter{0};
+        remove_stale();
+        const std::string base = "rpdl-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+        a_ = base + "-a";
+        b_ = base + "-b";
+        const bool ok = run("ip netns add " + a_) && run("ip netns add " + b_) &&
+                        run("ip netns exec " + a_ +
+                            " sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1") &&
+                        run("ip netns exec " + b_ +
+                            " sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1") &&
+                        run("ip -n " + a_ + " link add va type veth peer name vb netns " + b_) &&
+                        run("ip -n " + a_ + " link set va mtu " + std::to_string(mtu) + " up") &&
+                        run("ip -n " + b_ + " link set vb mtu " + std::to_string(mtu) + " up") &&
+                        run("ip -n " + a_ + " addr add 192.0.2.1/24 dev va") &&
+                        run("ip -n " + b_ + " addr add 192.0.2.2/24 dev vb");
+        if (!ok) {
+            cleanup();
+            std::fprintf(stderr, "cannot create the network namespaces %s, %s\n", a_.c_str(), b_.c_str());
+            std::abort();
+        }
+    }
+    ~netns_pair() { cleanup(); }
+    netns_pair(const netns_pair&) = delete;
+    netns_pair& operator=(const netns_pair&) = delete;
+
+    [[nodiscard]] const std::string& a() const noexcept { return a_; }
+    [[nodiscard]] const std::string& b() const noexcept { return b_; }
+
+    template <class F>
+    auto in_a(F&& fn) {
+        return in_netns(a_, std::forward<F>(fn));
+    }
+    template <class F>
+    auto in_b(F&& fn) {
+        return in_netns(b_, std::forward<F>(fn));
+    }
+    /// `ip -n <a> <args>`.
+    bool ip_a(const std::string& args) const { return run("ip -n " + a_ + " " + args); }
+    bool ip_b(const std::string& args) const { return run("ip -n " + b_ + " " + args); }
+
+private:
+    void cleanup() {
+        if (!a_.empty()) run("ip netns del " + a_);
+        if (!b_.empty()) run("ip netns del " + b_);
+    }
+    // Namespaces left by a test process that died (rpdl-<pid>-...).
+    static void remove_stale() {
+        DIR* d = ::opendir("/var/run/netns");
+        if (d == nullptr) return;
+        while (const dirent* e = ::readdir(d)) {
+            const std::string name = e->d_name;
+            if (name.rfind("rpdl-", 0) != 0) continue;
+            const long pid = std::strtol(name.c_str() + 5, nullptr, 10);
+            if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) run("ip netns del " + name);
+        }
+        ::closedir(d);
+    }
+
+    std::string a_;
+    std::string b_;
+};
+
+} // namespace rawpkt::test
