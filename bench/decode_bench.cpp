@@ -36,7 +36,7 @@ const frame_set& hot_tcp() {
         for (std::uint32_t i = 0; i < 1024; ++i) {
             tcp::repr t{.src_port = static_cast<std::uint16_t>(32768 + i),
                         .dst_port = 443,
-                        .seq_number = i * 1460u,
+                        .sequence = i * 1460u,
                         .ack_number = 1,
                         .flags = tcp::flag::ack,
                         .window = 512};

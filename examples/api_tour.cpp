@@ -5,12 +5,14 @@
 #include <rawpkt/rawpkt.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <string>
 
 using namespace rawpkt;
 
 // An Ethernet/IPv4/UDP frame as a capture would hand it over.
-constexpr auto frame = make_bytes(                                          //
+constexpr auto sample = make_bytes(                                         //
     0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, // dst, src MAC
     0x08, 0x00,                                                             // IPv4
     0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0xa4, 0x95, // IPv4 header...
@@ -22,7 +24,7 @@ int parse_a_header() {
     // [tour:parse]
     // checked() validates every length the accessors rely on: after it, no
     // accessor can read out of bounds. Views copy nothing.
-    const auto ip = ipv4::view::checked(bytes{frame}.subspan(14));
+    const auto ip = ipv4::view::checked(bytes{sample}.subspan(14));
     if (!ip) {
         std::printf("bad packet: %s\n", to_string(ip.error()).c_str());
         return 1;
@@ -32,7 +34,7 @@ int parse_a_header() {
 
     // A short buffer is an error value naming layer, length source and sizes:
     // "ipv4: truncated at offset 0: total length field needs 32 bytes, 25 available"
-    const auto cut = ipv4::view::checked(bytes{frame}.subspan(14, 25));
+    const auto cut = ipv4::view::checked(bytes{sample}.subspan(14, 25));
     std::printf("%s\n", to_string(cut.error()).c_str());
     // [/tour:parse]
     return 0;
@@ -43,7 +45,7 @@ int decode_a_frame() {
     // One pass from the link header to the payload, into storage you own:
     // no allocation, no virtual call.
     decoded d;
-    if (const status s = decode(frame, link_type::ethernet, d); !s) {
+    if (const status s = decode(sample, link_type::ethernet, d); !s) {
         std::printf("decode: %s\n", to_string(s.error()).c_str());
         return 1;
     }
@@ -74,19 +76,80 @@ int craft_a_frame() {
 
 int edit_in_place() {
     // [tour:edit]
-    // Mutable views edit a buffer you own; decrement_ttl() patches the header
-    // checksum incrementally (RFC 1624), as a router does.
-    std::array<std::byte, frame.size()> copy = frame;
-    auto ip = ipv4::mut_view::unchecked(mut_bytes{copy}.subspan(14));
-    ip.decrement_ttl();
-    ip.set_dst(ipv4_address{{198, 51, 100, 7}});
-    ip.fill_checksum();
-    auto udp = udp::mut_view::unchecked(ip.payload_mut());
-    udp.fill_checksum(ip.src(), ip.dst()); // covers the pseudo header
-    std::printf("ttl %u, checksums %s\n", ip.ttl(),
-                ipv4::view{ip}.checksum_ok() && udp::view{udp}.checksum_ok(ip.src(), ip.dst()) ? "ok" : "bad");
+    // Mutable views edit a buffer you own. A router decrements the TTL, a NAT
+    // rewrites an address: both patch the checksums incrementally (RFC 1624)
+    // instead of summing the packet again.
+    std::array<std::byte, sample.size()> copy = sample;
+    auto ip = ipv4::mut_view::checked(mut_bytes{copy}.subspan(14));
+    if (!ip) return 1;
+    ip->decrement_ttl();
+    const ipv4_address old_dst = ip->dst();
+    const ipv4_address new_dst{{198, 51, 100, 7}};
+    ip->set_dst(new_dst);
+    ip->set_checksum(checksum::update32(ip->checksum(), old_dst.to_u32(), new_dst.to_u32()));
+    auto udp = udp::mut_view::checked(ip->payload());
+    if (!udp) return 1;
+    // The address is in UDP's pseudo header too.
+    udp->set_checksum(checksum::update32(udp->checksum(), old_dst.to_u32(), new_dst.to_u32()));
+    const bool ok = ipv4::view{*ip}.checksum_ok() && udp::view{*udp}.checksum_ok(ip->src(), ip->dst());
+    std::printf("ttl %u, dst %s, checksums %s\n", ip->ttl(), ip->dst().to_string().c_str(), ok ? "ok" : "bad");
     // [/tour:edit]
     return 0;
 }
 
-int main() { return parse_a_header() | decode_a_frame() | craft_a_frame() | edit_in_place(); }
+// Reads a capture file (run with a path as the first argument).
+int read_a_file(const char* path) {
+    // [tour:files]
+    auto r = pcap::reader::open(path); // or "-" for standard input
+    if (!r) {
+        std::printf("%s: %s\n", path, to_string(r.error()).c_str()); // not found, bad magic, ...
+        return 1;
+    }
+    decoded d;
+    std::size_t tcp_frames = 0;
+    for (const frame& f : *r) { // frames point into the file mapping
+        if (decode(f.data, f.link, d, {.mode = decode_mode::lax}) && d.get<tcp::view>()) ++tcp_frames;
+    }
+    // A damaged file: every whole packet before the damage was read.
+    if (!r->status()) std::printf("stopped: %s\n", to_string(r->status().error()).c_str());
+    std::printf("%zu TCP frames\n", tcp_frames);
+
+    auto w = pcap::writer::open("copy.pcap", {.format = pcap::file_format::pcap, .atomic = true});
+    // w->write(f) for each frame, then w->close(): the file appears whole or not at all.
+    // [/tour:files]
+    if (!w || !w->close()) return 1;
+    return 0;
+}
+
+// Captures on an interface (run as root with an interface name).
+int capture_live(const char* interface) {
+    // [tour:live]
+    std::string why; // on failure: a sentence for the user (or libpcap's filter message)
+    auto ch = datalink::open(interface, {.filter = "tcp port 443"}, &why);
+    if (!ch) {
+        // e.g. "CAP_NET_RAW needed (...)", "no interface named ... (did you mean ...?)"
+        std::printf("%s\n", why.c_str());
+        return 1;
+    }
+    for (int i = 0; i < 10; ++i) {
+        const auto batch = ch->rx.next_batch(std::chrono::milliseconds{100});
+        if (!batch) break;
+        for (const frame& f : *batch) { // in place in the ring: ns timestamps, direction, VLAN tag
+            std::printf("%lld %u bytes %s\n", static_cast<long long>(f.timestamp_ns), f.captured_len(),
+                        to_string(f.dir));
+        }
+    }
+    // Build a frame in place in a TX ring slot; sent with the next batch.
+    const auto sent = ch->tx.send_with(60, [](mut_bytes slot) {
+        return builder{slot}.reserve_payload(18).ipv4({}).ethernet({.dst = mac_address::broadcast()}).finish();
+    });
+    if (!sent || !ch->tx.flush()) return 1;
+    // [/tour:live]
+    return 0;
+}
+
+int main(int argc, char** argv) {
+    if (argc > 2) return capture_live(argv[2]);
+    if (argc > 1) return read_a_file(argv[1]);
+    return parse_a_header() | decode_a_frame() | craft_a_frame() | edit_in_place();
+}

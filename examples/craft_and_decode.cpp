@@ -51,7 +51,7 @@ void print_layer(const decoded& d, const layer_info& l) {
     }
     case layer::tcp: {
         const auto v = tcp::view::unchecked(b);
-        std::printf("%u > %u seq %u win %u flags 0x%03x options %zu bytes", v.src_port(), v.dst_port(), v.seq_number(),
+        std::printf("%u > %u seq %u win %u flags 0x%03x options %zu bytes", v.src_port(), v.dst_port(), v.sequence(),
                     v.window(), v.flags(), v.options_bytes().size());
         break;
     }
@@ -99,7 +99,7 @@ int main() {
     std::array<std::byte, 256> buf{};
 
     // A TCP SYN with the options Linux sends.
-    tcp::repr syn{.src_port = 49152, .dst_port = 443, .seq_number = 1000, .flags = tcp::flag::syn, .window = 64240};
+    tcp::repr syn{.src_port = 49152, .dst_port = 443, .sequence = 1000, .flags = tcp::flag::syn, .window = 64240};
     tcp::options_writer{syn}.mss(1460).sack_permitted().timestamps(1, 0).window_scale(7);
     show("TCP SYN",
          builder{buf}.tcp(syn).ipv4({.src = v4(1), .dst = v4(2)}).ethernet({.src = mac(1), .dst = mac(2)}).finish(),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <rawpkt/fields.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -167,6 +168,29 @@ layer layer_of(id f) {
     return layer::none;
 }
 
+/// True when layer kind `k` carries field `f`. tshark's ip.version is also
+/// the version field of IPv6 headers.
+bool matches(id f, layer k) {
+    if (f == id::ip_version) return k == layer::ipv4 || k == layer::ipv6;
+    return k == layer_of(f);
+}
+
+/// The EtherType that announced layer `i` (the type field of the layer
+/// before it), or 0 when it is not an EtherType.
+std::uint16_t announced_by(const decoded& d, std::size_t i) {
+    if (i == 0) return 0;
+    const layer_info& p = d[i - 1];
+    const bytes b = d.bytes_of(p);
+    switch (p.kind) {
+    case layer::ethernet: return ethernet::view::unchecked(b).type_len();
+    case layer::vlan: return vlan::view::unchecked(b).type_len();
+    case layer::sll: return sll::view::unchecked(b).protocol();
+    case layer::sll2: return sll2::view::unchecked(b).protocol();
+    case layer::snap: return snap::view::unchecked(b).protocol_id();
+    default: return 0;
+    }
+}
+
 /// The IP layer that carries layer `i` (the nearest IPv4 or IPv6 before it).
 const layer_info* enclosing_ip(const decoded& d, std::size_t i) {
     while (i-- > 0) {
@@ -196,13 +220,23 @@ bool inside_fragment(const decoded& d, std::size_t i) {
     return false;
 }
 
-/// Checksum status of the TCP segment or UDP datagram at index `i`, given
-/// whether all the bytes its checksum covers were captured.
+/// Whether the bytes a checksum at layer `l` covers, up to `declared_end`
+/// (its length fields), can be checked. As tshark does, a length that claims
+/// more than the frame had on the wire is cut to the frame (the check then
+/// fails); bytes the capture cut (a snaplen) cannot be checked.
+bool checkable(const context& ctx, const layer_info& l, std::uint64_t declared_end) {
+    const std::uint64_t captured_end = std::uint64_t{l.offset} + l.length;
+    const std::uint64_t reported_end = std::min<std::uint64_t>(declared_end, ctx.record.original_len);
+    return reported_end <= captured_end;
+}
+
+/// Checksum status of the TCP segment or UDP datagram at index `i`.
 template <class View>
-unsigned transport_checksum(const decoded& d, std::size_t i, bool whole) {
+unsigned transport_checksum(const context& ctx, std::size_t i, std::uint64_t declared_end) {
+    const decoded& d = ctx.layers;
     const layer_info& l = d[i];
     const layer_info* ip = enclosing_ip(d, i);
-    if (ip == nullptr || !whole || l.has(layer_flag::quoted) || inside_fragment(d, i)) return unverified;
+    if (ip == nullptr || inside_fragment(d, i) || !checkable(ctx, l, declared_end)) return unverified;
     const auto v = View::unchecked(d.bytes_of(l));
     if (ip->kind == layer::ipv4) {
         const auto h = ipv4::view::unchecked(d.bytes_of(*ip));
@@ -212,9 +246,22 @@ unsigned transport_checksum(const decoded& d, std::size_t i, bool whole) {
     return v.checksum_ok(h.src(), h.final_destination()) ? good : bad;
 }
 
+/// The destination tshark shows for an IPv4 header: the last address of a
+/// loose or strict source route still to be followed (RFC 791 §3.1), else
+/// the destination field.
+ipv4_address final_destination(const ipv4::view& v) {
+    for (const auto& o : v.options()) {
+        if (!o) break;
+        if (o->kind != ipv4::option_kind::lsrr && o->kind != ipv4::option_kind::ssrr) continue;
+        if (o->route_count() > 0 && o->pointer() <= o->length) return o->route(o->route_count() - 1);
+    }
+    return v.dst();
+}
+
 /// Appends one occurrence of `f` from layer `i`; false if the layer has no
 /// such field.
-bool put_layer_field(std::string& out, id f, const decoded& d, std::size_t i) {
+bool put_layer_field(std::string& out, id f, const context& ctx, std::size_t i) {
+    const decoded& d = ctx.layers;
     const layer_info& l = d[i];
     const bytes b = d.bytes_of(l);
     switch (f) {
@@ -226,12 +273,26 @@ bool put_layer_field(std::string& out, id f, const decoded& d, std::size_t i) {
         put_hex(out, v.type_len(), 4);
         return true;
     }
-    case id::vlan_id: put_dec(out, vlan::view::unchecked(b).vid()); return true;
-    case id::vlan_priority: put_dec(out, vlan::view::unchecked(b).pcp()); return true;
+    case id::vlan_id:
+    case id::vlan_priority: {
+        // tshark's vlan.* are 802.1Q tags (and 0x9100 double tags); an
+        // 802.1ad service tag (0x88a8) is ieee8021ad.* there.
+        const std::uint16_t tpid = announced_by(d, i);
+        if (tpid == static_cast<std::uint16_t>(ethertype::qinq)) return false;
+        const auto v = vlan::view::unchecked(b);
+        put_dec(out, f == id::vlan_id ? v.vid() : v.pcp());
+        return true;
+    }
     case id::mpls_label: put_dec(out, mpls::view::unchecked(b).label()); return true;
-    case id::ip_version: put_dec(out, ipv4::view::unchecked(b).version()); return true;
+    case id::ip_version: put_dec(out, load_u8(b, 0) >> 4); return true;
     case id::ip_hdr_len: put_dec(out, ipv4::view::unchecked(b).header_len()); return true;
-    case id::ip_len: put_dec(out, ipv4::view::unchecked(b).total_len()); return true;
+    case id::ip_len: {
+        // A total length of 0 (TSO, BIG TCP): tshark shows what the frame holds.
+        const auto v = ipv4::view::unchecked(b);
+        const std::uint64_t reported = ctx.record.original_len > l.offset ? ctx.record.original_len - l.offset : 0;
+        put_dec(out, v.total_len() != 0 ? v.total_len() : reported);
+        return true;
+    }
     case id::ip_id: put_hex(out, ipv4::view::unchecked(b).ident(), 4); return true;
     case id::ip_flags_df: put_dec(out, ipv4::view::unchecked(b).dont_fragment() ? 1 : 0); return true;
     case id::ip_flags_mf: put_dec(out, ipv4::view::unchecked(b).more_fragments() ? 1 : 0); return true;
@@ -241,7 +302,7 @@ bool put_layer_field(std::string& out, id f, const decoded& d, std::size_t i) {
     case id::ip_checksum: put_hex(out, ipv4::view::unchecked(b).checksum(), 4); return true;
     case id::ip_checksum_status: put_dec(out, ipv4::view::unchecked(b).checksum_ok() ? good : bad); return true;
     case id::ip_src: put_address(out, ipv4::view::unchecked(b).src()); return true;
-    case id::ip_dst: put_address(out, ipv4::view::unchecked(b).dst()); return true;
+    case id::ip_dst: put_address(out, final_destination(ipv4::view::unchecked(b))); return true;
     case id::ipv6_plen: put_dec(out, ipv6::view::unchecked(b).payload_len()); return true;
     case id::ipv6_nxt: put_dec(out, static_cast<std::uint8_t>(ipv6::view::unchecked(b).next_header())); return true;
     case id::ipv6_hlim: put_dec(out, ipv6::view::unchecked(b).hop_limit()); return true;
@@ -250,12 +311,13 @@ bool put_layer_field(std::string& out, id f, const decoded& d, std::size_t i) {
     case id::ipv6_flow: put_hex(out, ipv6::view::unchecked(b).flow_label(), 6); return true;
     case id::tcp_srcport: put_dec(out, tcp::view::unchecked(b).src_port()); return true;
     case id::tcp_dstport: put_dec(out, tcp::view::unchecked(b).dst_port()); return true;
-    case id::tcp_seq_raw: put_dec(out, tcp::view::unchecked(b).seq_number()); return true;
+    case id::tcp_seq_raw: put_dec(out, tcp::view::unchecked(b).sequence()); return true;
     case id::tcp_ack_raw: put_dec(out, tcp::view::unchecked(b).ack_number()); return true;
     case id::tcp_hdr_len: put_dec(out, tcp::view::unchecked(b).header_len()); return true;
     case id::tcp_flags: put_hex(out, tcp::view::unchecked(b).flags() & 0x0fff, 4); return true;
     case id::tcp_window_size_value: put_dec(out, tcp::view::unchecked(b).window()); return true;
     case id::tcp_len: {
+        if (l.has(layer_flag::quoted)) return false; // tshark leaves it out inside ICMP errors
         const layer_info* ip = enclosing_ip(d, i);
         const std::uint64_t start = std::uint64_t{l.offset} + l.header_len;
         const std::uint64_t end = ip ? declared_ip_end(d, *ip) : std::uint64_t{l.offset} + l.length;
@@ -265,8 +327,7 @@ bool put_layer_field(std::string& out, id f, const decoded& d, std::size_t i) {
     case id::tcp_checksum: put_hex(out, tcp::view::unchecked(b).checksum(), 4); return true;
     case id::tcp_checksum_status: {
         const layer_info* ip = enclosing_ip(d, i);
-        const bool whole = ip != nullptr && declared_ip_end(d, *ip) <= std::uint64_t{l.offset} + l.length;
-        put_dec(out, transport_checksum<tcp::view>(d, i, whole));
+        put_dec(out, transport_checksum<tcp::view>(ctx, i, ip ? declared_ip_end(d, *ip) : 0));
         return true;
     }
     case id::tcp_options_mss_val:
@@ -292,17 +353,23 @@ bool put_layer_field(std::string& out, id f, const decoded& d, std::size_t i) {
         if (!v.has_checksum() && ip != nullptr && ip->kind == layer::ipv4) {
             put_dec(out, not_present);
         } else {
-            put_dec(out, transport_checksum<udp::view>(d, i, v.is_complete()));
+            // tshark checks a UDP checksum only when all the bytes the UDP
+            // length names are there, however the frame was captured.
+            const bool whole = v.length() <= l.length;
+            put_dec(out, whole ? transport_checksum<udp::view>(ctx, i, std::uint64_t{l.offset} + v.length())
+                               : static_cast<unsigned>(unverified));
         }
         return true;
     }
     case id::icmp_type: put_dec(out, static_cast<std::uint8_t>(icmpv4::view::unchecked(b).type())); return true;
     case id::icmp_code: put_dec(out, icmpv4::view::unchecked(b).code()); return true;
     case id::icmp_checksum_status: {
+        // tshark does not check the checksum of an ICMP message quoted in an
+        // ICMP error, nor one whose bytes the capture cut.
         const layer_info* ip = enclosing_ip(d, i);
-        const bool whole = ip != nullptr && !inside_fragment(d, i) &&
-                           declared_ip_end(d, *ip) <= std::uint64_t{l.offset} + l.length;
-        put_dec(out, !whole ? unverified : icmpv4::view::unchecked(b).checksum_ok() ? good : bad);
+        const bool check = ip != nullptr && !l.has(layer_flag::quoted) && !inside_fragment(d, i) &&
+                           checkable(ctx, l, declared_ip_end(d, *ip));
+        put_dec(out, !check ? unverified : icmpv4::view::unchecked(b).checksum_ok() ? good : bad);
         return true;
     }
     case id::icmpv6_type: put_dec(out, static_cast<std::uint8_t>(icmpv6::view::unchecked(b).type())); return true;
@@ -312,15 +379,33 @@ bool put_layer_field(std::string& out, id f, const decoded& d, std::size_t i) {
     case id::arp_src_proto_ipv4:
     case id::arp_dst_hw_mac:
     case id::arp_dst_proto_ipv4: {
+        // tshark names a 6-byte hardware address a MAC and a 4-byte IPv4
+        // protocol address an IPv4 address, whatever the other one is.
         const auto v = arp::view::unchecked(b);
-        if (!v.is_ethernet_ipv4()) return false;
-        if (f == id::arp_src_hw_mac) put_address(out, v.sender_mac());
-        if (f == id::arp_src_proto_ipv4) put_address(out, v.sender_ipv4());
-        if (f == id::arp_dst_hw_mac) put_address(out, v.target_mac());
-        if (f == id::arp_dst_proto_ipv4) put_address(out, v.target_ipv4());
-        return true;
+        const bool mac = v.hardware_len() == mac_address::size;
+        const bool v4 = v.protocol_type() == ethertype::ipv4 && v.protocol_len() == ipv4_address::size;
+        switch (f) {
+        case id::arp_src_hw_mac:
+            if (!mac) return false;
+            put_address(out, mac_address::load(v.sender_hardware_addr(), 0));
+            return true;
+        case id::arp_dst_hw_mac:
+            if (!mac) return false;
+            put_address(out, mac_address::load(v.target_hardware_addr(), 0));
+            return true;
+        case id::arp_src_proto_ipv4:
+            if (!v4) return false;
+            put_address(out, ipv4_address::load(v.sender_protocol_addr(), 0));
+            return true;
+        default:
+            if (!v4) return false;
+            put_address(out, ipv4_address::load(v.target_protocol_addr(), 0));
+            return true;
+        }
     }
-    case id::gre_proto: put_hex(out, static_cast<std::uint16_t>(gre::view::unchecked(b).protocol_type()), 4); return true;
+    case id::gre_proto:
+        put_hex(out, static_cast<std::uint16_t>(gre::view::unchecked(b).protocol_type()), 4);
+        return true;
     case id::vxlan_vni: put_dec(out, vxlan::view::unchecked(b).vni()); return true;
     case id::frame_number:
     case id::frame_len:
@@ -351,32 +436,30 @@ void append(std::string& out, id field, const context& ctx, occurrence which, ch
     case id::frame_time_epoch: put_time(out, ctx.record.timestamp_ns); return;
     default: break;
     }
-    const layer kind = layer_of(field);
+    // Every layer that carries the field and has a value for it, outermost
+    // first; `first` and `last` pick among those, as tshark does.
     const decoded& d = ctx.layers;
-    std::size_t first = d.size(), last = d.size();
-    for (std::size_t i = 0; i < d.size(); ++i) {
-        if (d[i].kind != kind) continue;
-        if (first == d.size()) first = i;
-        last = i;
-    }
-    if (first == d.size()) return;
-    if (which == occurrence::first) {
-        put_layer_field(out, field, d, first);
-        return;
-    }
-    if (which == occurrence::last) {
-        put_layer_field(out, field, d, last);
-        return;
-    }
+    std::string one;
     bool any = false;
-    for (std::size_t i = first; i <= last; ++i) {
-        if (d[i].kind != kind) continue;
-        const std::size_t mark = out.size();
-        if (any) out += aggregator;
-        if (put_layer_field(out, field, d, i)) {
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        if (!matches(field, d[i].kind)) continue;
+        one.clear();
+        if (!put_layer_field(one, field, ctx, i)) continue;
+        if (which == occurrence::first) {
+            out += one;
+            return;
+        }
+        if (which == occurrence::last) {
             any = true;
-        } else {
-            out.resize(mark);
+            continue;
+        }
+        if (any) out += aggregator;
+        out += one;
+        any = true;
+    }
+    if (which == occurrence::last && any) {
+        for (std::size_t i = d.size(); i-- > 0;) {
+            if (matches(field, d[i].kind) && put_layer_field(out, field, ctx, i)) return;
         }
     }
 }

@@ -29,7 +29,8 @@
 /// built: it needs the pseudo header's addresses).
 ///
 /// Errors are sticky: the first one (no room, a length too large for its
-/// field) stops the build and finish() returns it.
+/// field, a layer that cannot go where it was put, such as ICMPv6 straight
+/// over IPv4) stops the build and finish() returns it.
 #pragma once
 
 #include <rawpkt/bytes.hpp>
@@ -80,7 +81,6 @@ class builder {
         }
         pending_ = layer::none;
     }
-
 
 public:
     /// Builds at the end of `buffer`.
@@ -133,7 +133,10 @@ public:
     }
     /// A UDP header; a destination port left 0 over a VXLAN or Geneve
     /// header becomes that protocol's port. With `has_checksum` false the
-    /// checksum stays 0 over IPv4 (it is always filled over IPv6).
+    /// checksum stays 0 over IPv4 (RFC 768). Over IPv6 the builder always
+    /// fills it, `has_checksum` notwithstanding: RFC 8200 §8.1 makes it
+    /// mandatory, and the zero checksum RFC 6935 allows some tunnels is not
+    /// built here (udp::repr::emit(v, src, dst) writes one).
     constexpr builder& udp(udp::repr r) noexcept {
         if (size() > udp::max_payload_len) return fail_too_large(layer::udp, udp::max_payload_len);
         r.payload_len = static_cast<std::uint16_t>(size());
@@ -148,35 +151,33 @@ public:
     }
     /// An ICMPv4 echo request or reply around the data built so far.
     constexpr builder& icmpv4(icmpv4::echo_repr r) noexcept {
-        if (size() > 0xffff - icmpv4::header_len) return fail_too_large(layer::icmpv4, 0xffff - icmpv4::header_len);
+        if (size() > icmpv4::max_data_len) return fail_too_large(layer::icmpv4, icmpv4::max_data_len);
         r.data_len = static_cast<std::uint16_t>(size());
-        if (const auto out = prepend(layer::icmpv4, icmpv4::header_len)) {
-            auto v = icmpv4::mut_view::unchecked(*out);
-            r.emit(v);
-            v.fill_checksum();
+        if (const auto out = prepend(layer::icmpv4, r.header_len())) {
+            r.emit(icmpv4::mut_view::unchecked(*out)); // fills the checksum over the data
             set_inner(layer::icmpv4, ip_proto::icmp);
         }
         return *this;
     }
     /// An ICMPv4 error quoting the packet built so far.
     constexpr builder& icmpv4(icmpv4::error_repr r) noexcept {
-        if (size() > 0xffff - icmpv4::header_len) return fail_too_large(layer::icmpv4, 0xffff - icmpv4::header_len);
+        if (size() > icmpv4::max_data_len) return fail_too_large(layer::icmpv4, icmpv4::max_data_len);
         r.invoking_len = static_cast<std::uint16_t>(size());
         r.extension_len = 0;
-        if (const auto out = prepend(layer::icmpv4, icmpv4::header_len)) {
-            auto v = icmpv4::mut_view::unchecked(*out);
-            r.emit(v);
-            v.fill_checksum();
+        if (const auto out = prepend(layer::icmpv4, r.header_len())) {
+            r.emit(icmpv4::mut_view::unchecked(*out)); // fills the checksum over the quote
             set_inner(layer::icmpv4, ip_proto::icmp);
             pending_ = layer::none; // a quoted transport keeps its own checksum
         }
         return *this;
     }
     /// An ICMPv6 echo request or reply around the data built so far. The
-    /// checksum is filled when the IPv6 layer is built.
+    /// checksum is filled when the IPv6 layer is built; an IPv4 layer built
+    /// around it instead is errc::bad_value (ICMPv6 has no IPv4 pseudo
+    /// header: its checksum would stay 0).
     constexpr builder& icmpv6(icmpv6::echo_repr r) noexcept {
-        r.data = data();
-        if (const auto out = prepend(layer::icmpv6, icmpv6::echo_repr::header_len())) {
+        r.data_len = size();
+        if (const auto out = prepend(layer::icmpv6, r.header_len())) {
             r.emit(icmpv6::mut_view::unchecked(*out));
             await_checksum(layer::icmpv6, ip_proto::icmpv6);
         }
@@ -186,8 +187,14 @@ public:
     // ---- network ----
 
     /// An IPv6 hop-by-hop (`kind` hopopt) or destination options (`kind`
-    /// ipv6_opts) header.
+    /// ipv6_opts) header. A header longer than its length octet can say
+    /// (2048 bytes) is errc::length_too_large; the repr's own capacity
+    /// (ipv6::opts::max_repr_options_len) keeps it well below that.
     constexpr builder& ipv6_options(ip_proto kind, ipv6::opts::repr r) noexcept {
+        if (r.header_len() > ipv6::opts::max_header_len) {
+            return fail_too_large(layer::ipv6_extension, ipv6::opts::max_header_len, length_source::extension_length,
+                                  r.header_len());
+        }
         r.next_header = next_ip_proto(r.next_header);
         if (const auto out = prepend(layer::ipv6_extension, r.header_len())) {
             r.emit(ipv6::opts::mut_view::unchecked(*out));
@@ -205,8 +212,13 @@ public:
         return *this;
     }
     /// An IPv4 header; fills the header checksum and a waiting transport
-    /// checksum.
+    /// checksum. Over an ICMPv6 message it is errc::bad_value (layer
+    /// icmpv6, `needed` 6 and `available` 4, the IP versions).
     constexpr builder& ipv4(ipv4::repr r) noexcept {
+        if (ok() && pending_ == layer::icmpv6) {
+            error_ = error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 0, 6, 4);
+            return *this;
+        }
         if (size() > 0xffff - r.header_len()) return fail_too_large(layer::ipv4, 0xffff - r.header_len());
         r.payload_len = static_cast<std::uint16_t>(size());
         r.protocol = next_ip_proto(r.protocol);
@@ -243,7 +255,7 @@ public:
     /// A VXLAN header over the Ethernet frame built so far.
     constexpr builder& vxlan(vxlan::repr r) noexcept {
         r.payload_len = size();
-        if (const auto out = prepend(layer::vxlan, vxlan::min_header_len)) {
+        if (const auto out = prepend(layer::vxlan, r.header_len())) {
             r.emit(vxlan::mut_view::unchecked(*out));
             inner_ = layer::vxlan;
         }
@@ -260,8 +272,10 @@ public:
         return *this;
     }
     /// A GRE header (RFC 2784/2890) over what was built so far; its
-    /// checksum, when present, is filled.
+    /// checksum, when present, is filled. In version 1 a payload over 65535
+    /// bytes (its payload-length field) is errc::length_too_large.
     constexpr builder& gre(gre::repr r) noexcept {
+        if (r.version == gre::version_enhanced && size() > 0xffff) return fail_too_large(layer::gre, 0xffff);
         r.payload_len = size();
         r.protocol_type = next_ethertype(r.protocol_type);
         if (const auto out = prepend(layer::gre, r.header_len())) {
@@ -317,10 +331,14 @@ private:
         start_ -= len;
         return buf_.subspan(start_);
     }
-    constexpr builder& fail_too_large(layer what, std::size_t max) noexcept {
-        if (ok()) {
-            error_ = error::invalid(what, errc::length_too_large, length_source::payload_length, 0, max, size());
-        }
+    /// Records errc::length_too_large: `value` (by default the size built
+    /// so far, the payload) is above `max`.
+    constexpr builder& fail_too_large(layer what, std::size_t max,
+                                      length_source source = length_source::payload_length) noexcept {
+        return fail_too_large(what, max, source, size());
+    }
+    constexpr builder& fail_too_large(layer what, std::size_t max, length_source source, std::size_t value) noexcept {
+        if (ok()) error_ = error::invalid(what, errc::length_too_large, source, 0, max, value);
         return *this;
     }
     constexpr void set_inner(layer kind, ip_proto proto) noexcept {

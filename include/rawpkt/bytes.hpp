@@ -169,6 +169,123 @@ template <byte_span Buf>
     return b.subspan(offset, len);
 }
 
+// --- Loads and stores that check the range themselves ---
+//
+// For accessors that belong to one option, message type or flag and may be
+// called on another: they never touch a byte outside the buffer, whatever
+// the offset. A load outside the buffer yields the fallback (0 or the zero
+// address); a store outside it writes nothing and returns false.
+
+/// True when `n` bytes at `offset` lie inside a buffer of `size` bytes
+/// (no overflow for any offset).
+[[nodiscard]] constexpr bool fits(std::size_t size, std::size_t offset, std::size_t n) noexcept {
+    return offset <= size && n <= size - offset;
+}
+
+/// load_be<T>(b, offset), or `fallback` when the bytes are not all in `b`.
+template <std::unsigned_integral T, byte_span Buf>
+[[nodiscard]] constexpr T load_be_or(Buf b, std::size_t offset, T fallback = 0) noexcept {
+    return fits(b.size(), offset, sizeof(T)) ? load_be<T>(b, offset) : fallback;
+}
+
+/// load_u8(b, offset), or `fallback` when `offset` is past the end of `b`.
+template <byte_span Buf>
+[[nodiscard]] constexpr std::uint8_t load_u8_or(Buf b, std::size_t offset, std::uint8_t fallback = 0) noexcept {
+    return fits(b.size(), offset, 1) ? load_u8(b, offset) : fallback;
+}
+
+/// An address type (mac_address, ipv4_address, ipv6_address) loaded at
+/// `offset`, or `fallback` (the zero address) when it is not all in `b`.
+template <class Address>
+[[nodiscard]] constexpr Address load_address_or(bytes b, std::size_t offset, const Address& fallback = {}) noexcept {
+    return fits(b.size(), offset, Address::size) ? Address::load(b, offset) : fallback;
+}
+
+/// store_be<T>(b, offset, v) when the bytes are all in `b`; else nothing.
+/// Returns whether it wrote.
+template <std::unsigned_integral T>
+constexpr bool try_store_be(mut_bytes b, std::size_t offset, T v) noexcept {
+    if (!fits(b.size(), offset, sizeof(T))) return false;
+    store_be<T>(b, offset, v);
+    return true;
+}
+
+/// store_u8(b, offset, v) when `offset` is inside `b`; else nothing.
+constexpr bool try_store_u8(mut_bytes b, std::size_t offset, std::uint8_t v) noexcept {
+    if (!fits(b.size(), offset, 1)) return false;
+    store_u8(b, offset, v);
+    return true;
+}
+
+/// Stores an address when it fits at `offset`; else nothing.
+template <class Address>
+constexpr bool try_store_address(mut_bytes b, std::size_t offset, const Address& a) noexcept {
+    if (!fits(b.size(), offset, Address::size)) return false;
+    a.store(b, offset);
+    return true;
+}
+
+/// Up to N bytes stored inline: the variable part of a header that a repr
+/// owns (IPv4 and TCP options, Geneve options, GTP-U extension headers,
+/// NDP options, ...). The length is private, so the bytes in use never
+/// exceed the storage: set() and append() refuse what does not fit and
+/// leave the value unchanged. Equality compares the bytes in use only.
+template <std::size_t N>
+class small_bytes {
+    using size_type =
+        std::conditional_t<(N <= 0xff), std::uint8_t, std::conditional_t<(N <= 0xffff), std::uint16_t, std::size_t>>;
+
+public:
+    constexpr small_bytes() noexcept = default;
+
+    /// The most bytes it holds.
+    [[nodiscard]] static constexpr std::size_t capacity() noexcept { return N; }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return len_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return len_ == 0; }
+    /// The bytes in use.
+    [[nodiscard]] constexpr rawpkt::bytes bytes() const noexcept { return rawpkt::bytes{data_.data(), len_}; }
+    /// Byte i < size().
+    [[nodiscard]] constexpr std::byte operator[](std::size_t i) const noexcept {
+        detail::bounds_check(len_, i, 1);
+        return data_[i];
+    }
+
+    /// Replaces the bytes with `b`; false (and no change) if `b` is longer
+    /// than capacity().
+    [[nodiscard]] constexpr bool set(rawpkt::bytes b) noexcept {
+        if (b.size() > N) return false;
+        for (std::size_t i = 0; i < b.size(); ++i) data_[i] = b[i];
+        len_ = static_cast<size_type>(b.size());
+        return true;
+    }
+    /// Appends `b`; false (and no change) if the result would not fit.
+    [[nodiscard]] constexpr bool append(rawpkt::bytes b) noexcept {
+        if (b.size() > N - len_) return false;
+        for (std::size_t i = 0; i < b.size(); ++i) data_[len_ + i] = b[i];
+        len_ = static_cast<size_type>(len_ + b.size());
+        return true;
+    }
+    /// Appends one byte; false (and no change) when full.
+    [[nodiscard]] constexpr bool push_back(std::byte v) noexcept {
+        if (len_ == N) return false;
+        data_[len_] = v;
+        len_ = static_cast<size_type>(len_ + 1);
+        return true;
+    }
+    constexpr void clear() noexcept { len_ = 0; }
+
+    friend constexpr bool operator==(const small_bytes& a, const small_bytes& b) noexcept {
+        if (a.len_ != b.len_) return false;
+        for (std::size_t i = 0; i < a.len_; ++i)
+            if (a.data_[i] != b.data_[i]) return false;
+        return true;
+    }
+
+private:
+    std::array<std::byte, N> data_{};
+    size_type len_ = 0;
+};
+
 /// Byte spans over typed storage, for tests and users building in arrays.
 template <std::size_t N>
 [[nodiscard]] constexpr bytes as_bytes(const std::array<std::byte, N>& a) noexcept {
@@ -474,5 +591,9 @@ struct ipv6_address {
     friend constexpr bool operator==(const ipv6_address&, const ipv6_address&) = default;
     friend constexpr auto operator<=>(const ipv6_address&, const ipv6_address&) = default;
 };
+
+/// The two address families an IP pseudo header is made of.
+template <class A>
+concept ip_address = std::same_as<A, ipv4_address> || std::same_as<A, ipv6_address>;
 
 } // namespace rawpkt

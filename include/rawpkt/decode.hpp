@@ -780,7 +780,7 @@ private:
     constexpr layer step_vxlan() noexcept {
         const auto v = check<vxlan::view>();
         if (!v) return fail(v.error().rebased(off_));
-        if (!push(layer::vxlan, vxlan::min_header_len)) return layer::none;
+        if (!push(layer::vxlan, vxlan::header_len)) return layer::none;
         return enter_tunnel(layer::ethernet);
     }
 

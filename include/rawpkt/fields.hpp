@@ -104,8 +104,7 @@ struct context {
 
 /// Appends the field's value(s) to `out`; several occurrences are joined by
 /// `aggregator`. Nothing is appended when the field is absent.
-void append(std::string& out, id field, const context& ctx, occurrence which = occurrence::all,
-            char aggregator = ',');
+void append(std::string& out, id field, const context& ctx, occurrence which = occurrence::all, char aggregator = ',');
 
 /// The field's value(s) as a string.
 [[nodiscard]] std::string value(id field, const context& ctx, occurrence which = occurrence::all,

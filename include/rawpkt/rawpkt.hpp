@@ -6,8 +6,11 @@
 #include <rawpkt/build.hpp>
 #include <rawpkt/bytes.hpp>
 #include <rawpkt/checksum.hpp>
+#include <rawpkt/datalink/datalink.hpp>
 #include <rawpkt/decode.hpp>
 #include <rawpkt/error.hpp>
+#include <rawpkt/fields.hpp>
+#include <rawpkt/frame.hpp>
 #include <rawpkt/packet/arp.hpp>
 #include <rawpkt/packet/ethernet.hpp>
 #include <rawpkt/packet/geneve.hpp>
@@ -31,4 +34,7 @@
 #include <rawpkt/packet/udp.hpp>
 #include <rawpkt/packet/vlan.hpp>
 #include <rawpkt/packet/vxlan.hpp>
+#include <rawpkt/pcap/format.hpp>
+#include <rawpkt/pcap/reader.hpp>
+#include <rawpkt/pcap/writer.hpp>
 #include <rawpkt/version.hpp>

@@ -33,9 +33,9 @@ std::vector<layer> kinds(const decoded& d) {
 }
 
 TEST(Build, EthernetVlanIpv4TcpRoundTrip) {
-    tcp::repr t{.src_port = 40000, .dst_port = 443, .seq_number = 0x01020304, .flags = tcp::flag::syn, .window = 64240};
+    tcp::repr t{.src_port = 40000, .dst_port = 443, .sequence = 0x01020304, .flags = tcp::flag::syn, .window = 64240};
     tcp::options_writer{t}.mss(1460).sack_permitted().timestamps(7, 0).window_scale(7);
-    ASSERT_TRUE(t.options_len > 0);
+    ASSERT_FALSE(t.options.empty());
     const ipv4::repr ip{.src = v4(192, 0, 2, 1), .dst = v4(198, 51, 100, 2), .ttl = 63, .ident = 77};
     const vlan::repr tag{.pcp = 5, .vid = 100};
     const ethernet::repr eth{.src = mac(1), .dst = mac(2)};
@@ -84,13 +84,14 @@ TEST(Build, EthernetVlanIpv4TcpRoundTrip) {
 
 TEST(Build, Ipv6ExtensionHeadersUdp) {
     const ipv6::repr ip{.src = v6("2001:db8::1"), .dst = v6("2001:db8::2"), .hop_limit = 9, .flow_label = 0x12345};
-    const auto router_alert = make_bytes(0x05, 0x02, 0x00, 0x00); // RFC 2711, MLD
+    ipv6::opts::repr hbh;
+    ASSERT_TRUE(hbh.options.set(make_bytes(0x05, 0x02, 0x00, 0x00))); // router alert, RFC 2711: MLD
     std::array<std::byte, 256> buf{};
     const auto frame = builder{buf}
                            .payload(text("datagram"))
                            .udp({.src_port = 1000, .dst_port = 2000})
                            .ipv6_fragment({.ident = 0xdeadbeef})
-                           .ipv6_options(ip_proto::hopopt, {.options = router_alert})
+                           .ipv6_options(ip_proto::hopopt, hbh)
                            .ipv6(ip)
                            .ethernet({.src = mac(1), .dst = mac(2)})
                            .finish();
@@ -108,9 +109,13 @@ TEST(Build, Ipv6ExtensionHeadersUdp) {
     EXPECT_EQ(u->length(), 16);
     EXPECT_TRUE(u->checksum_ok(ip.src, ip.dst));
     EXPECT_NE(u->checksum(), 0);
-    auto hbh = ipv6::opts::view::checked(d.bytes_of(d[2]));
-    ASSERT_TRUE(hbh);
-    EXPECT_EQ(hbh->next_header(), ip_proto::ipv6_frag);
+    auto hbh_back = ipv6::opts::view::checked(d.bytes_of(d[2]));
+    ASSERT_TRUE(hbh_back);
+    EXPECT_EQ(hbh_back->next_header(), ip_proto::ipv6_frag);
+    // The router alert, then the PadN emit() added to reach 8 bytes.
+    const auto hbh_repr = ipv6::opts::repr::parse(*hbh_back);
+    ASSERT_TRUE(hbh_repr);
+    EXPECT_TRUE(std::ranges::equal(hbh_repr->options.bytes(), make_bytes(0x05, 0x02, 0x00, 0x00, 0x01, 0x00)));
 }
 
 TEST(Build, Icmpv6EchoChecksum) {
@@ -159,7 +164,7 @@ TEST(Build, GreCarriesIpv6) {
                            .payload(text("x"))
                            .tcp({.src_port = 1, .dst_port = 2, .flags = tcp::flag::ack})
                            .ipv6(inner)
-                           .gre({.checksum_present = true, .key = 99})
+                           .gre({.has_checksum = true, .key = 99})
                            .ipv4({.src = v4(192, 0, 2, 1), .dst = v4(192, 0, 2, 2)})
                            .finish();
     ASSERT_TRUE(frame);
@@ -263,6 +268,96 @@ TEST(Build, LengthsTooLargeForTheirFields) {
     c.reserve_payload(65516).ipv4({});
     EXPECT_EQ(c.error(),
               error::invalid(layer::ipv4, errc::length_too_large, length_source::payload_length, 0, 65515, 65516));
+}
+
+TEST(Build, GreVersionOnePayloadOver65535IsTooLarge) {
+    // Enhanced GRE's payload length is a 16-bit field: 65536 bytes used to
+    // be written as 0.
+    std::vector<std::byte> buf(70000);
+    builder b{buf};
+    b.reserve_payload(65536).gre({.version = gre::version_enhanced, .protocol_type = ethertype::ppp, .call_id = 6});
+    EXPECT_EQ(b.error(),
+              error::invalid(layer::gre, errc::length_too_large, length_source::payload_length, 0, 65535, 65536));
+    EXPECT_FALSE(b.finish());
+    // 65535 bytes fit, and the field says so.
+    builder c{buf};
+    c.reserve_payload(65535).gre({.version = gre::version_enhanced, .protocol_type = ethertype::ppp, .call_id = 6});
+    ASSERT_TRUE(c.ok());
+    const auto g = gre::view::checked(c.data());
+    ASSERT_TRUE(g);
+    EXPECT_EQ(g->payload_len(), 65535);
+    // Version 0 has no length field to overflow.
+    builder v0{buf};
+    v0.reserve_payload(65536).gre({.protocol_type = ethertype::ipv4});
+    EXPECT_TRUE(v0.ok());
+}
+
+TEST(Build, Icmpv6OverIpv4IsRefused) {
+    // ICMPv6's checksum needs the IPv6 pseudo header: built over IPv4 it
+    // used to stay 0, silently.
+    std::array<std::byte, 128> buf{};
+    builder b{buf};
+    b.payload(text("ping")).icmpv6({.identifier = 7, .sequence = 1}).ipv4({.src = v4(10, 0, 0, 1)});
+    EXPECT_EQ(b.error(), error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 0, 6, 4));
+    EXPECT_FALSE(b.finish());
+    // Through an IPv6 layer (6in4) it is fine: the IPv6 header takes it.
+    std::array<std::byte, 128> buf2{};
+    const auto frame = builder{buf2}
+                           .payload(text("ping"))
+                           .icmpv6({.identifier = 7, .sequence = 1})
+                           .ipv6({.src = v6("2001:db8::1"), .dst = v6("2001:db8::2")})
+                           .ipv4({.src = v4(10, 0, 0, 1), .dst = v4(10, 0, 0, 2)})
+                           .finish();
+    ASSERT_TRUE(frame);
+    decoded d;
+    ASSERT_TRUE(decode(*frame, link_type::ipv4, d));
+    EXPECT_TRUE(d.get<icmpv6::view>()->checksum_ok(v6("2001:db8::1"), v6("2001:db8::2")));
+}
+
+TEST(Build, Ipv6OptionsHeaderStaysWithinItsLengthOctet) {
+    // An options header longer than 2048 bytes would wrap its length octet.
+    // The repr holds at most 256 bytes of options (set() refuses more), so
+    // the largest header it builds is 264 bytes, and it decodes.
+    static_assert(2 + ipv6::opts::max_repr_options_len + 6 <= ipv6::opts::max_header_len);
+    ipv6::opts::repr hbh;
+    std::vector<std::byte> padn(256, std::byte{0});
+    padn[0] = std::byte{1};
+    padn[1] = std::byte{254};
+    EXPECT_FALSE(hbh.options.set(std::vector<std::byte>(2047)));
+    ASSERT_TRUE(hbh.options.set(padn));
+    std::vector<std::byte> buf(512);
+    const auto frame = builder{buf}
+                           .payload(text("x"))
+                           .ipv6_options(ip_proto::ipv6_opts, hbh)
+                           .ipv6({.src = v6("2001:db8::1"), .dst = v6("2001:db8::2")})
+                           .finish();
+    ASSERT_TRUE(frame);
+    decoded d;
+    ASSERT_TRUE(decode(*frame, link_type::ipv6, d));
+    EXPECT_EQ(d[1].header_len, 264u);
+}
+
+TEST(Build, UdpOverIpv6AlwaysCarriesAChecksum) {
+    // has_checksum false is honoured over IPv4 only (see builder::udp).
+    std::array<std::byte, 128> buf{};
+    const auto v6frame = builder{buf}
+                             .payload(text("tunnel"))
+                             .udp({.src_port = 1, .dst_port = 2, .has_checksum = false})
+                             .ipv6({.src = v6("2001:db8::1"), .dst = v6("2001:db8::2")})
+                             .finish();
+    ASSERT_TRUE(v6frame);
+    const auto u6 = udp::view::checked(v6frame->subspan(40));
+    ASSERT_TRUE(u6);
+    EXPECT_TRUE(u6->has_checksum());
+    EXPECT_TRUE(u6->checksum_ok(v6("2001:db8::1"), v6("2001:db8::2")));
+    std::array<std::byte, 128> buf4{};
+    const auto v4frame = builder{buf4}
+                             .payload(text("tunnel"))
+                             .udp({.src_port = 1, .dst_port = 2, .has_checksum = false})
+                             .ipv4({.src = v4(10, 0, 0, 1), .dst = v4(10, 0, 0, 2)})
+                             .finish();
+    ASSERT_TRUE(v4frame);
+    EXPECT_FALSE(udp::view::checked(v4frame->subspan(20))->has_checksum());
 }
 
 TEST(Build, ReservedPayloadIsWrittenInPlace) {

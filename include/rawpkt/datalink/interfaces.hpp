@@ -53,7 +53,7 @@ inline constexpr std::uint16_t ieee80211_radiotap = 803;
 } // namespace arphrd
 
 struct interface_info {
-    std::string name;
+    std::string name{};
     std::uint32_t index = 0;
     /// IFF_* flags as the kernel reports them (see iff).
     std::uint32_t flags = 0;

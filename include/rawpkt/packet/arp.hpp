@@ -213,8 +213,6 @@ struct repr {
 
     /// Always 28.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return ethernet_ipv4_len; }
-    /// The bytes emit() writes: the whole packet.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return ethernet_ipv4_len; }
 
     /// Writes the packet into `v` (at least 28 bytes).
     constexpr void emit(mut_view v) const noexcept {

@@ -157,8 +157,6 @@ struct repr {
     }
 
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return ethernet::header_len; }
-    /// The bytes emit() writes: the header only, the payload follows it.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return ethernet::header_len; }
 
     /// Writes the header into `v` (at least 14 bytes).
     constexpr void emit(mut_view v) const noexcept {

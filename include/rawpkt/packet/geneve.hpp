@@ -15,12 +15,11 @@
 #include <rawpkt/bytes.hpp>
 #include <rawpkt/error.hpp>
 #include <rawpkt/packet/numbers.hpp>
+#include <rawpkt/packet/tlv.hpp>
 #include <rawpkt/packet/view_base.hpp>
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 
 namespace rawpkt::geneve {
 
@@ -90,59 +89,15 @@ struct option {
                   opts.subspan(at + option_header_len, len - option_header_len)};
 }
 
+/// How the options area is walked: each option by parse_option(), to the end.
+struct option_traits {
+    using item = option;
+    static constexpr auto parse = parse_option;
+};
+
 /// Iterates the options area. Yields `result<option>`: a malformed option
 /// yields its error and ends the iteration.
-class option_range {
-public:
-    class iterator {
-    public:
-        using value_type = result<option>;
-        using difference_type = std::ptrdiff_t;
-
-        constexpr iterator() noexcept = default;
-        constexpr iterator(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) { load(); }
-
-        constexpr const result<option>& operator*() const noexcept { return current_; }
-        constexpr const result<option>* operator->() const noexcept { return &current_; }
-        constexpr iterator& operator++() noexcept {
-            pos_ = current_ ? pos_ + current_->length : opts_.size();
-            load();
-            return *this;
-        }
-        constexpr iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
-            return a.pos_ >= a.opts_.size();
-        }
-
-    private:
-        constexpr void load() noexcept {
-            if (pos_ < opts_.size()) current_ = parse_option(opts_, pos_, base_);
-        }
-        bytes opts_{};
-        std::size_t base_ = 0;
-        std::size_t pos_ = 0;
-        result<option> current_{option{}};
-    };
-
-    constexpr option_range(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) {}
-    [[nodiscard]] constexpr iterator begin() const noexcept { return {opts_, base_}; }
-    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
-    [[nodiscard]] constexpr bool empty() const noexcept { return opts_.empty(); }
-    /// The first error among the options, if any.
-    [[nodiscard]] constexpr status validate() const noexcept {
-        for (const auto& o : *this)
-            if (!o) return o.error();
-        return {};
-    }
-
-private:
-    bytes opts_;
-    std::size_t base_;
-};
+using option_range = detail::tlv_range<option_traits>;
 
 /// Zero-copy Geneve header view; see the file comment for the bounds contract.
 template <byte_span Buf>
@@ -230,7 +185,6 @@ public:
     /// Sets the VNI (the low 24 bits of `v`).
     constexpr void set_vni(std::uint32_t v) noexcept requires writable<Buf> { this->set_u24(field::vni.begin, v); }
     constexpr void set_reserved(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::reserved, v); }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -251,9 +205,9 @@ struct repr {
     bool oam = false;
     /// The C flag. It must be set when an option is critical.
     bool critical = false;
-    /// Raw options (a multiple of 4 bytes, at most 252).
-    std::array<std::byte, max_options_len> options{};
-    std::uint8_t options_len = 0;
+    /// Raw options, at most 252 bytes: whole options, so a multiple of 4
+    /// (emit() pads anything else with zero bytes).
+    small_bytes<max_options_len> options{};
     std::size_t payload_len = 0;
 
     /// Accepts a checked view with well-formed options, reserved bits clear
@@ -278,45 +232,32 @@ struct repr {
         r.protocol_type = v.protocol_type();
         r.oam = v.oam();
         r.critical = v.critical();
-        const bytes opts = v.options_bytes();
-        r.options_len = static_cast<std::uint8_t>(opts.size());
-        for (std::size_t i = 0; i < opts.size(); ++i) r.options[i] = opts[i];
+        (void)r.options.set(v.options_bytes()); // at most 252 bytes: Opt Len is 6 bits
         r.payload_len = v.payload().size();
         return r;
     }
 
-    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return min_header_len + options_len; }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept {
+        return min_header_len + ((options.size() + 3u) & ~std::size_t{3});
+    }
     /// Header plus payload.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + payload_len; }
 
     /// Writes the header, options included, into `v` (at least header_len() bytes).
     constexpr void emit(mut_view v) const noexcept {
+        const std::size_t hl = header_len();
         v.set_version(version_0);
-        v.set_options_len(options_len);
+        v.set_options_len(hl - min_header_len);
         v.set_flags(static_cast<std::uint8_t>((oam ? flag_oam : 0) | (critical ? flag_critical : 0)));
         v.set_protocol_type(protocol_type);
         v.set_vni(vni);
         v.set_reserved(0);
-        store_bytes(v.buffer(), field::options, options_bytes());
+        mut_bytes out = v.buffer();
+        store_bytes(out, field::options, options.bytes());
+        for (std::size_t i = min_header_len + options.size(); i < hl; ++i) out[i] = std::byte{0};
     }
 
-    /// Sets the options from raw bytes; false unless a multiple of 4 bytes
-    /// and at most 252.
-    constexpr bool set_options(bytes b) noexcept {
-        if (b.size() > options.size() || b.size() % 4 != 0) return false;
-        for (std::size_t i = 0; i < b.size(); ++i) options[i] = b[i];
-        options_len = static_cast<std::uint8_t>(b.size());
-        return true;
-    }
-    [[nodiscard]] constexpr bytes options_bytes() const noexcept { return bytes{options.data(), options_len}; }
-
-    friend constexpr bool operator==(const repr& a, const repr& b) noexcept {
-        if (a.options_len != b.options_len) return false;
-        for (std::size_t i = 0; i < a.options_len; ++i)
-            if (a.options[i] != b.options[i]) return false;
-        return a.vni == b.vni && a.protocol_type == b.protocol_type && a.oam == b.oam && a.critical == b.critical &&
-               a.payload_len == b.payload_len;
-    }
+    friend constexpr bool operator==(const repr&, const repr&) noexcept = default;
 };
 
 } // namespace rawpkt::geneve

@@ -19,7 +19,7 @@
 /// inside `b`, and in version 1 so is the payload its payload-length field
 /// declares. `view::checked_header(b)` guarantees the header only; a version
 /// 1 payload may then be cut short by the capture. `payload()` is always
-/// clamped to the buffer. set_flags(), set_version() and the set_*_present()
+/// clamped to the buffer. set_flags(), set_version() and the set_has_*()
 /// setters void the guarantee (they change which optional fields exist);
 /// set_payload_len() does not.
 #pragma once
@@ -105,15 +105,15 @@ public:
             return error::invalid(layer::gre, errc::bad_version, length_source::none, field::flags_version.begin,
                                   version_enhanced, v.version());
         }
-        if (v.routing_present()) {
+        if (v.has_routing()) {
             return error::invalid(layer::gre, errc::unsupported, length_source::none, field::flags_version.begin, 0, 1);
         }
         if (v.version() == version_enhanced) {
-            if (v.checksum_present()) {
+            if (v.has_checksum()) {
                 return error::invalid(layer::gre, errc::bad_value, length_source::none, field::flags_version.begin, 0,
                                       1);
             }
-            if (!v.key_present()) {
+            if (!v.has_key()) {
                 return error::invalid(layer::gre, errc::bad_value, length_source::none, field::flags_version.begin, 1,
                                       0);
             }
@@ -130,12 +130,12 @@ public:
     [[nodiscard]] constexpr std::uint8_t version() const noexcept {
         return static_cast<std::uint8_t>(u16(field::flags_version) & version_mask);
     }
-    [[nodiscard]] constexpr bool checksum_present() const noexcept { return (flags() & flag_checksum) != 0; }
-    [[nodiscard]] constexpr bool routing_present() const noexcept { return (flags() & flag_routing) != 0; }
-    [[nodiscard]] constexpr bool key_present() const noexcept { return (flags() & flag_key) != 0; }
-    [[nodiscard]] constexpr bool sequence_present() const noexcept { return (flags() & flag_sequence) != 0; }
+    [[nodiscard]] constexpr bool has_checksum() const noexcept { return (flags() & flag_checksum) != 0; }
+    [[nodiscard]] constexpr bool has_routing() const noexcept { return (flags() & flag_routing) != 0; }
+    [[nodiscard]] constexpr bool has_key() const noexcept { return (flags() & flag_key) != 0; }
+    [[nodiscard]] constexpr bool has_sequence() const noexcept { return (flags() & flag_sequence) != 0; }
     /// The A bit; it only counts in version 1 (in version 0 it is reserved).
-    [[nodiscard]] constexpr bool ack_present() const noexcept {
+    [[nodiscard]] constexpr bool has_ack() const noexcept {
         return version() == version_enhanced && (flags() & flag_ack) != 0;
     }
     /// The Reserved0 bits (reserved0_mask), in place; zero in a well-formed
@@ -150,29 +150,29 @@ public:
     }
 
     /// Header length in bytes, from the flags: 4 plus 4 per optional field.
-    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return ack_offset() + (ack_present() ? 4 : 0); }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return ack_offset() + (has_ack() ? 4 : 0); }
 
     [[nodiscard]] constexpr std::optional<std::uint16_t> checksum() const noexcept {
-        if (!checksum_present()) return std::nullopt;
+        if (!has_checksum()) return std::nullopt;
         return u16(field::optional);
     }
     /// Reserved1 (RFC 2784 §2.6), present with the checksum; the offset
     /// field of RFC 1701.
     [[nodiscard]] constexpr std::optional<std::uint16_t> reserved1() const noexcept {
-        if (!checksum_present()) return std::nullopt;
+        if (!has_checksum()) return std::nullopt;
         return u16(field::optional + 2);
     }
     [[nodiscard]] constexpr std::optional<std::uint32_t> key() const noexcept {
-        if (!key_present()) return std::nullopt;
+        if (!has_key()) return std::nullopt;
         return u32(key_offset());
     }
     [[nodiscard]] constexpr std::optional<std::uint32_t> sequence() const noexcept {
-        if (!sequence_present()) return std::nullopt;
+        if (!has_sequence()) return std::nullopt;
         return u32(sequence_offset());
     }
     /// Acknowledgment number (version 1).
     [[nodiscard]] constexpr std::optional<std::uint32_t> ack() const noexcept {
-        if (!ack_present()) return std::nullopt;
+        if (!has_ack()) return std::nullopt;
         return u32(ack_offset());
     }
     /// Version 1: the payload length in bytes, the key's upper half
@@ -209,11 +209,11 @@ public:
     /// True when there is no checksum to verify, or when the checksum over
     /// the header and payload verifies (RFC 2784 §2.5).
     [[nodiscard]] constexpr bool checksum_ok() const noexcept {
-        if (!checksum_present()) return true;
+        if (!has_checksum()) return true;
         return checksum::accumulator{}.add(bytes{this->range(0, packet_len())}).verifies();
     }
     /// The checksum the packet should carry (header and payload, with the
-    /// checksum field taken as zero). Requires checksum_present().
+    /// checksum field taken as zero). Requires has_checksum().
     [[nodiscard]] constexpr std::uint16_t compute_checksum() const noexcept {
         checksum::accumulator acc;
         acc.add(bytes{this->range(0, field::optional)});
@@ -229,29 +229,29 @@ public:
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_version.begin, version_mask, v);
     }
-    constexpr void set_checksum_present(bool v) noexcept requires writable<Buf> { set_flag(flag_checksum, v); }
-    constexpr void set_key_present(bool v) noexcept requires writable<Buf> { set_flag(flag_key, v); }
-    constexpr void set_sequence_present(bool v) noexcept requires writable<Buf> { set_flag(flag_sequence, v); }
-    constexpr void set_ack_present(bool v) noexcept requires writable<Buf> { set_flag(flag_ack, v); }
+    constexpr void set_has_checksum(bool v) noexcept requires writable<Buf> { set_flag(flag_checksum, v); }
+    constexpr void set_has_key(bool v) noexcept requires writable<Buf> { set_flag(flag_key, v); }
+    constexpr void set_has_sequence(bool v) noexcept requires writable<Buf> { set_flag(flag_sequence, v); }
+    constexpr void set_has_ack(bool v) noexcept requires writable<Buf> { set_flag(flag_ack, v); }
     constexpr void set_protocol_type(ethertype t) noexcept requires writable<Buf> {
         this->set_u16(field::protocol_type, static_cast<std::uint16_t>(t));
     }
     // The optional fields are written only when their flag is set: set the
     // flags first.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> {
-        if (checksum_present()) this->set_u16(field::optional, v);
+        if (has_checksum()) this->set_u16(field::optional, v);
     }
     constexpr void set_reserved1(std::uint16_t v) noexcept requires writable<Buf> {
-        if (checksum_present()) this->set_u16(field::optional + 2, v);
+        if (has_checksum()) this->set_u16(field::optional + 2, v);
     }
     constexpr void set_key(std::uint32_t v) noexcept requires writable<Buf> {
-        if (key_present()) this->set_u32(key_offset(), v);
+        if (has_key()) this->set_u32(key_offset(), v);
     }
     constexpr void set_sequence(std::uint32_t v) noexcept requires writable<Buf> {
-        if (sequence_present()) this->set_u32(sequence_offset(), v);
+        if (has_sequence()) this->set_u32(sequence_offset(), v);
     }
     constexpr void set_ack(std::uint32_t v) noexcept requires writable<Buf> {
-        if (ack_present()) this->set_u32(ack_offset(), v);
+        if (has_ack()) this->set_u32(ack_offset(), v);
     }
     /// Version 1 only.
     constexpr void set_payload_len(std::uint16_t v) noexcept requires writable<Buf> {
@@ -263,9 +263,8 @@ public:
     }
     /// Computes and stores the checksum, if the C flag is set.
     constexpr void fill_checksum() noexcept requires writable<Buf> {
-        if (checksum_present()) set_checksum(compute_checksum());
+        if (has_checksum()) set_checksum(compute_checksum());
     }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -275,17 +274,13 @@ public:
 private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 
-    [[nodiscard]] constexpr bool enhanced_key() const noexcept {
-        return version() == version_enhanced && key_present();
-    }
+    [[nodiscard]] constexpr bool enhanced_key() const noexcept { return version() == version_enhanced && has_key(); }
     [[nodiscard]] constexpr std::size_t key_offset() const noexcept {
-        return field::optional + (checksum_present() ? 4 : 0);
+        return field::optional + (has_checksum() ? 4 : 0);
     }
-    [[nodiscard]] constexpr std::size_t sequence_offset() const noexcept {
-        return key_offset() + (key_present() ? 4 : 0);
-    }
+    [[nodiscard]] constexpr std::size_t sequence_offset() const noexcept { return key_offset() + (has_key() ? 4 : 0); }
     [[nodiscard]] constexpr std::size_t ack_offset() const noexcept {
-        return sequence_offset() + (sequence_present() ? 4 : 0);
+        return sequence_offset() + (has_sequence() ? 4 : 0);
     }
     constexpr void set_flag(std::uint16_t flag, bool v) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_version.begin, flag, v ? flag : 0);
@@ -300,7 +295,7 @@ struct repr {
     std::uint8_t version = version_gre;
     ethertype protocol_type = ethertype::ipv4;
     /// Version 0: carry a checksum; emit() computes it over the payload.
-    bool checksum_present = false;
+    bool has_checksum = false;
     /// Version 0 only: version 1 always carries a key, made of payload_len
     /// and call_id.
     std::optional<std::uint32_t> key{};
@@ -327,7 +322,7 @@ struct repr {
         repr r;
         r.version = v.version();
         r.protocol_type = v.protocol_type();
-        r.checksum_present = v.checksum_present();
+        r.has_checksum = v.has_checksum();
         r.sequence = v.sequence();
         if (r.version == version_enhanced) {
             r.ack = v.ack();
@@ -343,7 +338,7 @@ struct repr {
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         const bool enhanced = version == version_enhanced;
         std::size_t n = min_header_len;
-        if (checksum_present && !enhanced) n += 4;
+        if (has_checksum && !enhanced) n += 4;
         if (key || enhanced) n += 4;
         if (sequence) n += 4;
         if (ack && enhanced) n += 4;
@@ -352,13 +347,13 @@ struct repr {
     /// Header plus payload.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + payload_len; }
 
-    /// Writes the header into `v`. With a checksum, `v` must span exactly
-    /// buffer_len() bytes with the payload already in place after the
-    /// header: the checksum is computed over both.
+    /// Writes the header into `v` (at least header_len() bytes). With a
+    /// checksum, `v` holds buffer_len() bytes with the payload already in
+    /// place after the header: the checksum is computed over both.
     constexpr void emit(mut_view v) const noexcept {
         const bool enhanced = version == version_enhanced;
         std::uint16_t f = 0;
-        if (checksum_present && !enhanced) f |= flag_checksum;
+        if (has_checksum && !enhanced) f |= flag_checksum;
         if (key || enhanced) f |= flag_key;
         if (sequence) f |= flag_sequence;
         if (ack && enhanced) f |= flag_ack;
@@ -375,7 +370,7 @@ struct repr {
         }
         v.set_sequence(sequence.value_or(0));
         v.set_ack(ack.value_or(0));
-        v.fill_checksum();
+        if (v.has_checksum()) mut_view::unchecked(clamp_subspan(v.buffer(), 0, buffer_len())).fill_checksum();
     }
 
     friend constexpr bool operator==(const repr&, const repr&) = default;

@@ -16,7 +16,7 @@
 /// `view::checked_header(b)` guarantees the header and extension headers
 /// only; the T-PDU may be cut short by the capture, and `payload()` then
 /// returns what is there. `payload()` is always clamped to the buffer.
-/// set_extension_present(), set_sequence_present(), set_npdu_present() and
+/// set_has_extension(), set_has_sequence(), set_has_npdu_number() and
 /// set_next_extension_type() void the guarantee (they change the header
 /// layout); set_length() does not.
 #pragma once
@@ -25,7 +25,6 @@
 #include <rawpkt/error.hpp>
 #include <rawpkt/packet/view_base.hpp>
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -58,7 +57,7 @@ inline constexpr std::size_t long_header_len = field::extensions; // 12
 inline constexpr std::uint8_t version_1 = 1;
 
 /// Bits of the flags octet below the version.
-inline constexpr std::uint8_t flag_protocol_type = 0x10; ///< PT: 1 = GTP, 0 = GTP' (not GTP-U)
+inline constexpr std::uint8_t flag_pt = 0x10; ///< PT, protocol type: 1 = GTP, 0 = GTP' (not GTP-U)
 inline constexpr std::uint8_t flag_spare = 0x08;
 inline constexpr std::uint8_t flag_extension = 0x04; ///< E: next extension header type is evaluated
 inline constexpr std::uint8_t flag_sequence = 0x02;  ///< S: sequence number is evaluated
@@ -240,7 +239,7 @@ public:
                                   v.version());
         }
         // GTP' (PT = 0, TS 32.295) has another header and is not GTP-U.
-        if (v.protocol_type() != 1) {
+        if (v.pt() != 1) {
             return error::invalid(layer::gtpu, errc::unsupported, length_source::none, field::flags, 1, 0);
         }
         if (v.long_header()) {
@@ -258,15 +257,16 @@ public:
 
     // --- fields (TS 29.281 §5.1) ---
     [[nodiscard]] constexpr std::uint8_t version() const noexcept { return u8(field::flags) >> 5; }
-    /// PT: 1 for GTP, 0 for GTP'.
-    [[nodiscard]] constexpr std::uint8_t protocol_type() const noexcept {
-        return (u8(field::flags) & flag_protocol_type) != 0 ? 1 : 0;
-    }
+    /// The PT (protocol type) bit: 1 for GTP, 0 for GTP'. Not an EtherType.
+    [[nodiscard]] constexpr std::uint8_t pt() const noexcept { return (u8(field::flags) & flag_pt) != 0 ? 1 : 0; }
     /// The spare bit (*): sent as 0, not evaluated.
     [[nodiscard]] constexpr bool spare() const noexcept { return (u8(field::flags) & flag_spare) != 0; }
-    [[nodiscard]] constexpr bool extension_present() const noexcept { return (u8(field::flags) & flag_extension) != 0; }
-    [[nodiscard]] constexpr bool sequence_present() const noexcept { return (u8(field::flags) & flag_sequence) != 0; }
-    [[nodiscard]] constexpr bool npdu_present() const noexcept { return (u8(field::flags) & flag_npdu) != 0; }
+    /// E: the next extension header type field is evaluated.
+    [[nodiscard]] constexpr bool has_extension() const noexcept { return (u8(field::flags) & flag_extension) != 0; }
+    /// S: the sequence number is evaluated.
+    [[nodiscard]] constexpr bool has_sequence() const noexcept { return (u8(field::flags) & flag_sequence) != 0; }
+    /// PN: the N-PDU number is evaluated.
+    [[nodiscard]] constexpr bool has_npdu_number() const noexcept { return (u8(field::flags) & flag_npdu) != 0; }
     [[nodiscard]] constexpr gtpu::message_type message_type() const noexcept {
         return static_cast<gtpu::message_type>(u8(field::message_type));
     }
@@ -278,17 +278,17 @@ public:
     [[nodiscard]] constexpr bool long_header() const noexcept { return (u8(field::flags) & flags_optional) != 0; }
     /// The sequence number, when S is set.
     [[nodiscard]] constexpr std::optional<std::uint16_t> sequence() const noexcept {
-        if (!sequence_present()) return std::nullopt;
+        if (!has_sequence()) return std::nullopt;
         return u16(field::sequence);
     }
     /// The N-PDU number, when PN is set.
     [[nodiscard]] constexpr std::optional<std::uint8_t> npdu_number() const noexcept {
-        if (!npdu_present()) return std::nullopt;
+        if (!has_npdu_number()) return std::nullopt;
         return u8(field::npdu_number);
     }
     /// The type of the first extension header; none when E is clear.
     [[nodiscard]] constexpr extension_type next_extension_type() const noexcept {
-        if (!extension_present()) return extension_type::none;
+        if (!has_extension()) return extension_type::none;
         return static_cast<extension_type>(u8(field::next_extension_type));
     }
 
@@ -332,13 +332,11 @@ public:
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, 0xe0, static_cast<std::uint8_t>(v << 5));
     }
-    constexpr void set_protocol_type(std::uint8_t pt) noexcept requires writable<Buf> {
-        set_flag(flag_protocol_type, pt != 0);
-    }
+    constexpr void set_pt(std::uint8_t pt) noexcept requires writable<Buf> { set_flag(flag_pt, pt != 0); }
     constexpr void set_spare(bool v) noexcept requires writable<Buf> { set_flag(flag_spare, v); }
-    constexpr void set_extension_present(bool v) noexcept requires writable<Buf> { set_flag(flag_extension, v); }
-    constexpr void set_sequence_present(bool v) noexcept requires writable<Buf> { set_flag(flag_sequence, v); }
-    constexpr void set_npdu_present(bool v) noexcept requires writable<Buf> { set_flag(flag_npdu, v); }
+    constexpr void set_has_extension(bool v) noexcept requires writable<Buf> { set_flag(flag_extension, v); }
+    constexpr void set_has_sequence(bool v) noexcept requires writable<Buf> { set_flag(flag_sequence, v); }
+    constexpr void set_has_npdu_number(bool v) noexcept requires writable<Buf> { set_flag(flag_npdu, v); }
     constexpr void set_message_type(gtpu::message_type t) noexcept requires writable<Buf> {
         this->set_u8(field::message_type, static_cast<std::uint8_t>(t));
     }
@@ -356,7 +354,6 @@ public:
     constexpr void set_next_extension_type(extension_type t) noexcept requires writable<Buf> {
         if (long_header()) this->set_u8(field::next_extension_type, static_cast<std::uint8_t>(t));
     }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -387,9 +384,8 @@ struct repr {
     /// The type of the first extension header (none without extensions).
     extension_type first_extension = extension_type::none;
     /// The raw extension header chain, each header ending with the next
-    /// one's type, the last with none.
-    std::array<std::byte, max_extensions_len> extensions{};
-    std::uint8_t extensions_len = 0;
+    /// one's type, the last with none (set both with set_extensions()).
+    small_bytes<max_extensions_len> extensions{};
     /// T-PDU (or information elements) bytes.
     std::size_t payload_len = 0;
 
@@ -402,20 +398,20 @@ struct repr {
         if (v.spare()) return error::invalid(layer::gtpu, errc::bad_value, length_source::none, field::flags, 0, 1);
         const bytes b = v.buffer();
         if (v.long_header()) {
-            if (!v.sequence_present() && load_be<std::uint16_t>(b, field::sequence.begin) != 0) {
+            if (!v.has_sequence() && load_be<std::uint16_t>(b, field::sequence.begin) != 0) {
                 return error::invalid(layer::gtpu, errc::bad_value, length_source::none, field::sequence.begin, 0,
                                       load_be<std::uint16_t>(b, field::sequence.begin));
             }
-            if (!v.npdu_present() && load_u8(b, field::npdu_number) != 0) {
+            if (!v.has_npdu_number() && load_u8(b, field::npdu_number) != 0) {
                 return error::invalid(layer::gtpu, errc::bad_value, length_source::none, field::npdu_number, 0,
                                       load_u8(b, field::npdu_number));
             }
             const std::uint8_t next = load_u8(b, field::next_extension_type);
-            if (!v.extension_present() && next != 0) {
+            if (!v.has_extension() && next != 0) {
                 return error::invalid(layer::gtpu, errc::bad_value, length_source::none, field::next_extension_type, 0,
                                       next);
             }
-            if (v.extension_present() && next == 0) {
+            if (v.has_extension() && next == 0) {
                 return error::invalid(layer::gtpu, errc::bad_value, length_source::none, field::flags, 0, 1);
             }
         }
@@ -430,17 +426,16 @@ struct repr {
         r.sequence = v.sequence();
         r.npdu_number = v.npdu_number();
         r.first_extension = v.next_extension_type();
-        r.extensions_len = static_cast<std::uint8_t>(ext_len);
-        for (std::size_t i = 0; i < ext_len; ++i) r.extensions[i] = b[field::extensions + i];
+        (void)r.extensions.set(b.subspan(field::extensions, ext_len)); // ext_len <= max_extensions_len
         r.payload_len = min_header_len + v.length() - v.header_len();
         return r;
     }
 
     [[nodiscard]] constexpr bool long_header() const noexcept {
-        return sequence.has_value() || npdu_number.has_value() || extensions_len != 0;
+        return sequence.has_value() || npdu_number.has_value() || !extensions.empty();
     }
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
-        return long_header() ? long_header_len + extensions_len : min_header_len;
+        return long_header() ? long_header_len + extensions.size() : min_header_len;
     }
     /// Header plus payload.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + payload_len; }
@@ -451,17 +446,17 @@ struct repr {
         mut_bytes out = v.buffer();
         store_u8(out, field::flags, 0);
         v.set_version(version_1);
-        v.set_protocol_type(1);
-        v.set_extension_present(extensions_len != 0);
-        v.set_sequence_present(sequence.has_value());
-        v.set_npdu_present(npdu_number.has_value());
+        v.set_pt(1);
+        v.set_has_extension(!extensions.empty());
+        v.set_has_sequence(sequence.has_value());
+        v.set_has_npdu_number(npdu_number.has_value());
         v.set_message_type(type);
         v.set_length(static_cast<std::uint16_t>(header_len() - min_header_len + payload_len));
         v.set_teid(teid);
         v.set_sequence(sequence.value_or(0));
         v.set_npdu_number(npdu_number.value_or(0));
-        v.set_next_extension_type(extensions_len != 0 ? first_extension : extension_type::none);
-        if (extensions_len != 0) store_bytes(out, field::extensions, extensions_bytes());
+        v.set_next_extension_type(extensions.empty() ? extension_type::none : first_extension);
+        if (!extensions.empty()) store_bytes(out, field::extensions, extensions.bytes());
     }
 
     /// Sets the extension chain: the first header's type and the raw
@@ -469,22 +464,14 @@ struct repr {
     /// words within max_extensions_len and `first` is not none, or both are
     /// empty/none (no extensions).
     constexpr bool set_extensions(extension_type first, bytes chain) noexcept {
-        if (chain.size() > max_extensions_len || chain.size() % 4 != 0) return false;
+        if (chain.size() % 4 != 0) return false;
         if (chain.empty() != (first == extension_type::none)) return false;
+        if (!extensions.set(chain)) return false;
         first_extension = first;
-        for (std::size_t i = 0; i < chain.size(); ++i) extensions[i] = chain[i];
-        extensions_len = static_cast<std::uint8_t>(chain.size());
         return true;
     }
-    [[nodiscard]] constexpr bytes extensions_bytes() const noexcept { return bytes{extensions.data(), extensions_len}; }
 
-    friend constexpr bool operator==(const repr& a, const repr& b) noexcept {
-        if (a.extensions_len != b.extensions_len) return false;
-        for (std::size_t i = 0; i < a.extensions_len; ++i)
-            if (a.extensions[i] != b.extensions[i]) return false;
-        return a.type == b.type && a.teid == b.teid && a.sequence == b.sequence && a.npdu_number == b.npdu_number &&
-               a.first_extension == b.first_extension && a.payload_len == b.payload_len;
-    }
+    friend constexpr bool operator==(const repr&, const repr&) noexcept = default;
 };
 
 } // namespace rawpkt::gtpu

@@ -108,7 +108,10 @@ inline constexpr byte_range transmit{16, 20};     ///< timestamp
 inline constexpr byte_range address_mask{8, 12};  ///< address mask (RFC 950)
 } // namespace field
 
-inline constexpr std::size_t header_len = field::data;                   // 8
+inline constexpr std::size_t header_len = field::data; // 8
+/// The most data (or invoking packet and extension) a repr describes: a
+/// message of at most 65535 bytes.
+inline constexpr std::size_t max_data_len = 0xffff - header_len;
 inline constexpr std::size_t timestamp_len = field::transmit.end;        // 20
 inline constexpr std::size_t address_mask_len = field::address_mask.end; // 12
 /// The least an error message quotes of the invoking packet's data, after
@@ -178,7 +181,7 @@ public:
     /// The second 32-bit word, raw.
     [[nodiscard]] constexpr std::uint32_t rest_of_header() const noexcept { return u32(field::rest_of_header); }
     /// Always 8: the fixed header that payload() follows.
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return icmpv4::header_len; }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv4::header_len; }
     [[nodiscard]] constexpr bool is_error() const noexcept { return icmpv4::is_error(type()); }
 
     /// Echo, timestamp, information and address mask messages.
@@ -192,19 +195,25 @@ public:
     [[nodiscard]] constexpr std::uint8_t pointer() const noexcept { return u8(field::pointer); }
     /// RFC 4884 length attribute (types 3, 11, 12): the invoking packet's
     /// length in 32-bit words; 0 when not given.
-    [[nodiscard]] constexpr std::uint8_t length() const noexcept { return u8(field::length); }
+    [[nodiscard]] constexpr std::uint8_t length_words() const noexcept { return u8(field::length); }
     /// Destination unreachable, code 4: the MTU of the next hop (RFC 1191
     /// §4); 0 from routers that predate it.
     [[nodiscard]] constexpr std::uint16_t next_hop_mtu() const noexcept { return u16(field::next_hop_mtu); }
 
     /// Timestamp messages: milliseconds since midnight UT (RFC 792), or any
     /// value with the high bit set. 0 when the buffer is too short.
-    [[nodiscard]] constexpr std::uint32_t originate_timestamp() const noexcept { return u32_or_0(field::originate); }
-    [[nodiscard]] constexpr std::uint32_t receive_timestamp() const noexcept { return u32_or_0(field::receive); }
-    [[nodiscard]] constexpr std::uint32_t transmit_timestamp() const noexcept { return u32_or_0(field::transmit); }
+    [[nodiscard]] constexpr std::uint32_t originate_timestamp() const noexcept {
+        return this->u32_or0(field::originate.begin);
+    }
+    [[nodiscard]] constexpr std::uint32_t receive_timestamp() const noexcept {
+        return this->u32_or0(field::receive.begin);
+    }
+    [[nodiscard]] constexpr std::uint32_t transmit_timestamp() const noexcept {
+        return this->u32_or0(field::transmit.begin);
+    }
     /// Address mask messages (RFC 950). 0 when the buffer is too short.
     [[nodiscard]] constexpr ipv4_address address_mask() const noexcept {
-        return ipv4_address::from_u32(u32_or_0(field::address_mask));
+        return this->template address_or0<ipv4_address>(field::address_mask.begin);
     }
 
     /// Everything after the 8-byte header: echo data, the invoking packet
@@ -270,28 +279,28 @@ public:
         a.store(this->buf_, field::gateway.begin);
     }
     constexpr void set_pointer(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::pointer, v); }
-    constexpr void set_length(std::uint8_t words) noexcept requires writable<Buf> {
+    constexpr void set_length_words(std::uint8_t words) noexcept requires writable<Buf> {
         this->set_u8(field::length, words);
     }
     constexpr void set_next_hop_mtu(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::next_hop_mtu, v);
     }
-    /// Timestamp and address mask setters need the buffer to hold the field.
+    /// Timestamp and address mask setters write nothing when the buffer is
+    /// too short to hold their field.
     constexpr void set_originate_timestamp(std::uint32_t v) noexcept requires writable<Buf> {
-        this->set_u32(field::originate, v);
+        this->try_set_u32(field::originate.begin, v);
     }
     constexpr void set_receive_timestamp(std::uint32_t v) noexcept requires writable<Buf> {
-        this->set_u32(field::receive, v);
+        this->try_set_u32(field::receive.begin, v);
     }
     constexpr void set_transmit_timestamp(std::uint32_t v) noexcept requires writable<Buf> {
-        this->set_u32(field::transmit, v);
+        this->try_set_u32(field::transmit.begin, v);
     }
     constexpr void set_address_mask(const ipv4_address& a) noexcept requires writable<Buf> {
-        a.store(this->buf_, field::address_mask.begin);
+        this->try_set_address(field::address_mask.begin, a);
     }
     /// Computes and stores the checksum; the whole message must be final.
     constexpr void fill_checksum() noexcept requires writable<Buf> { set_checksum(compute_checksum()); }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -301,15 +310,11 @@ public:
 private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 
-    [[nodiscard]] constexpr std::uint32_t u32_or_0(byte_range r) const noexcept {
-        return this->buf_.size() >= r.end ? u32(r) : 0;
-    }
-
     /// Where the invoking packet ends in the payload `p` of an error message.
     [[nodiscard]] constexpr std::size_t invoking_end(const Buf& p) const noexcept {
         if (!has_length_attribute(type())) return p.size();
-        if (length() != 0) {
-            const std::size_t end = std::size_t{length()} * 4;
+        if (length_words() != 0) {
+            const std::size_t end = std::size_t{length_words()} * 4;
             return end < p.size() ? end : p.size();
         }
         // RFC 4884 §5.5: senders that predate the length attribute put the
@@ -326,6 +331,12 @@ private:
 using view = basic_view<bytes>;
 using mut_view = basic_view<mut_bytes>;
 
+/// The checksum an emit() fills: over the first `len` bytes of `v` (the
+/// whole message, header and what follows it).
+constexpr void fill_message_checksum(mut_view v, std::size_t len) noexcept {
+    mut_view::unchecked(clamp_subspan(v.buffer(), 0, len)).fill_checksum();
+}
+
 /// An echo request or reply (RFC 792), owned. The data is not held: the
 /// builder writes data_len bytes after the header.
 struct echo_repr {
@@ -334,7 +345,8 @@ struct echo_repr {
     std::uint16_t sequence = 0;
     std::uint16_t data_len = 0;
 
-    /// Accepts an echo request or reply with code 0.
+    /// Accepts an echo request or reply with code 0 (another type is
+    /// errc::unsupported, `available` the type) whose data fits data_len.
     [[nodiscard]] static constexpr result<echo_repr> parse(const view& v) noexcept {
         if (v.type() != message_type::echo_request && v.type() != message_type::echo_reply) {
             return error::invalid(layer::icmpv4, errc::unsupported, length_source::none, field::type, 0,
@@ -343,22 +355,26 @@ struct echo_repr {
         if (v.code() != 0) {
             return error::invalid(layer::icmpv4, errc::bad_value, length_source::none, field::code, 0, v.code());
         }
+        if (v.payload().size() > max_data_len) {
+            return error::invalid(layer::icmpv4, errc::length_too_large, length_source::none, field::data, max_data_len,
+                                  v.payload().size());
+        }
         return echo_repr{v.type() == message_type::echo_reply, v.identifier(), v.sequence(),
                          static_cast<std::uint16_t>(v.payload().size())};
     }
 
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return icmpv4::header_len; }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv4::header_len; }
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return icmpv4::header_len + data_len; }
 
-    /// Writes the header into `v` (at least 8 bytes). The checksum is left 0
-    /// because it covers the data: write the data, then call
-    /// `fill_checksum()` on the whole message.
+    /// Writes the header into `v` and fills the checksum, which covers the
+    /// data: `v` holds buffer_len() bytes, the data already after the header.
     constexpr void emit(mut_view v) const noexcept {
         v.set_type(reply ? message_type::echo_reply : message_type::echo_request);
         v.set_code(0);
         v.set_checksum(0);
         v.set_identifier(identifier);
         v.set_sequence(sequence);
+        fill_message_checksum(v, buffer_len());
     }
 
     friend constexpr bool operator==(const echo_repr&, const echo_repr&) noexcept = default;
@@ -378,9 +394,10 @@ struct error_repr {
     /// (types 3, 11 and 12 only; 0 for none).
     std::uint16_t extension_len = 0;
 
-    /// Accepts an error message whose invoking packet holds an IPv4 header
-    /// and at least 8 bytes after it (RFC 792). Fields the type does not
-    /// use are not kept.
+    /// Accepts an error message (another type is errc::unsupported,
+    /// `available` the type) whose invoking packet holds an IPv4 header and
+    /// at least 8 bytes after it (RFC 792). Fields the type does not use
+    /// are not kept.
     [[nodiscard]] static constexpr result<error_repr> parse(const view& v) noexcept {
         if (!v.is_error()) {
             return error::invalid(layer::icmpv4, errc::unsupported, length_source::none, field::type, 0,
@@ -393,6 +410,11 @@ struct error_repr {
         if (quoted < need) {
             return error::truncated(layer::icmpv4, length_source::header_length, field::data, need, quoted);
         }
+        const std::size_t ext = v.extension().size();
+        if (quoted > max_data_len || ext > max_data_len - quoted) {
+            return error::invalid(layer::icmpv4, errc::length_too_large, length_source::none, field::data, max_data_len,
+                                  quoted + ext);
+        }
         error_repr r;
         r.type = v.type();
         r.code = v.code();
@@ -400,21 +422,22 @@ struct error_repr {
         if (r.type == message_type::parameter_problem) r.pointer = v.pointer();
         if (r.type == message_type::redirect) r.gateway = v.gateway();
         r.invoking_len = static_cast<std::uint16_t>(quoted);
-        r.extension_len = static_cast<std::uint16_t>(v.extension().size());
+        r.extension_len = static_cast<std::uint16_t>(ext);
         return r;
     }
 
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return icmpv4::header_len; }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv4::header_len; }
     /// Header, invoking packet and extension.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept {
         return icmpv4::header_len + invoking_len + extension_len;
     }
 
-    /// Writes the header into `v` (at least 8 bytes). With an extension, the
-    /// RFC 4884 length attribute is written as invoking_len / 4: the
-    /// invoking packet must then be padded to a multiple of 4 bytes and
-    /// to at least 128 (RFC 4884 §5.1). The checksum is left 0 because it
-    /// covers the whole message: write the rest, then call `fill_checksum()`.
+    /// Writes the header into `v` and fills the checksum, which covers the
+    /// whole message: `v` holds buffer_len() bytes, the invoking packet and
+    /// extension already after the header. With an extension, the RFC 4884
+    /// length attribute is written as invoking_len / 4: the invoking packet
+    /// must then be padded to a multiple of 4 bytes and to at least 128
+    /// (RFC 4884 §5.1).
     constexpr void emit(mut_view v) const noexcept {
         v.set_type(type);
         v.set_code(code);
@@ -427,8 +450,9 @@ struct error_repr {
         default: break;
         }
         if (extension_len != 0 && has_length_attribute(type)) {
-            v.set_length(static_cast<std::uint8_t>(invoking_len / 4));
+            v.set_length_words(static_cast<std::uint8_t>(invoking_len / 4));
         }
+        fill_message_checksum(v, buffer_len());
     }
 
     friend constexpr bool operator==(const error_repr&, const error_repr&) noexcept = default;

@@ -7,8 +7,9 @@
 /// its IPv6 packet (ICMPv6 has no length field of its own; the checksum
 /// covers the whole buffer).
 ///
-/// Contract: `view::checked(b)` validates the fixed part of the message's
-/// own type (min_message_len()); after it, no accessor reads out of bounds.
+/// Contract: `view::checked(b)` validates the 8-byte header every message
+/// has (RFC 4443 §2.1) and the fixed part of the message's own type
+/// (min_message_len()); after it, no accessor reads out of bounds.
 /// Accessors that belong to other message types never read out of bounds
 /// either: past the buffer they return zero (or an empty span), and the
 /// matching setters write nothing. No setter voids the guarantee.
@@ -19,11 +20,11 @@
 #include <rawpkt/error.hpp>
 #include <rawpkt/packet/ipv6.hpp>
 #include <rawpkt/packet/numbers.hpp>
+#include <rawpkt/packet/tlv.hpp>
 #include <rawpkt/packet/view_base.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 
 namespace rawpkt::icmpv6 {
 
@@ -102,10 +103,10 @@ inline constexpr byte_range target{8, 24};
 inline constexpr byte_range destination{24, 40}; ///< redirect
 } // namespace field
 
-/// Type, code and checksum: all that every message has.
-inline constexpr std::size_t min_header_len = field::checksum.end;
-/// Type, code, checksum and the 32 bits after them: the header of every
-/// message RFC 4443 and RFC 4861 define. payload() follows it.
+/// Type, code, checksum and the 32 bits after them: the header every
+/// message has (RFC 4443 §2.1: the message body starts with them, and every
+/// type RFC 4443 and RFC 4861 define fills them), so also the shortest
+/// message checked() accepts. payload() follows it.
 inline constexpr std::size_t header_len = field::rest_of_header.end;
 /// An error message is at most this long: the minimum IPv6 MTU less the
 /// fixed header (RFC 4443 §2.4(c)).
@@ -124,7 +125,8 @@ inline constexpr std::uint32_t na_override = 0x20000000;
 
 [[nodiscard]] constexpr bool is_error(message_type t) noexcept { return static_cast<std::uint8_t>(t) < 128; }
 
-/// The fixed part of a message of type `t`: what checked() requires.
+/// The fixed part of a message of type `t`: what checked() requires. At
+/// least header_len for every type, those rawpkt does not know included.
 [[nodiscard]] constexpr std::size_t min_message_len(message_type t) noexcept {
     switch (t) {
     case message_type::destination_unreachable:
@@ -138,7 +140,7 @@ inline constexpr std::uint32_t na_override = 0x20000000;
     case message_type::neighbor_solicit:
     case message_type::neighbor_advert: return 24;
     case message_type::redirect: return 40;
-    default: return min_header_len;
+    default: return header_len;
     }
 }
 
@@ -182,7 +184,9 @@ inline constexpr std::uint8_t prefix_autonomous = 0x40;
 inline constexpr std::uint8_t prefix_router_address = 0x20;
 
 /// One NDP option. `data` is what follows the type and length octets;
-/// `offset` counts from the start of the ICMPv6 message.
+/// `offset` counts from the start of the ICMPv6 message. The accessors are
+/// meant for their kind; on any other option they return a value read
+/// within `data`, or 0, and never read outside it.
 struct option {
     option_kind kind{};
     std::size_t length = 0; ///< whole option in bytes: the length octet times 8
@@ -194,39 +198,29 @@ struct option {
     [[nodiscard]] constexpr bytes link_layer_address() const noexcept { return data; }
     /// The link-layer address as a MAC address (its first 6 bytes: the
     /// whole address when the option is 8 bytes, as on Ethernet).
-    [[nodiscard]] constexpr mac_address mac() const noexcept {
-        return data.size() >= mac_address::size ? mac_address::load(data, 0) : mac_address{};
-    }
+    [[nodiscard]] constexpr mac_address mac() const noexcept { return load_address_or<mac_address>(data, 0); }
 
     // Prefix Information (RFC 4861 §4.6.2).
-    [[nodiscard]] constexpr std::uint8_t prefix_len() const noexcept {
-        return ipv6::detail::load_or_zero<std::uint8_t>(data, 0);
-    }
-    [[nodiscard]] constexpr std::uint8_t prefix_flags() const noexcept {
-        return ipv6::detail::load_or_zero<std::uint8_t>(data, 1);
-    }
+    [[nodiscard]] constexpr std::uint8_t prefix_len() const noexcept { return load_u8_or(data, 0); }
+    [[nodiscard]] constexpr std::uint8_t prefix_flags() const noexcept { return load_u8_or(data, 1); }
     [[nodiscard]] constexpr bool on_link_flag() const noexcept { return (prefix_flags() & prefix_on_link) != 0; }
     [[nodiscard]] constexpr bool autonomous_flag() const noexcept { return (prefix_flags() & prefix_autonomous) != 0; }
     [[nodiscard]] constexpr bool router_address_flag() const noexcept {
         return (prefix_flags() & prefix_router_address) != 0;
     }
     /// Seconds; 0xffffffff is infinity.
-    [[nodiscard]] constexpr std::uint32_t valid_lifetime() const noexcept {
-        return ipv6::detail::load_or_zero<std::uint32_t>(data, 2);
-    }
+    [[nodiscard]] constexpr std::uint32_t valid_lifetime() const noexcept { return load_be_or<std::uint32_t>(data, 2); }
     /// Seconds; 0xffffffff is infinity.
     [[nodiscard]] constexpr std::uint32_t preferred_lifetime() const noexcept {
-        return ipv6::detail::load_or_zero<std::uint32_t>(data, 6);
+        return load_be_or<std::uint32_t>(data, 6);
     }
-    [[nodiscard]] constexpr address prefix() const noexcept { return ipv6::detail::load_address_or_zero(data, 14); }
+    [[nodiscard]] constexpr address prefix() const noexcept { return load_address_or<address>(data, 14); }
 
     /// Redirected Header (RFC 4861 §4.6.3): the start of the redirected
     /// packet, after 6 reserved bytes.
     [[nodiscard]] constexpr bytes redirected_packet() const noexcept { return clamp_subspan(data, 6, data.size()); }
     /// MTU option (RFC 4861 §4.6.4), bytes.
-    [[nodiscard]] constexpr std::uint32_t mtu() const noexcept {
-        return ipv6::detail::load_or_zero<std::uint32_t>(data, 2);
-    }
+    [[nodiscard]] constexpr std::uint32_t mtu() const noexcept { return load_be_or<std::uint32_t>(data, 2); }
     /// Nonce option (RFC 3971 §5.3.2): the nonce, padded to the option's length.
     [[nodiscard]] constexpr bytes nonce() const noexcept { return data; }
 };
@@ -258,68 +252,27 @@ struct option {
     return option{kind, len, off, opts.subspan(at + 2, len - 2)};
 }
 
+/// How NDP options are walked: each by parse_option(), to the end.
+struct option_traits {
+    using item = option;
+    static constexpr auto parse = parse_option;
+};
+
 /// Iterates NDP options. Yields `result<option>`: a malformed option yields
 /// its error and ends the iteration.
-class option_range {
-public:
-    class iterator {
-    public:
-        using value_type = result<option>;
-        using difference_type = std::ptrdiff_t;
-
-        constexpr iterator() noexcept = default;
-        constexpr iterator(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) { load(); }
-
-        constexpr const result<option>& operator*() const noexcept { return current_; }
-        constexpr const result<option>* operator->() const noexcept { return &current_; }
-        constexpr iterator& operator++() noexcept {
-            pos_ = current_ ? pos_ + current_->length : opts_.size();
-            load();
-            return *this;
-        }
-        constexpr iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
-            return a.pos_ >= a.opts_.size();
-        }
-
-    private:
-        constexpr void load() noexcept {
-            if (pos_ < opts_.size()) current_ = parse_option(opts_, pos_, base_);
-        }
-        bytes opts_{};
-        std::size_t base_ = 0;
-        std::size_t pos_ = 0;
-        result<option> current_{option{}};
-    };
-
-    constexpr option_range(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) {}
-    [[nodiscard]] constexpr iterator begin() const noexcept { return {opts_, base_}; }
-    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
-    [[nodiscard]] constexpr bool empty() const noexcept { return opts_.empty(); }
-    /// The first error among the options, if any.
-    [[nodiscard]] constexpr status validate() const noexcept {
-        for (const auto& o : *this)
-            if (!o) return o.error();
-        return {};
-    }
-
-private:
-    bytes opts_;
-    std::size_t base_;
-};
+using option_range = detail::tlv_range<option_traits>;
 
 // --- the message view ---
 
 /// Zero-copy ICMPv6 message view; see the file comment for the contract.
 template <byte_span Buf>
-class basic_view : public rawpkt::detail::view_base<Buf> {
-    using base = rawpkt::detail::view_base<Buf>;
+class basic_view : public detail::view_base<Buf> {
+    using base = detail::view_base<Buf>;
     using base::u16;
+    using base::u16_or0;
+    using base::u32_or0;
     using base::u8;
+    using base::u8_or0;
 
 public:
     constexpr basic_view() noexcept = default;
@@ -327,11 +280,12 @@ public:
     /// No validation: for buffers the caller built or sized itself.
     [[nodiscard]] static constexpr basic_view unchecked(Buf b) noexcept { return basic_view{b}; }
 
-    /// Validates the fixed part of the message's type (min_message_len()).
-    /// Options are checked as they are iterated (options().validate()).
+    /// Validates the 8-byte header and the fixed part of the message's type
+    /// (min_message_len()). Options are checked as they are iterated
+    /// (options().validate()).
     [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
-        if (b.size() < min_header_len) {
-            return error::truncated(layer::icmpv6, length_source::fixed_header, 0, min_header_len, b.size());
+        if (b.size() < icmpv6::header_len) {
+            return error::truncated(layer::icmpv6, length_source::fixed_header, 0, icmpv6::header_len, b.size());
         }
         const basic_view v{b};
         const std::size_t need = min_message_len(v.type());
@@ -344,23 +298,27 @@ public:
     [[nodiscard]] constexpr std::uint8_t code() const noexcept { return u8(field::code); }
     [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
     [[nodiscard]] constexpr bool is_error() const noexcept { return icmpv6::is_error(type()); }
+    /// Always 8: the header that payload() follows.
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv6::header_len; }
     /// The message body: everything after the checksum.
-    [[nodiscard]] constexpr Buf body() const noexcept { return this->range(field::body, this->buf_.size()); }
+    [[nodiscard]] constexpr Buf body() const noexcept { return this->tail(field::body); }
     /// Everything after the 8-byte header: echo data, the invoking packet,
     /// NDP fields and options, ... (empty for a shorter message).
-    [[nodiscard]] constexpr Buf payload() const noexcept { return tail(header_len); }
+    [[nodiscard]] constexpr Buf payload() const noexcept { return this->tail(icmpv6::header_len); }
     /// The 32 bits after the checksum: unused or reserved in most types.
-    [[nodiscard]] constexpr std::uint32_t rest_of_header() const noexcept { return get32(field::rest_of_header.begin); }
+    [[nodiscard]] constexpr std::uint32_t rest_of_header() const noexcept {
+        return u32_or0(field::rest_of_header.begin);
+    }
 
     // --- echo request / reply (RFC 4443 §4); the data is payload() ---
-    [[nodiscard]] constexpr std::uint16_t identifier() const noexcept { return get16(field::identifier.begin); }
-    [[nodiscard]] constexpr std::uint16_t sequence() const noexcept { return get16(field::sequence.begin); }
+    [[nodiscard]] constexpr std::uint16_t identifier() const noexcept { return u16_or0(field::identifier.begin); }
+    [[nodiscard]] constexpr std::uint16_t sequence() const noexcept { return u16_or0(field::sequence.begin); }
 
     // --- errors (RFC 4443 §3) ---
     /// Packet Too Big: the next-hop link's MTU in bytes.
-    [[nodiscard]] constexpr std::uint32_t mtu() const noexcept { return get32(field::mtu.begin); }
+    [[nodiscard]] constexpr std::uint32_t mtu() const noexcept { return u32_or0(field::mtu.begin); }
     /// Parameter Problem: offset in the invoking packet where the error was found.
-    [[nodiscard]] constexpr std::uint32_t pointer() const noexcept { return get32(field::pointer.begin); }
+    [[nodiscard]] constexpr std::uint32_t pointer() const noexcept { return u32_or0(field::pointer.begin); }
     /// An error message's invoking packet, usually cut short; empty for
     /// other messages.
     [[nodiscard]] constexpr Buf invoking_packet() const noexcept { return is_error() ? payload() : Buf{}; }
@@ -368,14 +326,14 @@ public:
     /// be cut short). Error offsets count from the start of this message.
     [[nodiscard]] constexpr result<ipv6::basic_view<Buf>> invoking_ipv6() const noexcept {
         auto v = ipv6::basic_view<Buf>::checked_header(invoking_packet());
-        if (!v) return v.error().rebased(header_len);
+        if (!v) return v.error().rebased(icmpv6::header_len);
         return v;
     }
 
     // --- Router Advertisement (RFC 4861 §4.2) ---
-    [[nodiscard]] constexpr std::uint8_t cur_hop_limit() const noexcept { return get8(field::cur_hop_limit); }
+    [[nodiscard]] constexpr std::uint8_t cur_hop_limit() const noexcept { return u8_or0(field::cur_hop_limit); }
     /// The whole flags octet.
-    [[nodiscard]] constexpr std::uint8_t ra_flags() const noexcept { return get8(field::ra_flags); }
+    [[nodiscard]] constexpr std::uint8_t ra_flags() const noexcept { return u8_or0(field::ra_flags); }
     /// M: addresses are available via DHCPv6.
     [[nodiscard]] constexpr bool managed_flag() const noexcept { return (ra_flags() & ra_managed) != 0; }
     /// O: other configuration is available via DHCPv6.
@@ -390,34 +348,30 @@ public:
     [[nodiscard]] constexpr bool proxy_flag() const noexcept { return (ra_flags() & ra_proxy) != 0; }
     /// Seconds; 0 means not a default router.
     [[nodiscard]] constexpr std::uint16_t router_lifetime() const noexcept {
-        return get16(field::router_lifetime.begin);
+        return u16_or0(field::router_lifetime.begin);
     }
     /// Milliseconds; 0 means unspecified.
-    [[nodiscard]] constexpr std::uint32_t reachable_time() const noexcept { return get32(field::reachable_time.begin); }
+    [[nodiscard]] constexpr std::uint32_t reachable_time() const noexcept {
+        return u32_or0(field::reachable_time.begin);
+    }
     /// Milliseconds; 0 means unspecified.
-    [[nodiscard]] constexpr std::uint32_t retrans_timer() const noexcept { return get32(field::retrans_timer.begin); }
+    [[nodiscard]] constexpr std::uint32_t retrans_timer() const noexcept { return u32_or0(field::retrans_timer.begin); }
 
     // --- Neighbor Advertisement (RFC 4861 §4.4) ---
     /// R: the sender is a router.
-    [[nodiscard]] constexpr bool router_flag() const noexcept {
-        return (get32(field::na_flags.begin) & na_router) != 0;
-    }
+    [[nodiscard]] constexpr bool router_flag() const noexcept { return (na_flags() & na_router) != 0; }
     /// S: sent in response to a solicitation.
-    [[nodiscard]] constexpr bool solicited_flag() const noexcept {
-        return (get32(field::na_flags.begin) & na_solicited) != 0;
-    }
+    [[nodiscard]] constexpr bool solicited_flag() const noexcept { return (na_flags() & na_solicited) != 0; }
     /// O: override an existing cache entry.
-    [[nodiscard]] constexpr bool override_flag() const noexcept {
-        return (get32(field::na_flags.begin) & na_override) != 0;
-    }
+    [[nodiscard]] constexpr bool override_flag() const noexcept { return (na_flags() & na_override) != 0; }
 
     // --- Neighbor Solicitation / Advertisement, Redirect (RFC 4861 §4.3-4.5) ---
     [[nodiscard]] constexpr address target() const noexcept {
-        return ipv6::detail::load_address_or_zero(bytes{this->buf_}, field::target.begin);
+        return this->template address_or0<address>(field::target.begin);
     }
     /// Redirect: the destination that is redirected to the target.
     [[nodiscard]] constexpr address destination() const noexcept {
-        return ipv6::detail::load_address_or_zero(bytes{this->buf_}, field::destination.begin);
+        return this->template address_or0<address>(field::destination.begin);
     }
 
     // --- NDP options (RFC 4861 §4.6) ---
@@ -425,7 +379,7 @@ public:
     /// for other messages.
     [[nodiscard]] constexpr Buf options_bytes() const noexcept {
         const std::size_t off = options_offset(type());
-        return off == 0 ? Buf{} : tail(off);
+        return off == 0 ? Buf{} : this->tail(off);
     }
     /// The NDP options; offsets count from the start of the message.
     [[nodiscard]] constexpr option_range options() const noexcept {
@@ -456,41 +410,49 @@ public:
         set_checksum(compute_checksum(src, dst));
     }
     constexpr void set_rest_of_header(std::uint32_t v) noexcept requires writable<Buf> {
-        put32(field::rest_of_header.begin, v);
+        this->try_set_u32(field::rest_of_header.begin, v);
     }
     constexpr void set_identifier(std::uint16_t v) noexcept requires writable<Buf> {
-        put16(field::identifier.begin, v);
+        this->try_set_u16(field::identifier.begin, v);
     }
-    constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> { put16(field::sequence.begin, v); }
-    constexpr void set_mtu(std::uint32_t v) noexcept requires writable<Buf> { put32(field::mtu.begin, v); }
-    constexpr void set_pointer(std::uint32_t v) noexcept requires writable<Buf> { put32(field::pointer.begin, v); }
-    constexpr void set_cur_hop_limit(std::uint8_t v) noexcept requires writable<Buf> { put8(field::cur_hop_limit, v); }
-    constexpr void set_ra_flags(std::uint8_t v) noexcept requires writable<Buf> { put8(field::ra_flags, v); }
+    constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> {
+        this->try_set_u16(field::sequence.begin, v);
+    }
+    constexpr void set_mtu(std::uint32_t v) noexcept requires writable<Buf> { this->try_set_u32(field::mtu.begin, v); }
+    constexpr void set_pointer(std::uint32_t v) noexcept requires writable<Buf> {
+        this->try_set_u32(field::pointer.begin, v);
+    }
+    constexpr void set_cur_hop_limit(std::uint8_t v) noexcept requires writable<Buf> {
+        this->try_set_u8(field::cur_hop_limit, v);
+    }
+    constexpr void set_ra_flags(std::uint8_t v) noexcept requires writable<Buf> {
+        this->try_set_u8(field::ra_flags, v);
+    }
     constexpr void set_managed_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_managed, v); }
     constexpr void set_other_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_other, v); }
     constexpr void set_home_agent_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_home_agent, v); }
     constexpr void set_router_preference(std::uint8_t v) noexcept requires writable<Buf> {
-        put8(field::ra_flags,
-             static_cast<std::uint8_t>((ra_flags() & ~ra_preference_mask) | ((v << 3) & ra_preference_mask)));
+        set_ra_flags(static_cast<std::uint8_t>((ra_flags() & ~ra_preference_mask) | ((v << 3) & ra_preference_mask)));
     }
     constexpr void set_proxy_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_proxy, v); }
     constexpr void set_router_lifetime(std::uint16_t v) noexcept requires writable<Buf> {
-        put16(field::router_lifetime.begin, v);
+        this->try_set_u16(field::router_lifetime.begin, v);
     }
     constexpr void set_reachable_time(std::uint32_t v) noexcept requires writable<Buf> {
-        put32(field::reachable_time.begin, v);
+        this->try_set_u32(field::reachable_time.begin, v);
     }
     constexpr void set_retrans_timer(std::uint32_t v) noexcept requires writable<Buf> {
-        put32(field::retrans_timer.begin, v);
+        this->try_set_u32(field::retrans_timer.begin, v);
     }
     constexpr void set_router_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_router, v); }
     constexpr void set_solicited_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_solicited, v); }
     constexpr void set_override_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_override, v); }
-    constexpr void set_target(const address& a) noexcept requires writable<Buf> { put_address(field::target.begin, a); }
-    constexpr void set_destination(const address& a) noexcept requires writable<Buf> {
-        put_address(field::destination.begin, a);
+    constexpr void set_target(const address& a) noexcept requires writable<Buf> {
+        this->try_set_address(field::target.begin, a);
     }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
+    constexpr void set_destination(const address& a) noexcept requires writable<Buf> {
+        this->try_set_address(field::destination.begin, a);
+    }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -500,35 +462,12 @@ public:
 private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 
-    [[nodiscard]] constexpr bool holds(std::size_t off, std::size_t n) const noexcept {
-        return off <= this->buf_.size() && n <= this->buf_.size() - off;
-    }
-    [[nodiscard]] constexpr std::uint8_t get8(std::size_t off) const noexcept { return holds(off, 1) ? u8(off) : 0; }
-    [[nodiscard]] constexpr std::uint16_t get16(std::size_t off) const noexcept { return holds(off, 2) ? u16(off) : 0; }
-    [[nodiscard]] constexpr std::uint32_t get32(std::size_t off) const noexcept {
-        return holds(off, 4) ? this->u32(off) : 0;
-    }
-    [[nodiscard]] constexpr Buf tail(std::size_t off) const noexcept {
-        return clamp_subspan(this->buf_, off, this->buf_.size());
-    }
-    constexpr void put8(std::size_t off, std::uint8_t v) noexcept requires writable<Buf> {
-        if (holds(off, 1)) this->set_u8(off, v);
-    }
-    constexpr void put16(std::size_t off, std::uint16_t v) noexcept requires writable<Buf> {
-        if (holds(off, 2)) this->set_u16(off, v);
-    }
-    constexpr void put32(std::size_t off, std::uint32_t v) noexcept requires writable<Buf> {
-        if (holds(off, 4)) this->set_u32(off, v);
-    }
-    constexpr void put_address(std::size_t off, const address& a) noexcept requires writable<Buf> {
-        if (holds(off, address::size)) a.store(this->buf_, off);
-    }
+    [[nodiscard]] constexpr std::uint32_t na_flags() const noexcept { return u32_or0(field::na_flags.begin); }
     constexpr void set_ra_flag(std::uint8_t flag, bool v) noexcept requires writable<Buf> {
-        put8(field::ra_flags, static_cast<std::uint8_t>(v ? ra_flags() | flag : ra_flags() & ~flag));
+        set_ra_flags(static_cast<std::uint8_t>(v ? ra_flags() | flag : ra_flags() & ~flag));
     }
     constexpr void set_na_flag(std::uint32_t flag, bool v) noexcept requires writable<Buf> {
-        const std::uint32_t w = get32(field::na_flags.begin);
-        put32(field::na_flags.begin, v ? w | flag : w & ~flag);
+        this->try_set_u32(field::na_flags.begin, v ? na_flags() | flag : na_flags() & ~flag);
     }
     [[nodiscard]] constexpr checksum::accumulator pseudo_header(const address& src, const address& dst) const noexcept {
         checksum::accumulator acc;
@@ -542,168 +481,173 @@ using mut_view = basic_view<mut_bytes>;
 
 // --- reprs ---
 //
-// The variable part of a message (echo data, invoking packet, NDP options)
-// is a span the repr borrows from the buffer it was parsed from, or from
-// bytes the caller keeps alive. emit(v) writes the whole message into `v`
-// (at least buffer_len() bytes) with a zero checksum, which covers the
-// addresses; emit(v, src, dst) also fills it. A span that already lies
-// where emit() would write it (a builder that wrote the payload first) is
-// left in place.
+// The echo data and the invoking packet of an error are not held, only
+// their length (data_len, invoking_len): emit() writes the 8-byte header,
+// and the caller (or the builder) writes what follows it. The NDP options
+// are the message's own and are owned, up to max_ndp_options_len bytes.
+// emit(v) leaves the checksum 0, as it covers a pseudo header;
+// emit(v, src, dst) fills it over the first buffer_len() (echo, error) or
+// header_len() (NDP) bytes of `v`, whatever follows the header in place.
 
-namespace detail {
+/// The NDP options a repr holds. An honest advertisement (a few prefixes,
+/// MTU, link-layer address, RDNSS, DNSSL) takes well under this; parse()
+/// refuses a message with more.
+inline constexpr std::size_t max_ndp_options_len = 512;
+using ndp_options = small_bytes<max_ndp_options_len>;
 
-/// The checks every repr shares: the type it represents and code 0.
-[[nodiscard]] constexpr status check_type_and_code(const view& v, message_type want) noexcept {
-    if (v.type() != want) {
-        return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::type,
-                              static_cast<std::uint8_t>(want), static_cast<std::uint8_t>(v.type()));
+} // namespace rawpkt::icmpv6
+
+namespace rawpkt::detail {
+
+/// The check every ICMPv6 repr starts with: the type it represents, else
+/// errc::unsupported with `available` the type (`needed` the type wanted).
+[[nodiscard]] constexpr status icmpv6_check_type(const icmpv6::view& v, icmpv6::message_type want) noexcept {
+    if (v.type() == want) return {};
+    return error::invalid(layer::icmpv6, errc::unsupported, length_source::none, icmpv6::field::type,
+                          static_cast<std::uint8_t>(want), static_cast<std::uint8_t>(v.type()));
+}
+
+/// The type and code 0.
+[[nodiscard]] constexpr status icmpv6_check_type_and_code(const icmpv6::view& v, icmpv6::message_type want) noexcept {
+    if (auto ok = icmpv6_check_type(v, want); !ok) return ok;
+    if (v.code() != 0) {
+        return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, icmpv6::field::code, 0, v.code());
     }
-    if (v.code() != 0)
-        return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::code, 0, v.code());
     return {};
 }
 
 /// NDP validation shared by the NDP reprs (RFC 4861 §6.1, §7.1, §8.1): the
-/// type, code 0 and well-formed options (each with a non-zero length).
-[[nodiscard]] constexpr status check_ndp(const view& v, message_type want) noexcept {
-    if (auto ok = check_type_and_code(v, want); !ok) return ok;
-    return v.options().validate();
+/// type, code 0 and well-formed options (each with a non-zero length), and
+/// their copy into `out` (errc::too_many past max_ndp_options_len).
+[[nodiscard]] constexpr status icmpv6_parse_ndp(const icmpv6::view& v, icmpv6::message_type want,
+                                                icmpv6::ndp_options& out) noexcept {
+    if (auto ok = icmpv6_check_type_and_code(v, want); !ok) return ok;
+    if (auto ok = v.options().validate(); !ok) return ok;
+    const bytes opts = v.options_bytes();
+    if (!out.set(opts)) {
+        return error::invalid(layer::icmpv6, errc::too_many, length_source::option_length, icmpv6::options_offset(want),
+                              icmpv6::max_ndp_options_len, opts.size());
+    }
+    return {};
 }
 
 /// The target of a solicitation or advertisement is never multicast
 /// (RFC 4861 §7.1.1, §7.1.2).
-[[nodiscard]] constexpr status check_target(const view& v) noexcept {
+[[nodiscard]] constexpr status icmpv6_check_target(const icmpv6::view& v) noexcept {
     if (v.target().is_multicast()) {
-        return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::target.begin, 0,
+        return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, icmpv6::field::target.begin, 0,
                               v.target().octets[0]);
     }
     return {};
 }
 
-[[nodiscard]] constexpr bool same_bytes(bytes a, bytes b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (a[i] != b[i]) return false;
-    return true;
+/// Starts a message: zeros over its fixed part (`fixed` bytes: reserved
+/// fields included), then the type; `options` after the fixed part.
+constexpr icmpv6::mut_view icmpv6_begin_emit(icmpv6::mut_view v, icmpv6::message_type t, std::size_t fixed,
+                                             bytes options = {}) noexcept {
+    const mut_bytes out = v.buffer();
+    for (std::size_t i = 0; i < fixed; ++i) out[i] = std::byte{0};
+    store_bytes(out, fixed, options);
+    v.set_type(t);
+    return v;
 }
 
-/// Starts a message of `len` bytes: zeros up to `tail_at`, the type, and
-/// `tail` at `tail_at` unless it is already there.
-constexpr mut_view begin_emit(mut_view v, std::size_t len, message_type t, std::size_t tail_at, bytes tail) noexcept {
-    mut_view m = mut_view::unchecked(v.buffer().first(len));
-    mut_bytes out = m.buffer();
-    if (tail.data() != out.data() + tail_at) store_bytes(out, tail_at, tail);
-    for (std::size_t i = 0; i < tail_at; ++i) out[i] = std::byte{0};
-    m.set_type(t);
-    return m;
-}
+} // namespace rawpkt::detail
 
-/// Fills the checksum of the `len`-byte message emitted into `v`.
-constexpr void finish_emit(mut_view v, std::size_t len, const address& src, const address& dst) noexcept {
-    mut_view::unchecked(v.buffer().first(len)).fill_checksum(src, dst);
-}
-
-} // namespace detail
+namespace rawpkt::icmpv6 {
 
 /// Echo Request / Echo Reply (RFC 4443 §4).
 struct echo_repr {
     bool reply = false;
     std::uint16_t identifier = 0;
     std::uint16_t sequence = 0;
-    bytes data{};
+    std::size_t data_len = 0; ///< bytes of data after the header
 
     /// Accepts echo requests and replies with code 0.
     [[nodiscard]] static constexpr result<echo_repr> parse(const view& v) noexcept {
         const bool reply = v.type() == message_type::echo_reply;
         const message_type want = reply ? message_type::echo_reply : message_type::echo_request;
-        if (auto ok = detail::check_type_and_code(v, want); !ok) return ok.error();
-        return echo_repr{reply, v.identifier(), v.sequence(), v.payload()};
+        if (auto ok = detail::icmpv6_check_type_and_code(v, want); !ok) return ok.error();
+        return echo_repr{reply, v.identifier(), v.sequence(), v.payload().size()};
     }
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return icmpv6::header_len; }
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + data.size(); }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv6::header_len; }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + data_len; }
+    /// Writes the 8-byte header into `v`, checksum 0.
     constexpr void emit(mut_view v) const noexcept {
-        const message_type t = reply ? message_type::echo_reply : message_type::echo_request;
-        mut_view m = detail::begin_emit(v, buffer_len(), t, header_len(), data);
+        mut_view m =
+            detail::icmpv6_begin_emit(v, reply ? message_type::echo_reply : message_type::echo_request, header_len());
         m.set_identifier(identifier);
         m.set_sequence(sequence);
     }
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
-        emit(v);
-        detail::finish_emit(v, buffer_len(), src, dst);
+        detail::emit_with_checksum(*this, v, src, dst);
     }
-    friend constexpr bool operator==(const echo_repr& a, const echo_repr& b) noexcept {
-        return a.reply == b.reply && a.identifier == b.identifier && a.sequence == b.sequence &&
-               detail::same_bytes(a.data, b.data);
-    }
+    friend constexpr bool operator==(const echo_repr&, const echo_repr&) noexcept = default;
 };
 
 /// Destination Unreachable, Packet Too Big, Time Exceeded, Parameter
 /// Problem (RFC 4443 §3). The 32 bits after the checksum carry the MTU or
 /// the pointer; for the other two types they are unused, written as zero.
-/// emit() writes the invoking packet as given: trimming it to
-/// max_error_message_len is the caller's choice.
+/// Trimming the invoking packet to max_error_message_len is the caller's
+/// choice.
 struct error_repr {
     message_type type = message_type::destination_unreachable;
     std::uint8_t code = 0;
-    std::uint32_t mtu = 0;     ///< packet too big
-    std::uint32_t pointer = 0; ///< parameter problem
-    bytes invoking_packet{};
+    std::uint32_t mtu = 0;        ///< packet too big
+    std::uint32_t pointer = 0;    ///< parameter problem
+    std::size_t invoking_len = 0; ///< bytes of the invoking packet after the header
 
     /// Accepts the four error types RFC 4443 defines, any code.
     [[nodiscard]] static constexpr result<error_repr> parse(const view& v) noexcept {
-        error_repr r{v.type(), v.code(), 0, 0, v.invoking_packet()};
+        error_repr r{v.type(), v.code(), 0, 0, v.invoking_packet().size()};
         switch (v.type()) {
         case message_type::packet_too_big: r.mtu = v.mtu(); break;
         case message_type::parameter_problem: r.pointer = v.pointer(); break;
         case message_type::destination_unreachable:
         case message_type::time_exceeded: break;
         default:
-            return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::type,
-                                  static_cast<std::uint8_t>(message_type::destination_unreachable),
+            return error::invalid(layer::icmpv6, errc::unsupported, length_source::none, field::type, 0,
                                   static_cast<std::uint8_t>(v.type()));
         }
         return r;
     }
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return icmpv6::header_len; }
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + invoking_packet.size(); }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv6::header_len; }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + invoking_len; }
+    /// Writes the 8-byte header into `v`, checksum 0.
     constexpr void emit(mut_view v) const noexcept {
-        mut_view m = detail::begin_emit(v, buffer_len(), type, header_len(), invoking_packet);
+        mut_view m = detail::icmpv6_begin_emit(v, type, header_len());
         m.set_code(code);
         if (type == message_type::packet_too_big) m.set_mtu(mtu);
         if (type == message_type::parameter_problem) m.set_pointer(pointer);
     }
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
-        emit(v);
-        detail::finish_emit(v, buffer_len(), src, dst);
+        detail::emit_with_checksum(*this, v, src, dst);
     }
-    friend constexpr bool operator==(const error_repr& a, const error_repr& b) noexcept {
-        return a.type == b.type && a.code == b.code && a.mtu == b.mtu && a.pointer == b.pointer &&
-               detail::same_bytes(a.invoking_packet, b.invoking_packet);
-    }
+    friend constexpr bool operator==(const error_repr&, const error_repr&) noexcept = default;
 };
 
 /// Router Solicitation (RFC 4861 §4.1).
 struct router_solicit_repr {
-    bytes options{};
+    ndp_options options{};
 
     [[nodiscard]] static constexpr result<router_solicit_repr> parse(const view& v) noexcept {
-        if (auto ok = detail::check_ndp(v, message_type::router_solicit); !ok) return ok.error();
-        return router_solicit_repr{v.options_bytes()};
+        router_solicit_repr r;
+        if (auto ok = detail::icmpv6_parse_ndp(v, message_type::router_solicit, r.options); !ok) return ok.error();
+        return r;
     }
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept {
-        return options_offset(message_type::router_solicit);
+    /// The fixed part and the options: the whole message.
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept {
+        return options_offset(message_type::router_solicit) + options.size();
     }
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    /// Writes the message into `v` (header_len() bytes), checksum 0.
     constexpr void emit(mut_view v) const noexcept {
-        detail::begin_emit(v, buffer_len(), message_type::router_solicit, header_len(), options);
+        detail::icmpv6_begin_emit(v, message_type::router_solicit, options_offset(message_type::router_solicit),
+                                  options.bytes());
     }
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
-        emit(v);
-        detail::finish_emit(v, buffer_len(), src, dst);
+        detail::emit_with_checksum(*this, v, src, dst);
     }
-    friend constexpr bool operator==(const router_solicit_repr& a, const router_solicit_repr& b) noexcept {
-        return detail::same_bytes(a.options, b.options);
-    }
+    friend constexpr bool operator==(const router_solicit_repr&, const router_solicit_repr&) noexcept = default;
 };
 
 /// Router Advertisement (RFC 4861 §4.2). The reserved flag bits are
@@ -718,20 +662,23 @@ struct router_advert_repr {
     std::uint16_t router_lifetime = 0; ///< seconds
     std::uint32_t reachable_time = 0;  ///< milliseconds
     std::uint32_t retrans_timer = 0;   ///< milliseconds
-    bytes options{};
+    ndp_options options{};
 
     [[nodiscard]] static constexpr result<router_advert_repr> parse(const view& v) noexcept {
-        if (auto ok = detail::check_ndp(v, message_type::router_advert); !ok) return ok.error();
-        return router_advert_repr{v.cur_hop_limit(),     v.managed_flag(), v.other_flag(),      v.home_agent_flag(),
-                                  v.router_preference(), v.proxy_flag(),   v.router_lifetime(), v.reachable_time(),
-                                  v.retrans_timer(),     v.options_bytes()};
+        router_advert_repr r{
+            v.cur_hop_limit(), v.managed_flag(),    v.other_flag(),     v.home_agent_flag(), v.router_preference(),
+            v.proxy_flag(),    v.router_lifetime(), v.reachable_time(), v.retrans_timer(),   {}};
+        if (auto ok = detail::icmpv6_parse_ndp(v, message_type::router_advert, r.options); !ok) return ok.error();
+        return r;
     }
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept {
-        return options_offset(message_type::router_advert);
+    /// The fixed part and the options: the whole message.
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept {
+        return options_offset(message_type::router_advert) + options.size();
     }
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    /// Writes the message into `v` (header_len() bytes), checksum 0.
     constexpr void emit(mut_view v) const noexcept {
-        mut_view m = detail::begin_emit(v, buffer_len(), message_type::router_advert, header_len(), options);
+        mut_view m = detail::icmpv6_begin_emit(v, message_type::router_advert,
+                                               options_offset(message_type::router_advert), options.bytes());
         m.set_cur_hop_limit(cur_hop_limit);
         m.set_managed_flag(managed_flag);
         m.set_other_flag(other_flag);
@@ -743,44 +690,37 @@ struct router_advert_repr {
         m.set_retrans_timer(retrans_timer);
     }
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
-        emit(v);
-        detail::finish_emit(v, buffer_len(), src, dst);
+        detail::emit_with_checksum(*this, v, src, dst);
     }
-    friend constexpr bool operator==(const router_advert_repr& a, const router_advert_repr& b) noexcept {
-        return a.cur_hop_limit == b.cur_hop_limit && a.managed_flag == b.managed_flag && a.other_flag == b.other_flag &&
-               a.home_agent_flag == b.home_agent_flag && a.router_preference == b.router_preference &&
-               a.proxy_flag == b.proxy_flag && a.router_lifetime == b.router_lifetime &&
-               a.reachable_time == b.reachable_time && a.retrans_timer == b.retrans_timer &&
-               detail::same_bytes(a.options, b.options);
-    }
+    friend constexpr bool operator==(const router_advert_repr&, const router_advert_repr&) noexcept = default;
 };
 
 /// Neighbor Solicitation (RFC 4861 §4.3).
 struct neighbor_solicit_repr {
     address target{};
-    bytes options{};
+    ndp_options options{};
 
     /// Also rejects a multicast target.
     [[nodiscard]] static constexpr result<neighbor_solicit_repr> parse(const view& v) noexcept {
-        if (auto ok = detail::check_ndp(v, message_type::neighbor_solicit); !ok) return ok.error();
-        if (auto ok = detail::check_target(v); !ok) return ok.error();
-        return neighbor_solicit_repr{v.target(), v.options_bytes()};
+        neighbor_solicit_repr r{v.target(), {}};
+        if (auto ok = detail::icmpv6_parse_ndp(v, message_type::neighbor_solicit, r.options); !ok) return ok.error();
+        if (auto ok = detail::icmpv6_check_target(v); !ok) return ok.error();
+        return r;
     }
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept {
-        return options_offset(message_type::neighbor_solicit);
+    /// The fixed part and the options: the whole message.
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept {
+        return options_offset(message_type::neighbor_solicit) + options.size();
     }
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    /// Writes the message into `v` (header_len() bytes), checksum 0.
     constexpr void emit(mut_view v) const noexcept {
-        mut_view m = detail::begin_emit(v, buffer_len(), message_type::neighbor_solicit, header_len(), options);
+        mut_view m = detail::icmpv6_begin_emit(v, message_type::neighbor_solicit,
+                                               options_offset(message_type::neighbor_solicit), options.bytes());
         m.set_target(target);
     }
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
-        emit(v);
-        detail::finish_emit(v, buffer_len(), src, dst);
+        detail::emit_with_checksum(*this, v, src, dst);
     }
-    friend constexpr bool operator==(const neighbor_solicit_repr& a, const neighbor_solicit_repr& b) noexcept {
-        return a.target == b.target && detail::same_bytes(a.options, b.options);
-    }
+    friend constexpr bool operator==(const neighbor_solicit_repr&, const neighbor_solicit_repr&) noexcept = default;
 };
 
 /// Neighbor Advertisement (RFC 4861 §4.4). The reserved bits are ignored
@@ -790,65 +730,65 @@ struct neighbor_advert_repr {
     bool solicited_flag = false;
     bool override_flag = false;
     address target{};
-    bytes options{};
+    ndp_options options{};
 
     /// Also rejects a multicast target.
     [[nodiscard]] static constexpr result<neighbor_advert_repr> parse(const view& v) noexcept {
-        if (auto ok = detail::check_ndp(v, message_type::neighbor_advert); !ok) return ok.error();
-        if (auto ok = detail::check_target(v); !ok) return ok.error();
-        return neighbor_advert_repr{v.router_flag(), v.solicited_flag(), v.override_flag(), v.target(),
-                                    v.options_bytes()};
+        neighbor_advert_repr r{v.router_flag(), v.solicited_flag(), v.override_flag(), v.target(), {}};
+        if (auto ok = detail::icmpv6_parse_ndp(v, message_type::neighbor_advert, r.options); !ok) return ok.error();
+        if (auto ok = detail::icmpv6_check_target(v); !ok) return ok.error();
+        return r;
     }
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept {
-        return options_offset(message_type::neighbor_advert);
+    /// The fixed part and the options: the whole message.
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept {
+        return options_offset(message_type::neighbor_advert) + options.size();
     }
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    /// Writes the message into `v` (header_len() bytes), checksum 0.
     constexpr void emit(mut_view v) const noexcept {
-        mut_view m = detail::begin_emit(v, buffer_len(), message_type::neighbor_advert, header_len(), options);
+        mut_view m = detail::icmpv6_begin_emit(v, message_type::neighbor_advert,
+                                               options_offset(message_type::neighbor_advert), options.bytes());
         m.set_router_flag(router_flag);
         m.set_solicited_flag(solicited_flag);
         m.set_override_flag(override_flag);
         m.set_target(target);
     }
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
-        emit(v);
-        detail::finish_emit(v, buffer_len(), src, dst);
+        detail::emit_with_checksum(*this, v, src, dst);
     }
-    friend constexpr bool operator==(const neighbor_advert_repr& a, const neighbor_advert_repr& b) noexcept {
-        return a.router_flag == b.router_flag && a.solicited_flag == b.solicited_flag &&
-               a.override_flag == b.override_flag && a.target == b.target && detail::same_bytes(a.options, b.options);
-    }
+    friend constexpr bool operator==(const neighbor_advert_repr&, const neighbor_advert_repr&) noexcept = default;
 };
 
 /// Redirect (RFC 4861 §4.5).
 struct redirect_repr {
     address target{};
     address destination{};
-    bytes options{};
+    ndp_options options{};
 
     /// Also rejects a multicast destination (RFC 4861 §8.1).
     [[nodiscard]] static constexpr result<redirect_repr> parse(const view& v) noexcept {
-        if (auto ok = detail::check_ndp(v, message_type::redirect); !ok) return ok.error();
+        redirect_repr r{v.target(), v.destination(), {}};
+        if (auto ok = detail::icmpv6_parse_ndp(v, message_type::redirect, r.options); !ok) return ok.error();
         if (v.destination().is_multicast()) {
             return error::invalid(layer::icmpv6, errc::bad_value, length_source::none, field::destination.begin, 0,
                                   v.destination().octets[0]);
         }
-        return redirect_repr{v.target(), v.destination(), v.options_bytes()};
+        return r;
     }
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return options_offset(message_type::redirect); }
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + options.size(); }
+    /// The fixed part and the options: the whole message.
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept {
+        return options_offset(message_type::redirect) + options.size();
+    }
+    /// Writes the message into `v` (header_len() bytes), checksum 0.
     constexpr void emit(mut_view v) const noexcept {
-        mut_view m = detail::begin_emit(v, buffer_len(), message_type::redirect, header_len(), options);
+        mut_view m = detail::icmpv6_begin_emit(v, message_type::redirect, options_offset(message_type::redirect),
+                                               options.bytes());
         m.set_target(target);
         m.set_destination(destination);
     }
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
-        emit(v);
-        detail::finish_emit(v, buffer_len(), src, dst);
+        detail::emit_with_checksum(*this, v, src, dst);
     }
-    friend constexpr bool operator==(const redirect_repr& a, const redirect_repr& b) noexcept {
-        return a.target == b.target && a.destination == b.destination && detail::same_bytes(a.options, b.options);
-    }
+    friend constexpr bool operator==(const redirect_repr&, const redirect_repr&) noexcept = default;
 };
 
 } // namespace rawpkt::icmpv6

@@ -15,12 +15,11 @@
 #include <rawpkt/checksum.hpp>
 #include <rawpkt/error.hpp>
 #include <rawpkt/packet/numbers.hpp>
+#include <rawpkt/packet/tlv.hpp>
 #include <rawpkt/packet/view_base.hpp>
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 
 namespace rawpkt::ipv4 {
 
@@ -65,63 +64,73 @@ enum class option_kind : std::uint8_t {
 
 /// One option. `data` is the value after the type and length octets (empty
 /// for EOL and NOP); `offset` is where the option starts in the header.
+/// The accessors are meant for their kind; on any other option, or with an
+/// index past the entries, they return 0 (or the zero address) and never
+/// read outside `data`.
 struct option {
     option_kind kind{};
     std::uint8_t length = 1; ///< whole option length, type and length octets included
     std::size_t offset = 0;
     bytes data{};
 
-    /// Record route, LSRR, SSRR (RFC 791 §3.1): the 1-based pointer octet.
-    [[nodiscard]] constexpr std::uint8_t pointer() const noexcept { return data.empty() ? 0 : load_u8(data, 0); }
+    /// Record route, LSRR, SSRR, timestamp (RFC 791 §3.1): the 1-based
+    /// pointer octet.
+    [[nodiscard]] constexpr std::uint8_t pointer() const noexcept { return load_u8_or(data, 0); }
+    /// True for the three route options.
+    [[nodiscard]] constexpr bool is_route() const noexcept {
+        return kind == option_kind::record_route || kind == option_kind::lsrr || kind == option_kind::ssrr;
+    }
     /// Number of route addresses in a record-route, LSRR or SSRR option.
     [[nodiscard]] constexpr std::size_t route_count() const noexcept {
-        return data.empty() ? 0 : (data.size() - 1) / 4;
+        return is_route() && !data.empty() ? (data.size() - 1) / 4 : 0;
     }
     /// The i-th route address (i < route_count()).
-    [[nodiscard]] constexpr address route(std::size_t i) const noexcept { return address::load(data, 1 + 4 * i); }
+    [[nodiscard]] constexpr address route(std::size_t i) const noexcept {
+        return i < route_count() ? address::load(data, 1 + 4 * i) : address{};
+    }
 
     /// Timestamp option (RFC 791 §3.1): overflow count (4 bits).
-    [[nodiscard]] constexpr std::uint8_t ts_overflow() const noexcept { return load_u8(data, 1) >> 4; }
+    [[nodiscard]] constexpr std::uint8_t ts_overflow() const noexcept { return ts_octet() >> 4; }
     /// Timestamp option flag (4 bits): 0 timestamps only, 1 address+timestamp,
     /// 3 prespecified addresses.
-    [[nodiscard]] constexpr std::uint8_t ts_flag() const noexcept { return load_u8(data, 1) & 0x0f; }
+    [[nodiscard]] constexpr std::uint8_t ts_flag() const noexcept { return ts_octet() & 0x0f; }
     /// Number of timestamp entries (each 4 bytes, or 8 with addresses).
     [[nodiscard]] constexpr std::size_t ts_count() const noexcept {
-        const std::size_t entry = ts_flag() == 0 ? 4 : 8;
-        return (data.size() - 2) / entry;
+        if (kind != option_kind::timestamp || data.size() < 2) return 0;
+        return (data.size() - 2) / ts_entry_len();
     }
     /// The i-th timestamp (ms since midnight UT, or any value with the high bit set).
     [[nodiscard]] constexpr std::uint32_t ts_timestamp(std::size_t i) const noexcept {
-        return ts_flag() == 0 ? load_be<std::uint32_t>(data, 2 + 4 * i) : load_be<std::uint32_t>(data, 2 + 8 * i + 4);
+        if (i >= ts_count()) return 0;
+        return load_be<std::uint32_t>(data, 2 + ts_entry_len() * i + ts_entry_len() - 4);
     }
     /// The i-th timestamp's address (flags 1 and 3 only).
-    [[nodiscard]] constexpr address ts_address(std::size_t i) const noexcept { return address::load(data, 2 + 8 * i); }
+    [[nodiscard]] constexpr address ts_address(std::size_t i) const noexcept {
+        if (ts_flag() == 0 || i >= ts_count()) return {};
+        return address::load(data, 2 + 8 * i);
+    }
 
     /// Router alert value (RFC 2113 §2.1; 0 = examine packet).
     [[nodiscard]] constexpr std::uint16_t router_alert_value() const noexcept {
-        return load_be<std::uint16_t>(data, 0);
+        return kind == option_kind::router_alert ? load_be_or<std::uint16_t>(data, 0) : 0;
     }
+
+private:
+    /// The timestamp option's overflow/flag octet; 0 for other kinds.
+    [[nodiscard]] constexpr std::uint8_t ts_octet() const noexcept {
+        return kind == option_kind::timestamp ? load_u8_or(data, 1) : 0;
+    }
+    [[nodiscard]] constexpr std::size_t ts_entry_len() const noexcept { return ts_flag() == 0 ? 4 : 8; }
 };
 
-/// Validates one option's length against its kind and the space left.
-/// `at` is the option's offset in the header, `left` the bytes from it to
-/// the end of the options.
+/// Validates the option at `at` in `opts` (the options area, starting
+/// `header_offset` bytes into the header): the layout IPv4 and TCP share
+/// (detail::parse_kind_length()), then the per-kind lengths.
 [[nodiscard]] constexpr result<option> parse_option(bytes opts, std::size_t at, std::size_t header_offset) noexcept {
-    const std::size_t left = opts.size() - at;
-    const auto kind = static_cast<option_kind>(load_u8(opts, at));
-    option o{kind, 1, header_offset + at, {}};
-    if (kind == option_kind::end_of_list || kind == option_kind::nop) return o;
-    if (left < 2) {
-        return error::truncated(layer::ipv4_option, length_source::option_length, o.offset, 2, left);
-    }
-    const std::uint8_t len = load_u8(opts, at + 1);
-    if (len < 2) {
-        return error::invalid(layer::ipv4_option, errc::length_too_small, length_source::option_length, o.offset + 1, 2,
-                              len);
-    }
-    if (len > left) {
-        return error::truncated(layer::ipv4_option, length_source::option_length, o.offset, len, left);
-    }
+    auto o = detail::parse_kind_length<option>(opts, at, header_offset, layer::ipv4_option);
+    if (!o || o->kind == option_kind::end_of_list || o->kind == option_kind::nop) return o;
+    const option_kind kind = o->kind;
+    const std::uint8_t len = o->length;
     // Per-kind minimum lengths (RFC 791 §3.1, RFC 2113 §2.1).
     std::size_t min_len = 2;
     switch (kind) {
@@ -134,75 +143,23 @@ struct option {
     default: break;
     }
     if (len < min_len) {
-        return error::invalid(layer::ipv4_option, errc::length_too_small, length_source::option_length, o.offset + 1,
+        return error::invalid(layer::ipv4_option, errc::length_too_small, length_source::option_length, o->offset + 1,
                               min_len, len);
     }
     if ((kind == option_kind::router_alert || kind == option_kind::stream_id) && len != 4) {
-        return error::invalid(layer::ipv4_option, errc::length_too_large, length_source::option_length, o.offset + 1, 4,
-                              len);
+        return error::invalid(layer::ipv4_option, errc::length_too_large, length_source::option_length, o->offset + 1,
+                              4, len);
     }
-    o.length = len;
-    o.data = opts.subspan(at + 2, len - 2u);
     return o;
 }
 
+/// How the options area is walked: each option by parse_option(), ending
+/// after end-of-list.
+using option_traits = detail::kind_length_traits<option, parse_option>;
+
 /// Iterates the options area. Yields `result<option>`: a malformed option
 /// yields its error and ends the iteration. Stops after end-of-list.
-class option_range {
-public:
-    class iterator {
-    public:
-        using value_type = result<option>;
-        using difference_type = std::ptrdiff_t;
-
-        constexpr iterator() noexcept = default;
-        constexpr iterator(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) { load(); }
-
-        constexpr const result<option>& operator*() const noexcept { return current_; }
-        constexpr const result<option>* operator->() const noexcept { return &current_; }
-        constexpr iterator& operator++() noexcept {
-            if (!current_ || current_->kind == option_kind::end_of_list) {
-                pos_ = opts_.size();
-            } else {
-                pos_ += current_->length;
-            }
-            load();
-            return *this;
-        }
-        constexpr iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
-            return a.pos_ >= a.opts_.size();
-        }
-
-    private:
-        constexpr void load() noexcept {
-            if (pos_ < opts_.size()) current_ = parse_option(opts_, pos_, base_);
-        }
-        bytes opts_{};
-        std::size_t base_ = 0;
-        std::size_t pos_ = 0;
-        result<option> current_{option{}};
-    };
-
-    constexpr option_range(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) {}
-    [[nodiscard]] constexpr iterator begin() const noexcept { return {opts_, base_}; }
-    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
-    [[nodiscard]] constexpr bool empty() const noexcept { return opts_.empty(); }
-    /// The first error among the options, if any.
-    [[nodiscard]] constexpr status validate() const noexcept {
-        for (const auto& o : *this)
-            if (!o) return o.error();
-        return {};
-    }
-
-private:
-    bytes opts_;
-    std::size_t base_;
-};
+using option_range = detail::tlv_range<option_traits>;
 
 /// Zero-copy IPv4 header view; see the file comment for the bounds contract.
 template <byte_span Buf>
@@ -373,7 +330,6 @@ public:
         set_checksum(checksum::update(checksum(), old_word, u16(field::ttl)));
         return ttl();
     }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -400,9 +356,9 @@ struct repr {
     bool more_fragments = false;
     std::uint32_t frag_offset = 0; ///< bytes, a multiple of 8
     std::uint16_t payload_len = 0;
-    /// Raw options (a multiple of 4 bytes, at most 40), padding included.
-    std::array<std::byte, max_header_len - min_header_len> options{};
-    std::uint8_t options_len = 0;
+    /// Raw options, at most 40 bytes; emit() pads them with EOL to a
+    /// multiple of 4.
+    small_bytes<max_header_len - min_header_len> options{};
 
     /// Accepts a checked view whose options are well formed and whose
     /// reserved flag is clear. The payload length comes from the total
@@ -424,14 +380,12 @@ struct repr {
         r.more_fragments = v.more_fragments();
         r.frag_offset = v.frag_offset();
         r.payload_len = static_cast<std::uint16_t>(v.datagram_len() - v.header_len());
-        const bytes opts = v.options_bytes();
-        r.options_len = static_cast<std::uint8_t>(opts.size());
-        for (std::size_t i = 0; i < opts.size(); ++i) r.options[i] = opts[i];
+        (void)r.options.set(v.options_bytes()); // at most 40 bytes: IHL is 4 bits
         return r;
     }
 
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
-        return min_header_len + ((options_len + 3u) & ~std::size_t{3});
+        return min_header_len + ((options.size() + 3u) & ~std::size_t{3});
     }
     /// Header plus payload.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + payload_len; }
@@ -456,30 +410,13 @@ struct repr {
         v.set_src(src);
         v.set_dst(dst);
         mut_bytes out = v.buffer();
-        for (std::size_t i = 0; i < hl - min_header_len; ++i) {
-            out[field::options + i] = i < options_len ? options[i] : std::byte{0};
-        }
+        store_bytes(out, field::options, options.bytes());
+        for (std::size_t i = min_header_len + options.size(); i < hl; ++i) out[i] = std::byte{0};
         v.set_checksum(0);
         v.fill_checksum();
     }
 
-    /// Sets the options from raw bytes; false if more than 40.
-    constexpr bool set_options(bytes b) noexcept {
-        if (b.size() > options.size()) return false;
-        for (std::size_t i = 0; i < b.size(); ++i) options[i] = b[i];
-        options_len = static_cast<std::uint8_t>(b.size());
-        return true;
-    }
-    [[nodiscard]] constexpr bytes options_bytes() const noexcept { return bytes{options.data(), options_len}; }
-
-    friend constexpr bool operator==(const repr& a, const repr& b) noexcept {
-        if (a.options_len != b.options_len) return false;
-        for (std::size_t i = 0; i < a.options_len; ++i)
-            if (a.options[i] != b.options[i]) return false;
-        return a.src == b.src && a.dst == b.dst && a.protocol == b.protocol && a.ttl == b.ttl && a.dscp == b.dscp &&
-               a.ecn == b.ecn && a.ident == b.ident && a.dont_fragment == b.dont_fragment &&
-               a.more_fragments == b.more_fragments && a.frag_offset == b.frag_offset && a.payload_len == b.payload_len;
-    }
+    friend constexpr bool operator==(const repr&, const repr&) noexcept = default;
 };
 
 } // namespace rawpkt::ipv4

@@ -57,8 +57,8 @@ inline constexpr std::uint32_t max_payload_len = 0xffff;
 /// Zero-copy IPv6 header view; see the file comment for the bounds
 /// contract and the payload-length rules.
 template <byte_span Buf>
-class basic_view : public rawpkt::detail::view_base<Buf> {
-    using base = rawpkt::detail::view_base<Buf>;
+class basic_view : public detail::view_base<Buf> {
+    using base = detail::view_base<Buf>;
     using base::u16;
     using base::u32;
     using base::u8;
@@ -156,14 +156,14 @@ public:
     }
 
     /// The destination the upper-layer checksum covers (RFC 8200 §8.1): the
-    /// final destination of a routing header in the chain that names one,
-    /// else dst().
+    /// final destination of a routing header in the chain that names one
+    /// (dst() itself once its Segments Left is 0), else dst().
     [[nodiscard]] constexpr address final_destination() const noexcept {
         for (const auto& h : extensions()) {
             if (!h) break;
             if (h->kind != ip_proto::ipv6_route) continue;
             if (const auto r = routing::view::checked(h->header)) {
-                if (const auto d = r->final_destination()) return *d;
+                if (const auto d = r->final_destination(dst())) return *d;
             }
         }
         return dst();
@@ -194,7 +194,6 @@ public:
     constexpr void set_hop_limit(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::hop_limit, v); }
     constexpr void set_src(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::src.begin); }
     constexpr void set_dst(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::dst.begin); }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {

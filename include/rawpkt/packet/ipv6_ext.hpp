@@ -17,11 +17,27 @@
 #include <rawpkt/bytes.hpp>
 #include <rawpkt/error.hpp>
 #include <rawpkt/packet/numbers.hpp>
+#include <rawpkt/packet/tlv.hpp>
 #include <rawpkt/packet/view_base.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+
+namespace rawpkt::detail {
+/// Validates the length octet of an IPv6 extension header that uses the
+/// generic format ((Hdr Ext Len + 1) * 8 bytes) at the start of `b`.
+[[nodiscard]] constexpr status ipv6_check_generic_len(bytes b) noexcept {
+    constexpr std::size_t min_len = 8;
+    if (b.size() < min_len) {
+        return error::truncated(layer::ipv6_extension, length_source::fixed_header, 0, min_len, b.size());
+    }
+    const std::size_t len = (std::size_t{load_u8(b, 1)} + 1) * 8;
+    if (len > b.size())
+        return error::truncated(layer::ipv6_extension, length_source::extension_length, 0, len, b.size());
+    return {};
+}
+} // namespace rawpkt::detail
 
 namespace rawpkt::ipv6 {
 
@@ -34,31 +50,6 @@ inline constexpr std::size_t min_ext_header_len = 8;
 /// wants each header at most once (Destination Options twice): with
 /// mobility, HIP and shim6 an honest chain has at most nine.
 inline constexpr std::size_t max_ext_headers = 16;
-
-namespace detail {
-/// A big-endian load that yields 0 instead of reading past `b`: for the
-/// accessors that belong to one option or message type, so that calling
-/// them on another type can never read out of bounds.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T load_or_zero(bytes b, std::size_t offset) noexcept {
-    return offset <= b.size() && sizeof(T) <= b.size() - offset ? load_be<T>(b, offset) : T{0};
-}
-[[nodiscard]] constexpr address load_address_or_zero(bytes b, std::size_t offset) noexcept {
-    return offset <= b.size() && address::size <= b.size() - offset ? address::load(b, offset) : address{};
-}
-
-/// Validates the length octet of an extension header that uses the generic
-/// format ((Hdr Ext Len + 1) * 8 bytes) at the start of `b`.
-[[nodiscard]] constexpr status check_generic_len(bytes b) noexcept {
-    if (b.size() < min_ext_header_len) {
-        return error::truncated(layer::ipv6_extension, length_source::fixed_header, 0, min_ext_header_len, b.size());
-    }
-    const std::size_t len = (std::size_t{load_u8(b, 1)} + 1) * 8;
-    if (len > b.size())
-        return error::truncated(layer::ipv6_extension, length_source::extension_length, 0, len, b.size());
-    return {};
-}
-} // namespace detail
 
 /// True for the next-header values the chain walks as extension headers
 /// (RFC 8200 §4 and IANA "IPv6 Extension Header Types": hop-by-hop,
@@ -123,18 +114,16 @@ struct option {
     /// Jumbo Payload Length (RFC 2675 §2): the packet's length in bytes
     /// without the IPv6 fixed header, the hop-by-hop header included.
     [[nodiscard]] constexpr std::uint32_t jumbo_payload_len() const noexcept {
-        return detail::load_or_zero<std::uint32_t>(data, 0);
+        return load_be_or<std::uint32_t>(data, 0);
     }
     /// Router Alert value (RFC 2711 §2.1): 0 MLD, 1 RSVP, 2 active networks.
     [[nodiscard]] constexpr std::uint16_t router_alert_value() const noexcept {
-        return detail::load_or_zero<std::uint16_t>(data, 0);
+        return load_be_or<std::uint16_t>(data, 0);
     }
     /// Tunnel Encapsulation Limit (RFC 2473 §5.1): nested encapsulations allowed.
-    [[nodiscard]] constexpr std::uint8_t tunnel_encap_limit() const noexcept {
-        return detail::load_or_zero<std::uint8_t>(data, 0);
-    }
+    [[nodiscard]] constexpr std::uint8_t tunnel_encap_limit() const noexcept { return load_u8_or(data, 0); }
     /// Home Address option (RFC 6275 §6.3).
-    [[nodiscard]] constexpr address home_address() const noexcept { return detail::load_address_or_zero(data, 0); }
+    [[nodiscard]] constexpr address home_address() const noexcept { return load_address_or<address>(data, 0); }
 };
 
 /// Validates the option at `at` (< opts.size()) in `opts`. Lengths that
@@ -169,59 +158,15 @@ struct option {
     return o;
 }
 
+/// How an options area is walked: each option by parse_option(), to the end.
+struct option_traits {
+    using item = option;
+    static constexpr auto parse = parse_option;
+};
+
 /// Iterates an options area. Yields `result<option>`: a malformed option
 /// yields its error and ends the iteration.
-class option_range {
-public:
-    class iterator {
-    public:
-        using value_type = result<option>;
-        using difference_type = std::ptrdiff_t;
-
-        constexpr iterator() noexcept = default;
-        constexpr iterator(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) { load(); }
-
-        constexpr const result<option>& operator*() const noexcept { return current_; }
-        constexpr const result<option>* operator->() const noexcept { return &current_; }
-        constexpr iterator& operator++() noexcept {
-            pos_ = current_ ? pos_ + current_->length : opts_.size();
-            load();
-            return *this;
-        }
-        constexpr iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
-            return a.pos_ >= a.opts_.size();
-        }
-
-    private:
-        constexpr void load() noexcept {
-            if (pos_ < opts_.size()) current_ = parse_option(opts_, pos_, base_);
-        }
-        bytes opts_{};
-        std::size_t base_ = 0;
-        std::size_t pos_ = 0;
-        result<option> current_{option{}};
-    };
-
-    constexpr option_range(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) {}
-    [[nodiscard]] constexpr iterator begin() const noexcept { return {opts_, base_}; }
-    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
-    [[nodiscard]] constexpr bool empty() const noexcept { return opts_.empty(); }
-    /// The first error among the options, if any.
-    [[nodiscard]] constexpr status validate() const noexcept {
-        for (const auto& o : *this)
-            if (!o) return o.error();
-        return {};
-    }
-
-private:
-    bytes opts_;
-    std::size_t base_;
-};
+using option_range = detail::tlv_range<option_traits>;
 
 /// Hop-by-Hop Options (RFC 8200 §4.3) and Destination Options (§4.6)
 /// headers: the same layout, a next-header octet, a length octet, options.
@@ -239,8 +184,8 @@ inline constexpr std::size_t max_header_len = 256 * 8;
 /// Zero-copy Hop-by-Hop / Destination Options header view; `b` starts at
 /// the header and may run on past it.
 template <byte_span Buf>
-class basic_view : public rawpkt::detail::view_base<Buf> {
-    using base = rawpkt::detail::view_base<Buf>;
+class basic_view : public detail::view_base<Buf> {
+    using base = detail::view_base<Buf>;
     using base::u8;
 
 public:
@@ -249,7 +194,7 @@ public:
     /// Validates the fixed 8 bytes and the header length. Options are
     /// checked as they are iterated (options().validate()).
     [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
-        if (auto ok = detail::check_generic_len(b); !ok) return ok.error();
+        if (auto ok = detail::ipv6_check_generic_len(b); !ok) return ok.error();
         return basic_view{b};
     }
 
@@ -277,7 +222,6 @@ public:
     constexpr void set_header_len(std::size_t len) noexcept requires writable<Buf> {
         this->set_u8(field::hdr_ext_len, static_cast<std::uint8_t>(len / 8 - 1));
     }
-    [[nodiscard]] constexpr Buf options_mut() const noexcept requires writable<Buf> { return options_bytes(); }
 
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
         return basic_view<bytes>::unchecked(this->buf_);
@@ -290,23 +234,32 @@ private:
 using view = basic_view<bytes>;
 using mut_view = basic_view<mut_bytes>;
 
-/// An options header, its options borrowed from the buffer it was parsed
-/// from (or any bytes the caller keeps alive).
+/// The options an opts::repr holds. The format allows up to 2046 bytes;
+/// rawpkt keeps 256 inline (room for several IOAM or CALIPSO options), and
+/// parse() refuses a header with more.
+inline constexpr std::size_t max_repr_options_len = 256;
+
+/// An options header, owned.
 struct repr {
     ip_proto next_header = ip_proto::ipv6_nonxt;
-    /// Raw options; emit() pads them to a multiple of 8 bytes. At most
-    /// max_header_len - 2 bytes.
-    bytes options{};
+    /// Raw options; emit() pads them to a multiple of 8 bytes (RFC 8200 §4.2).
+    small_bytes<max_repr_options_len> options{};
 
-    /// Accepts a checked view whose options are well formed.
+    /// Accepts a checked view whose options are well formed and fit
+    /// max_repr_options_len (else errc::too_many, `needed` the limit and
+    /// `available` the options' length).
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
         if (auto ok = v.options().validate(); !ok) return ok.error();
-        return repr{v.next_header(), v.options_bytes()};
+        repr r{v.next_header(), {}};
+        if (!r.options.set(v.options_bytes())) {
+            return error::invalid(layer::ipv6_extension, errc::too_many, length_source::extension_length,
+                                  field::hdr_ext_len, max_repr_options_len, v.options_bytes().size());
+        }
+        return r;
     }
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return (field::options + options.size() + 7) & ~std::size_t{7};
     }
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len(); }
     /// Writes the header into `v` (at least header_len() bytes), padding
     /// with Pad1 or PadN (RFC 8200 §4.2).
     constexpr void emit(mut_view v) const noexcept {
@@ -314,7 +267,7 @@ struct repr {
         v.set_next_header(next_header);
         v.set_header_len(len);
         mut_bytes out = v.buffer();
-        store_bytes(out, field::options, options);
+        store_bytes(out, field::options, options.bytes());
         const std::size_t pad_at = field::options + options.size();
         const std::size_t pad = len - pad_at;
         for (std::size_t i = 0; i < pad; ++i) out[pad_at + i] = std::byte{0};
@@ -323,13 +276,10 @@ struct repr {
             store_u8(out, pad_at + 1, static_cast<std::uint8_t>(pad - 2));
         }
     }
-    friend constexpr bool operator==(const repr& a, const repr& b) noexcept {
-        if (a.next_header != b.next_header || a.options.size() != b.options.size()) return false;
-        for (std::size_t i = 0; i < a.options.size(); ++i)
-            if (a.options[i] != b.options[i]) return false;
-        return true;
-    }
+    friend constexpr bool operator==(const repr&, const repr&) noexcept = default;
 };
+static_assert((field::options + max_repr_options_len + 7) / 8 * 8 <= max_header_len,
+              "every opts::repr fits the length octet");
 
 } // namespace opts
 
@@ -360,8 +310,8 @@ inline constexpr std::size_t addresses = 8;  ///< types 0, 2 and SRH: 16-byte ad
 
 /// Zero-copy Routing header view; `b` starts at the header.
 template <byte_span Buf>
-class basic_view : public rawpkt::detail::view_base<Buf> {
-    using base = rawpkt::detail::view_base<Buf>;
+class basic_view : public detail::view_base<Buf> {
+    using base = detail::view_base<Buf>;
     using base::u16;
     using base::u8;
 
@@ -371,7 +321,7 @@ public:
     /// Validates the header length and, for an SRH, that the segment list
     /// (Last Entry + 1 addresses) fits the header.
     [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
-        if (auto ok = detail::check_generic_len(b); !ok) return ok.error();
+        if (auto ok = detail::ipv6_check_generic_len(b); !ok) return ok.error();
         const basic_view v{b};
         if (v.routing_type() == kind::segment_routing) {
             const std::size_t need = field::addresses + (std::size_t{v.last_entry()} + 1) * address::size;
@@ -410,14 +360,18 @@ public:
     /// home address of a type 2 header, Segment List[i] of an SRH (entry 0
     /// is the final segment, RFC 8754 §2).
     [[nodiscard]] constexpr address address_at(std::size_t i) const noexcept {
-        return detail::load_address_or_zero(bytes{header()}, field::addresses + i * address::size);
+        return load_address_or<address>(bytes{header()}, field::addresses + i * address::size);
     }
 
     /// The final destination, which the upper-layer pseudo header uses
-    /// (RFC 8200 §8.1): the last address of a type 0 header, the home
-    /// address of a type 2 header, Segment List[0] of an SRH. errc::unsupported
-    /// for other types, length_too_small for a type 0 or 2 header without one.
-    [[nodiscard]] constexpr result<address> final_destination() const noexcept {
+    /// (RFC 8200 §8.1), of a packet whose IPv6 Destination Address is
+    /// `dst`. With Segments Left 0 the packet is at its final destination
+    /// and `dst` is it, whatever the type. Otherwise: the last address of a
+    /// type 0 header, the home address of a type 2 header, Segment List[0]
+    /// of an SRH; errc::unsupported for other types, length_too_small for a
+    /// type 0 or 2 header without one.
+    [[nodiscard]] constexpr result<address> final_destination(const address& dst) const noexcept {
+        if (segments_left() == 0) return dst;
         const std::size_t n = address_count();
         switch (routing_type()) {
         case kind::segment_routing: return address_at(0);
@@ -505,8 +459,8 @@ inline constexpr std::uint16_t more_fragments_flag = 0x0001;
 
 /// Zero-copy Fragment header view; `b` starts at the header.
 template <byte_span Buf>
-class basic_view : public rawpkt::detail::view_base<Buf> {
-    using base = rawpkt::detail::view_base<Buf>;
+class basic_view : public detail::view_base<Buf> {
+    using base = detail::view_base<Buf>;
     using base::u16;
     using base::u32;
     using base::u8;
@@ -593,7 +547,6 @@ struct repr {
         return repr{v.next_header(), v.frag_offset(), v.more_fragments(), v.ident()};
     }
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return fixed_header_len; }
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return fixed_header_len; }
     /// Writes the header into `v` (at least 8 bytes).
     constexpr void emit(mut_view v) const noexcept {
         v.set_next_header(next_header);
@@ -629,8 +582,8 @@ inline constexpr std::size_t min_header_len = field::icv;
 /// RFC 4302 §2.2 asks for a multiple of 8 bytes in IPv6; rawpkt accepts any
 /// multiple of 4: the length is still self-describing.
 template <byte_span Buf>
-class basic_view : public rawpkt::detail::view_base<Buf> {
-    using base = rawpkt::detail::view_base<Buf>;
+class basic_view : public detail::view_base<Buf> {
+    using base = detail::view_base<Buf>;
     using base::u16;
     using base::u32;
     using base::u8;
@@ -657,13 +610,16 @@ public:
     [[nodiscard]] constexpr ip_proto next_header() const noexcept {
         return static_cast<ip_proto>(u8(field::next_header));
     }
-    /// The raw Payload Len field: header length in 4-byte units, minus 2.
-    [[nodiscard]] constexpr std::uint8_t payload_len() const noexcept { return u8(field::payload_len); }
+    /// The raw Payload Len field: header length in 32-bit words, minus 2.
+    [[nodiscard]] constexpr std::uint8_t payload_len_words() const noexcept { return u8(field::payload_len); }
     /// Header length in bytes: (Payload Len + 2) * 4.
-    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return (std::size_t{payload_len()} + 2) * 4; }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept {
+        return (std::size_t{payload_len_words()} + 2) * 4;
+    }
     [[nodiscard]] constexpr std::uint16_t reserved() const noexcept { return u16(field::reserved.begin); }
     [[nodiscard]] constexpr std::uint32_t spi() const noexcept { return u32(field::spi); }
-    [[nodiscard]] constexpr std::uint32_t seq() const noexcept { return u32(field::seq); }
+    /// The sequence number (RFC 4302 §2.5).
+    [[nodiscard]] constexpr std::uint32_t sequence() const noexcept { return u32(field::seq); }
     [[nodiscard]] constexpr Buf icv() const noexcept { return this->range(field::icv, header_len()); }
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(header_len(), this->buf_.size()); }
@@ -680,7 +636,7 @@ public:
         this->set_u16(field::reserved.begin, v);
     }
     constexpr void set_spi(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::spi, v); }
-    constexpr void set_seq(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::seq, v); }
+    constexpr void set_sequence(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::seq, v); }
 
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
         return basic_view<bytes>::unchecked(this->buf_);
@@ -709,8 +665,7 @@ struct ext_header {
     /// data, and the chain ends here.
     [[nodiscard]] constexpr bool is_later_fragment() const noexcept {
         return kind == ip_proto::ipv6_frag &&
-               (detail::load_or_zero<std::uint16_t>(header, fragment::field::offset_flags.begin) &
-                fragment::offset_mask) != 0;
+               (load_be_or<std::uint16_t>(header, fragment::field::offset_flags.begin) & fragment::offset_mask) != 0;
     }
 };
 

@@ -207,8 +207,6 @@ struct repr {
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return (control & 0x03) == 0x03 ? min_header_len : max_header_len;
     }
-    /// The bytes emit() writes: the header only, the information field follows it.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len(); }
 
     /// Writes the header into `v` (at least header_len() bytes).
     constexpr void emit(mut_view v) const noexcept {
@@ -310,8 +308,6 @@ struct repr {
     }
 
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return snap::header_len; }
-    /// The bytes emit() writes: the header only, the payload follows it.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return snap::header_len; }
 
     /// Writes the header into `v` (at least 5 bytes).
     constexpr void emit(mut_view v) const noexcept {

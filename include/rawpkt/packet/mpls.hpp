@@ -127,8 +127,6 @@ struct repr {
     }
 
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return mpls::header_len; }
-    /// The bytes emit() writes: one entry.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return mpls::header_len; }
 
     /// Writes the entry into `v` (at least 4 bytes).
     constexpr void emit(mut_view v) const noexcept {

@@ -141,8 +141,6 @@ struct repr {
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept { return repr{v.family()}; }
 
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return null_loopback::header_len; }
-    /// The bytes emit() writes: the header only, the payload follows it.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return null_loopback::header_len; }
 
     /// Writes the header into `v` (at least 4 bytes), in `v`'s byte order.
     constexpr void emit(mut_view v) const noexcept { v.set_family(family); }

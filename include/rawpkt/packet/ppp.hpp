@@ -207,8 +207,6 @@ struct repr {
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return (address_control ? 2u : 0u) + (compressed() ? 1u : 2u);
     }
-    /// The bytes emit() writes: the header only, the information field follows it.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len(); }
 
     /// Writes the header into `v` (at least header_len() bytes).
     constexpr void emit(mut_view v) const noexcept {

@@ -27,11 +27,11 @@
 #include <rawpkt/error.hpp>
 #include <rawpkt/packet/numbers.hpp>
 #include <rawpkt/packet/ppp.hpp>
+#include <rawpkt/packet/tlv.hpp>
 #include <rawpkt/packet/view_base.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 
 namespace rawpkt::pppoe {
 
@@ -294,64 +294,20 @@ inline constexpr std::size_t tag_header_len = 4; ///< type and length
     return tag{type, len, base + at, tags.subspan(at + tag_header_len, len)};
 }
 
+/// How the tags are walked: each by parse_tag(), ending after End-Of-List.
+struct tag_traits {
+    using item = tag;
+    static constexpr auto parse = parse_tag;
+    [[nodiscard]] static constexpr std::size_t next(std::size_t at, const tag& t) noexcept {
+        return at + tag_header_len + t.length;
+    }
+    [[nodiscard]] static constexpr bool ends_list(const tag& t) noexcept { return t.type == tag_type::end_of_list; }
+};
+
 /// Iterates the tags of a discovery packet. Yields `result<tag>`: a
 /// malformed tag yields its error and ends the iteration, End-Of-List ends
 /// it after being yielded.
-class tag_range {
-public:
-    class iterator {
-    public:
-        using value_type = result<tag>;
-        using difference_type = std::ptrdiff_t;
-
-        constexpr iterator() noexcept = default;
-        constexpr iterator(bytes tags, std::size_t base) noexcept : tags_(tags), base_(base) { load(); }
-
-        constexpr const result<tag>& operator*() const noexcept { return current_; }
-        constexpr const result<tag>* operator->() const noexcept { return &current_; }
-        constexpr iterator& operator++() noexcept {
-            if (!current_ || current_->type == tag_type::end_of_list) {
-                pos_ = tags_.size();
-            } else {
-                pos_ += tag_header_len + current_->length;
-            }
-            load();
-            return *this;
-        }
-        constexpr iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
-            return a.pos_ >= a.tags_.size();
-        }
-
-    private:
-        constexpr void load() noexcept {
-            if (pos_ < tags_.size()) current_ = parse_tag(tags_, pos_, base_);
-        }
-        bytes tags_{};
-        std::size_t base_ = 0;
-        std::size_t pos_ = 0;
-        result<tag> current_{tag{}};
-    };
-
-    constexpr tag_range(bytes tags, std::size_t base) noexcept : tags_(tags), base_(base) {}
-    [[nodiscard]] constexpr iterator begin() const noexcept { return {tags_, base_}; }
-    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
-    [[nodiscard]] constexpr bool empty() const noexcept { return tags_.empty(); }
-    /// The first error among the tags, if any.
-    [[nodiscard]] constexpr status validate() const noexcept {
-        for (const auto& t : *this)
-            if (!t) return t.error();
-        return {};
-    }
-
-private:
-    bytes tags_;
-    std::size_t base_;
-};
+using tag_range = detail::tlv_range<tag_traits>;
 
 /// Zero-copy PPPoE discovery header view; see the file comment for the
 /// bounds contract.

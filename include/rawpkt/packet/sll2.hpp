@@ -170,8 +170,6 @@ struct repr {
     }
 
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return sll2::header_len; }
-    /// The bytes emit() writes: the header only, the payload follows it.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return sll2::header_len; }
 
     /// Writes the header into `v` (at least 20 bytes).
     constexpr void emit(mut_view v) const noexcept {

@@ -17,12 +17,11 @@
 #include <rawpkt/checksum.hpp>
 #include <rawpkt/error.hpp>
 #include <rawpkt/packet/numbers.hpp>
+#include <rawpkt/packet/tlv.hpp>
 #include <rawpkt/packet/view_base.hpp>
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <span>
 
 namespace rawpkt::tcp {
@@ -106,11 +105,9 @@ struct option {
     bytes data{};
 
     /// MSS: the largest segment the sender can receive, in bytes.
-    [[nodiscard]] constexpr std::uint16_t mss() const noexcept {
-        return data.size() >= 2 ? load_be<std::uint16_t>(data, 0) : 0;
-    }
+    [[nodiscard]] constexpr std::uint16_t mss() const noexcept { return load_be_or<std::uint16_t>(data, 0); }
     /// Window scale: the shift count (RFC 7323 §2.3 caps it at 14).
-    [[nodiscard]] constexpr std::uint8_t window_scale() const noexcept { return data.empty() ? 0 : load_u8(data, 0); }
+    [[nodiscard]] constexpr std::uint8_t window_scale() const noexcept { return load_u8_or(data, 0); }
     /// SACK: the number of blocks (1 to 4).
     [[nodiscard]] constexpr std::size_t sack_count() const noexcept {
         return kind == option_kind::sack ? data.size() / 8 : 0;
@@ -121,22 +118,16 @@ struct option {
         return {load_be<std::uint32_t>(data, 8 * i), load_be<std::uint32_t>(data, 8 * i + 4)};
     }
     /// Timestamps: TSval, the sender's clock.
-    [[nodiscard]] constexpr std::uint32_t ts_value() const noexcept {
-        return data.size() >= 8 ? load_be<std::uint32_t>(data, 0) : 0;
-    }
+    [[nodiscard]] constexpr std::uint32_t ts_value() const noexcept { return load_be_or<std::uint32_t>(data, 0); }
     /// Timestamps: TSecr, the TSval echoed back (meaningful with ACK set).
-    [[nodiscard]] constexpr std::uint32_t ts_echo_reply() const noexcept {
-        return data.size() >= 8 ? load_be<std::uint32_t>(data, 4) : 0;
-    }
+    [[nodiscard]] constexpr std::uint32_t ts_echo_reply() const noexcept { return load_be_or<std::uint32_t>(data, 4); }
     /// MPTCP: the 4-bit subtype (RFC 8684 §3, e.g. 0 MP_CAPABLE, 2 DSS).
     [[nodiscard]] constexpr std::uint8_t mptcp_subtype() const noexcept {
-        return data.empty() ? 0 : static_cast<std::uint8_t>(load_u8(data, 0) >> 4);
+        return static_cast<std::uint8_t>(load_u8_or(data, 0) >> 4);
     }
     /// Experimental kinds 253/254: the 16-bit experiment ID (RFC 6994 §3),
     /// 0 if the option is too short to hold one.
-    [[nodiscard]] constexpr std::uint16_t experiment_id() const noexcept {
-        return data.size() >= 2 ? load_be<std::uint16_t>(data, 0) : 0;
-    }
+    [[nodiscard]] constexpr std::uint16_t experiment_id() const noexcept { return load_be_or<std::uint16_t>(data, 0); }
     /// True for Fast Open, as kind 34 or as an experimental option with
     /// ExID 0xf989.
     [[nodiscard]] constexpr bool is_fast_open() const noexcept {
@@ -195,88 +186,24 @@ struct option {
 }
 
 /// Validates the option at `at` in `opts` (the options area) against the
-/// space left and its kind's length rule. `header_offset` is where `opts`
-/// starts in the header, so that offsets in options and errors are
-/// relative to the TCP header.
+/// space left (the layout IPv4 and TCP share, detail::parse_kind_length())
+/// and its kind's length rule. `header_offset` is where `opts` starts in
+/// the header, so that offsets in options and errors are relative to the
+/// TCP header.
 [[nodiscard]] constexpr result<option> parse_option(bytes opts, std::size_t at, std::size_t header_offset) noexcept {
-    const std::size_t left = opts.size() - at;
-    const auto kind = static_cast<option_kind>(load_u8(opts, at));
-    option o{kind, 1, header_offset + at, {}};
-    if (kind == option_kind::end_of_list || kind == option_kind::nop) return o;
-    if (left < 2) {
-        return error::truncated(layer::tcp_option, length_source::option_length, o.offset, 2, left);
-    }
-    const std::uint8_t len = load_u8(opts, at + 1);
-    if (len < 2) {
-        return error::invalid(layer::tcp_option, errc::length_too_small, length_source::option_length, o.offset + 1, 2,
-                              len);
-    }
-    if (len > left) {
-        return error::truncated(layer::tcp_option, length_source::option_length, o.offset, len, left);
-    }
-    if (auto ok = check_option_length(kind, len, o.offset + 1); !ok) return ok.error();
-    o.length = len;
-    o.data = opts.subspan(at + 2, len - 2u);
+    auto o = detail::parse_kind_length<option>(opts, at, header_offset, layer::tcp_option);
+    if (!o || o->kind == option_kind::end_of_list || o->kind == option_kind::nop) return o;
+    if (auto ok = check_option_length(o->kind, o->length, o->offset + 1); !ok) return ok.error();
     return o;
 }
 
+/// How the options area is walked: each option by parse_option(), ending
+/// after end-of-list.
+using option_traits = detail::kind_length_traits<option, parse_option>;
+
 /// Iterates the options area. Yields `result<option>`: a malformed option
 /// yields its error and ends the iteration. Stops after end-of-list.
-class option_range {
-public:
-    class iterator {
-    public:
-        using value_type = result<option>;
-        using difference_type = std::ptrdiff_t;
-
-        constexpr iterator() noexcept = default;
-        constexpr iterator(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) { load(); }
-
-        constexpr const result<option>& operator*() const noexcept { return current_; }
-        constexpr const result<option>* operator->() const noexcept { return &current_; }
-        constexpr iterator& operator++() noexcept {
-            if (!current_ || current_->kind == option_kind::end_of_list) {
-                pos_ = opts_.size();
-            } else {
-                pos_ += current_->length;
-            }
-            load();
-            return *this;
-        }
-        constexpr iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
-            return a.pos_ >= a.opts_.size();
-        }
-
-    private:
-        constexpr void load() noexcept {
-            if (pos_ < opts_.size()) current_ = parse_option(opts_, pos_, base_);
-        }
-        bytes opts_{};
-        std::size_t base_ = 0;
-        std::size_t pos_ = 0;
-        result<option> current_{option{}};
-    };
-
-    constexpr option_range(bytes opts, std::size_t base) noexcept : opts_(opts), base_(base) {}
-    [[nodiscard]] constexpr iterator begin() const noexcept { return {opts_, base_}; }
-    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
-    [[nodiscard]] constexpr bool empty() const noexcept { return opts_.empty(); }
-    /// The first error among the options, if any.
-    [[nodiscard]] constexpr status validate() const noexcept {
-        for (const auto& o : *this)
-            if (!o) return o.error();
-        return {};
-    }
-
-private:
-    bytes opts_;
-    std::size_t base_;
-};
+using option_range = detail::tlv_range<option_traits>;
 
 /// Zero-copy TCP header view; see the file comment for the bounds contract.
 template <byte_span Buf>
@@ -311,7 +238,8 @@ public:
     // --- fields (RFC 9293 §3.1) ---
     [[nodiscard]] constexpr std::uint16_t src_port() const noexcept { return u16(field::src_port); }
     [[nodiscard]] constexpr std::uint16_t dst_port() const noexcept { return u16(field::dst_port); }
-    [[nodiscard]] constexpr std::uint32_t seq_number() const noexcept { return u32(field::seq_number); }
+    /// The sequence number of the first data octet (of the SYN, when SYN is set).
+    [[nodiscard]] constexpr std::uint32_t sequence() const noexcept { return u32(field::seq_number); }
     /// The acknowledgment number (meaningful when ack() is set).
     [[nodiscard]] constexpr std::uint32_t ack_number() const noexcept { return u32(field::ack_number); }
     /// The raw data offset field, in 32-bit words.
@@ -361,37 +289,31 @@ public:
     }
 
     // --- checksum (RFC 9293 §3.1; pseudo headers RFC 9293 §3.1, RFC 8200 §8.1) ---
+    //
+    // The segment is the whole buffer. Its length enters the pseudo header
+    // as a 32-bit one's-complement term over IPv4 as well as over IPv6: a
+    // segment longer than 65535 bytes (a TSO or BIG TCP capture, an IPv4
+    // total length of 0) is summed as Linux sums it, not cut to 16 bits.
+    // Below 65536 bytes this is exactly RFC 9293's 16-bit TCP Length.
+
     /// True when the checksum verifies over the whole buffer.
-    [[nodiscard]] constexpr bool checksum_ok(const ipv4_address& src, const ipv4_address& dst) const noexcept {
-        return checksum::accumulator{}
-            .add_pseudo_header(src, dst, ip_proto::tcp, static_cast<std::uint16_t>(this->buf_.size()))
-            .add(bytes{this->buf_})
-            .verifies();
-    }
-    [[nodiscard]] constexpr bool checksum_ok(const ipv6_address& src, const ipv6_address& dst) const noexcept {
-        return checksum::accumulator{}
-            .add_pseudo_header(src, dst, ip_proto::tcp, static_cast<std::uint32_t>(this->buf_.size()))
-            .add(bytes{this->buf_})
-            .verifies();
+    template <ip_address Address>
+    [[nodiscard]] constexpr bool checksum_ok(const Address& src, const Address& dst) const noexcept {
+        return pseudo_header(src, dst).add(bytes{this->buf_}).verifies();
     }
     /// The checksum the segment should carry (computed with the field as zero).
-    [[nodiscard]] constexpr std::uint16_t compute_checksum(const ipv4_address& src,
-                                                           const ipv4_address& dst) const noexcept {
-        checksum::accumulator acc;
-        acc.add_pseudo_header(src, dst, ip_proto::tcp, static_cast<std::uint16_t>(this->buf_.size()));
-        return finish(acc);
-    }
-    [[nodiscard]] constexpr std::uint16_t compute_checksum(const ipv6_address& src,
-                                                           const ipv6_address& dst) const noexcept {
-        checksum::accumulator acc;
-        acc.add_pseudo_header(src, dst, ip_proto::tcp, static_cast<std::uint32_t>(this->buf_.size()));
-        return finish(acc);
+    template <ip_address Address>
+    [[nodiscard]] constexpr std::uint16_t compute_checksum(const Address& src, const Address& dst) const noexcept {
+        checksum::accumulator acc = pseudo_header(src, dst);
+        acc.add(bytes{this->range(0, field::checksum.begin)});
+        acc.add(bytes{this->range(field::checksum.end, this->buf_.size())});
+        return acc.finish();
     }
 
     // --- setters (mut_view only) ---
     constexpr void set_src_port(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::src_port, v); }
     constexpr void set_dst_port(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::dst_port, v); }
-    constexpr void set_seq_number(std::uint32_t v) noexcept requires writable<Buf> {
+    constexpr void set_sequence(std::uint32_t v) noexcept requires writable<Buf> {
         this->set_u32(field::seq_number, v);
     }
     constexpr void set_ack_number(std::uint32_t v) noexcept requires writable<Buf> {
@@ -421,13 +343,10 @@ public:
         this->set_u16(field::urgent_pointer, v);
     }
     /// Computes and stores the checksum; the header and payload must be final.
-    constexpr void fill_checksum(const ipv4_address& src, const ipv4_address& dst) noexcept requires writable<Buf> {
+    template <ip_address Address>
+    constexpr void fill_checksum(const Address& src, const Address& dst) noexcept requires writable<Buf> {
         set_checksum(compute_checksum(src, dst));
     }
-    constexpr void fill_checksum(const ipv6_address& src, const ipv6_address& dst) noexcept requires writable<Buf> {
-        set_checksum(compute_checksum(src, dst));
-    }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -440,11 +359,19 @@ private:
     constexpr void set_flag(std::uint16_t bit, bool v) noexcept requires writable<Buf> {
         this->set_bits16(field::offset_flags.begin, bit, v ? bit : 0);
     }
-    /// Adds the segment, checksum field as zero, to a sum holding the pseudo header.
-    [[nodiscard]] constexpr std::uint16_t finish(checksum::accumulator& acc) const noexcept {
-        acc.add(bytes{this->range(0, field::checksum.begin)});
-        acc.add(bytes{this->range(field::checksum.end, this->buf_.size())});
-        return acc.finish();
+    /// The pseudo header with the segment length as a 32-bit term (see
+    /// the checksum section).
+    template <ip_address Address>
+    [[nodiscard]] constexpr checksum::accumulator pseudo_header(const Address& src, const Address& dst) const noexcept {
+        checksum::accumulator acc;
+        const auto len = static_cast<std::uint32_t>(this->buf_.size());
+        if constexpr (std::same_as<Address, ipv4_address>) {
+            acc.add_pseudo_header(src, dst, ip_proto::tcp, std::uint16_t{0});
+            acc.add_u32(len);
+        } else {
+            acc.add_pseudo_header(src, dst, ip_proto::tcp, len);
+        }
+        return acc;
     }
 };
 
@@ -455,14 +382,14 @@ using mut_view = basic_view<mut_bytes>;
 struct repr {
     std::uint16_t src_port = 0;
     std::uint16_t dst_port = 0;
-    std::uint32_t seq_number = 0;
+    std::uint32_t sequence = 0;
     std::uint32_t ack_number = 0;
     std::uint16_t flags = 0; ///< flag:: bits; only the nine defined ones are kept
     std::uint16_t window = 0;
     std::uint16_t urgent_pointer = 0;
-    /// Raw options (at most 40 bytes); emit() pads them to a multiple of 4.
-    std::array<std::byte, max_options_len> options{};
-    std::uint8_t options_len = 0;
+    /// Raw options, at most 40 bytes; emit() pads them with EOL to a
+    /// multiple of 4. options_writer appends to them.
+    small_bytes<max_options_len> options{};
     std::uint32_t payload_len = 0;
 
     /// Accepts a checked view whose options are well formed. Reserved bits
@@ -473,33 +400,30 @@ struct repr {
         repr r;
         r.src_port = v.src_port();
         r.dst_port = v.dst_port();
-        r.seq_number = v.seq_number();
+        r.sequence = v.sequence();
         r.ack_number = v.ack_number();
         r.flags = v.flags() & flag::defined;
         r.window = v.window();
         r.urgent_pointer = v.urgent_pointer();
-        const bytes opts = v.options_bytes();
-        r.options_len = static_cast<std::uint8_t>(opts.size());
-        for (std::size_t i = 0; i < opts.size(); ++i) r.options[i] = opts[i];
+        (void)r.options.set(v.options_bytes()); // at most 40 bytes: the data offset is 4 bits
         r.payload_len = static_cast<std::uint32_t>(v.payload().size());
         return r;
     }
 
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
-        return min_header_len + ((options_len + 3u) & ~std::size_t{3});
+        return min_header_len + ((options.size() + 3u) & ~std::size_t{3});
     }
     /// Header plus payload: the segment length.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + payload_len; }
 
     /// Writes the header into `v` (at least header_len() bytes). Options are
-    /// padded with EOL to a multiple of 4 bytes. The checksum is left 0
-    /// because it covers the payload: write the payload, then call
-    /// `fill_checksum(src, dst)` on the whole segment.
+    /// padded with EOL to a multiple of 4 bytes. The checksum is left 0:
+    /// it covers a pseudo header (see emit(v, src, dst)).
     constexpr void emit(mut_view v) const noexcept {
         const std::size_t hl = header_len();
         v.set_src_port(src_port);
         v.set_dst_port(dst_port);
-        v.set_seq_number(seq_number);
+        v.set_sequence(sequence);
         v.set_ack_number(ack_number);
         v.set_header_len(hl);
         v.set_flags(flags & flag::defined);
@@ -507,28 +431,17 @@ struct repr {
         v.set_checksum(0);
         v.set_urgent_pointer(urgent_pointer);
         mut_bytes out = v.buffer();
-        for (std::size_t i = 0; i < hl - min_header_len; ++i) {
-            out[field::options + i] = i < options_len ? options[i] : std::byte{0};
-        }
+        store_bytes(out, field::options, options.bytes());
+        for (std::size_t i = min_header_len + options.size(); i < hl; ++i) out[i] = std::byte{0};
+    }
+    /// emit(v), then the checksum over the first buffer_len() bytes of `v`
+    /// (the payload must be in place) for a segment from `src` to `dst`.
+    template <ip_address Address>
+    constexpr void emit(mut_view v, const Address& src, const Address& dst) const noexcept {
+        detail::emit_with_checksum(*this, v, src, dst);
     }
 
-    /// Sets the options from raw bytes; false if more than 40.
-    constexpr bool set_options(bytes b) noexcept {
-        if (b.size() > options.size()) return false;
-        for (std::size_t i = 0; i < b.size(); ++i) options[i] = b[i];
-        options_len = static_cast<std::uint8_t>(b.size());
-        return true;
-    }
-    [[nodiscard]] constexpr bytes options_bytes() const noexcept { return bytes{options.data(), options_len}; }
-
-    friend constexpr bool operator==(const repr& a, const repr& b) noexcept {
-        if (a.options_len != b.options_len) return false;
-        for (std::size_t i = 0; i < a.options_len; ++i)
-            if (a.options[i] != b.options[i]) return false;
-        return a.src_port == b.src_port && a.dst_port == b.dst_port && a.seq_number == b.seq_number &&
-               a.ack_number == b.ack_number && a.flags == b.flags && a.window == b.window &&
-               a.urgent_pointer == b.urgent_pointer && a.payload_len == b.payload_len;
-    }
+    friend constexpr bool operator==(const repr&, const repr&) noexcept = default;
 };
 
 /// Appends options to a repr's options, laid out as Linux and the BSDs
@@ -557,7 +470,7 @@ public:
     /// if the options already end on one. emit() pads the same way, so this
     /// only matters to code that reads the repr's options itself.
     constexpr options_writer& end() noexcept {
-        const std::size_t pad = (4 - r_->options_len % 4) % 4;
+        const std::size_t pad = (4 - r_->options.size() % 4) % 4;
         if (pad != 0 && room(pad))
             for (std::size_t i = 0; i < pad; ++i) push(std::byte{0});
         return *this;
@@ -614,7 +527,7 @@ private:
     /// no_room and returns false.
     constexpr bool open(option_kind kind, std::size_t n, std::size_t modulus, std::size_t residue) noexcept {
         const std::size_t len = 2 + n;
-        const std::size_t nops = (modulus + residue - r_->options_len % modulus) % modulus;
+        const std::size_t nops = (modulus + residue - r_->options.size() % modulus) % modulus;
         if (!room(nops + len)) return false;
         for (std::size_t i = 0; i < nops; ++i) push(std::byte{1});
         push(static_cast<std::byte>(kind));
@@ -623,7 +536,7 @@ private:
     }
     constexpr bool room(std::size_t n) noexcept {
         if (failed_) return false;
-        const std::size_t left = max_options_len - r_->options_len;
+        const std::size_t left = r_->options.capacity() - r_->options.size();
         if (n <= left) return true;
         fail(error::invalid(layer::tcp_option, errc::no_room, length_source::none, here(), n, left));
         return false;
@@ -633,8 +546,9 @@ private:
         failed_ = true;
         failure_ = e;
     }
-    [[nodiscard]] constexpr std::size_t here() const noexcept { return field::options + r_->options_len; }
-    constexpr void push(std::byte b) noexcept { r_->options[r_->options_len++] = b; }
+    [[nodiscard]] constexpr std::size_t here() const noexcept { return field::options + r_->options.size(); }
+    /// Only after room() said yes.
+    constexpr void push(std::byte b) noexcept { (void)r_->options.push_back(b); }
     constexpr void push_u16(std::uint16_t v) noexcept {
         push(static_cast<std::byte>(v >> 8));
         push(static_cast<std::byte>(v & 0xffu));

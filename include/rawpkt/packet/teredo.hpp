@@ -19,7 +19,6 @@
 #include <rawpkt/error.hpp>
 #include <rawpkt/packet/view_base.hpp>
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -87,7 +86,7 @@ public:
     [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
         const basic_view v{b};
         std::size_t off = 0;
-        if (v.auth_present()) {
+        if (v.has_auth()) {
             if (b.size() < min_auth_len) {
                 return error::truncated(layer::teredo, length_source::fixed_header, 0, min_auth_len, b.size());
             }
@@ -96,7 +95,7 @@ public:
             }
             off = v.auth_len();
         }
-        if (v.origin_present()) {
+        if (v.has_origin()) {
             if (b.size() - off < origin_len) {
                 return error::truncated(layer::teredo, length_source::fixed_header, off, origin_len, b.size() - off);
             }
@@ -111,30 +110,28 @@ public:
     }
 
     /// True when the payload starts with an authentication indicator.
-    [[nodiscard]] constexpr bool auth_present() const noexcept {
-        return this->buf_.size() >= 2 && u16(0) == indicator_auth;
-    }
+    [[nodiscard]] constexpr bool has_auth() const noexcept { return this->holds(0, 2) && u16(0) == indicator_auth; }
     /// The authentication indicator's length in bytes (0 when absent; the
     /// minimum, 13, when its length octets are not in the buffer).
     [[nodiscard]] constexpr std::size_t auth_len() const noexcept {
-        if (!auth_present()) return 0;
+        if (!has_auth()) return 0;
         if (this->buf_.size() < auth_field::client_id) return min_auth_len;
         return min_auth_len + u8(auth_field::id_len) + u8(auth_field::au_len);
     }
     /// True when an origin indication follows the authentication indicator
     /// (or starts the payload).
-    [[nodiscard]] constexpr bool origin_present() const noexcept {
+    [[nodiscard]] constexpr bool has_origin() const noexcept {
         const std::size_t at = auth_len();
-        return at <= this->buf_.size() && this->buf_.size() - at >= 2 && u16(at) == indicator_origin;
+        return this->holds(at, 2) && u16(at) == indicator_origin;
     }
     /// Bytes before the IPv6 packet: both indicators (0 without any).
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
-        return auth_len() + (origin_present() ? origin_len : 0);
+        return auth_len() + (has_origin() ? origin_len : 0);
     }
 
     /// The authentication indicator's fields, when present.
     [[nodiscard]] constexpr std::optional<authentication> auth() const noexcept {
-        if (!auth_present()) return std::nullopt;
+        if (!has_auth()) return std::nullopt;
         const std::size_t id_end = auth_field::client_id + u8(auth_field::id_len);
         const std::size_t au_end = id_end + u8(auth_field::au_len);
         return authentication{bytes{this->range(auth_field::client_id, id_end)}, bytes{this->range(id_end, au_end)},
@@ -142,7 +139,7 @@ public:
     }
     /// The origin indication, de-obfuscated, when present.
     [[nodiscard]] constexpr std::optional<origin_indication> origin() const noexcept {
-        if (!origin_present()) return std::nullopt;
+        if (!has_origin()) return std::nullopt;
         const std::size_t at = auth_len();
         return origin_indication{static_cast<std::uint16_t>(~u16(at + origin_field::port.begin)),
                                  ipv4_address::from_u32(~u32(at + origin_field::address.begin))};
@@ -158,19 +155,18 @@ public:
 
     // --- setters (mut_view only); each writes only if its indicator is present ---
     constexpr void set_nonce(std::uint64_t v) noexcept requires writable<Buf> {
-        if (auth_present()) this->set_u64(auth_len() - 1 - nonce_len, v);
+        if (has_auth()) this->try_set_u64(auth_len() - 1 - nonce_len, v);
     }
     constexpr void set_confirmation(std::uint8_t v) noexcept requires writable<Buf> {
-        if (auth_present()) this->set_u8(auth_len() - 1, v);
+        if (has_auth()) this->try_set_u8(auth_len() - 1, v);
     }
     /// Stores the origin, obfuscated.
     constexpr void set_origin(const origin_indication& o) noexcept requires writable<Buf> {
-        if (!origin_present()) return;
+        if (!has_origin()) return;
         const std::size_t at = auth_len();
         this->set_u16(at + origin_field::port.begin, static_cast<std::uint16_t>(~o.port));
         this->set_u32(at + origin_field::address.begin, ~o.address.to_u32());
     }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -186,39 +182,18 @@ using mut_view = basic_view<mut_bytes>;
 
 /// An authentication indicator, owned.
 struct auth_repr {
-    std::array<std::byte, 255> client_id{};
-    std::uint8_t client_id_len = 0;
-    std::array<std::byte, 255> auth_value{};
-    std::uint8_t auth_value_len = 0;
+    /// Each at most 255 bytes: their lengths are one octet each.
+    small_bytes<255> client_id{};
+    small_bytes<255> auth_value{};
     std::uint64_t nonce = 0;
     std::uint8_t confirmation = 0;
 
-    [[nodiscard]] constexpr bytes client_id_bytes() const noexcept { return bytes{client_id.data(), client_id_len}; }
-    [[nodiscard]] constexpr bytes auth_value_bytes() const noexcept { return bytes{auth_value.data(), auth_value_len}; }
-    /// False if longer than 255 bytes.
-    constexpr bool set_client_id(bytes b) noexcept { return copy(b, client_id, client_id_len); }
-    /// False if longer than 255 bytes.
-    constexpr bool set_auth_value(bytes b) noexcept { return copy(b, auth_value, auth_value_len); }
-    [[nodiscard]] constexpr std::size_t len() const noexcept { return min_auth_len + client_id_len + auth_value_len; }
-
-    friend constexpr bool operator==(const auth_repr& a, const auth_repr& b) noexcept {
-        return equal(a.client_id_bytes(), b.client_id_bytes()) && equal(a.auth_value_bytes(), b.auth_value_bytes()) &&
-               a.nonce == b.nonce && a.confirmation == b.confirmation;
+    /// The indicator's length in bytes.
+    [[nodiscard]] constexpr std::size_t len() const noexcept {
+        return min_auth_len + client_id.size() + auth_value.size();
     }
 
-private:
-    static constexpr bool copy(bytes b, std::array<std::byte, 255>& to, std::uint8_t& len) noexcept {
-        if (b.size() > to.size()) return false;
-        for (std::size_t i = 0; i < b.size(); ++i) to[i] = b[i];
-        len = static_cast<std::uint8_t>(b.size());
-        return true;
-    }
-    static constexpr bool equal(bytes a, bytes b) noexcept {
-        if (a.size() != b.size()) return false;
-        for (std::size_t i = 0; i < a.size(); ++i)
-            if (a[i] != b[i]) return false;
-        return true;
-    }
+    friend constexpr bool operator==(const auth_repr&, const auth_repr&) noexcept = default;
 };
 
 /// The accepted states of the Teredo indicators, owned; every checked view
@@ -233,8 +208,9 @@ struct repr {
         repr r;
         if (const auto a = v.auth()) {
             auth_repr ar;
-            (void)ar.set_client_id(a->client_id);
-            (void)ar.set_auth_value(a->auth_value);
+            // Both fit: the view read each length from one octet.
+            (void)ar.client_id.set(a->client_id);
+            (void)ar.auth_value.set(a->auth_value);
             ar.nonce = a->nonce;
             ar.confirmation = a->confirmation;
             r.auth = ar;
@@ -257,10 +233,10 @@ struct repr {
         std::size_t at = 0;
         if (auth) {
             store_be<std::uint16_t>(out, auth_field::type.begin, indicator_auth);
-            store_u8(out, auth_field::id_len, auth->client_id_len);
-            store_u8(out, auth_field::au_len, auth->auth_value_len);
-            store_bytes(out, auth_field::client_id, auth->client_id_bytes());
-            store_bytes(out, auth_field::client_id + auth->client_id_len, auth->auth_value_bytes());
+            store_u8(out, auth_field::id_len, static_cast<std::uint8_t>(auth->client_id.size()));
+            store_u8(out, auth_field::au_len, static_cast<std::uint8_t>(auth->auth_value.size()));
+            store_bytes(out, auth_field::client_id, auth->client_id.bytes());
+            store_bytes(out, auth_field::client_id + auth->client_id.size(), auth->auth_value.bytes());
             at = auth->len();
             store_be<std::uint64_t>(out, at - 1 - nonce_len, auth->nonce);
             store_u8(out, at - 1, auth->confirmation);

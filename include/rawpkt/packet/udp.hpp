@@ -79,11 +79,13 @@ public:
     /// The length field: header plus data, in bytes.
     [[nodiscard]] constexpr std::uint16_t length() const noexcept { return u16(field::length); }
     [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
-    /// False when the checksum field is 0: the sender computed none, which
-    /// only IPv4 allows (RFC 768; RFC 8200 §8.1 forbids it over IPv6).
+    /// False when the checksum field is 0: the sender computed none. RFC 768
+    /// allows that over IPv4. Over IPv6, RFC 8200 §8.1 forbids it except for
+    /// tunnels configured for it (RFC 6935, RFC 6936); checksum_ok() still
+    /// reports false there, as the datagram carries no valid checksum.
     [[nodiscard]] constexpr bool has_checksum() const noexcept { return checksum() != 0; }
     /// Always 8: UDP has no options.
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return udp::header_len; }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return udp::header_len; }
 
     /// End of the datagram: the length field, or the buffer end if the
     /// buffer is shorter.
@@ -110,7 +112,8 @@ public:
             .add(bytes{this->range(0, length())})
             .verifies();
     }
-    /// True when the checksum verifies. A zero checksum is invalid over IPv6.
+    /// True when the checksum verifies. A zero checksum is not a valid one
+    /// over IPv6, even where RFC 6935 lets a tunnel send it: false.
     [[nodiscard]] constexpr bool checksum_ok(const ipv6_address& src, const ipv6_address& dst) const noexcept {
         if (!has_checksum() || !is_complete()) return false;
         return checksum::accumulator{}
@@ -147,7 +150,6 @@ public:
     constexpr void fill_checksum(const ipv6_address& src, const ipv6_address& dst) noexcept requires writable<Buf> {
         set_checksum(compute_checksum(src, dst));
     }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -176,9 +178,12 @@ struct repr {
     std::uint16_t src_port = 0;
     std::uint16_t dst_port = 0;
     std::uint16_t payload_len = 0; ///< at most max_payload_len
-    /// Whether the datagram carries a checksum. Over IPv4 a sender may omit
-    /// it (RFC 768: the field is then 0), as tunnels often do; over IPv6 it
-    /// is mandatory (RFC 8200 §8.1).
+    /// Whether the datagram carries a checksum: parse() takes the view's
+    /// has_checksum(), emit(v, src, dst) writes 0 when false. Over IPv4 a
+    /// sender may omit it (RFC 768), as tunnels often do; over IPv6 it is
+    /// mandatory (RFC 8200 §8.1) but for tunnels under RFC 6935, so a
+    /// parsed zero-checksum IPv6 datagram round-trips as one. (The builder
+    /// always fills it over IPv6.)
     bool has_checksum = true;
 
     /// Accepts any view from checked() or checked_header(): the payload
@@ -188,19 +193,24 @@ struct repr {
                     v.has_checksum()};
     }
 
-    [[nodiscard]] static constexpr std::size_t header_len() noexcept { return udp::header_len; }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return udp::header_len; }
     /// Header plus payload: the length field's value.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return udp::header_len + payload_len; }
 
     /// Writes the header into `v` (at least 8 bytes), length included. The
-    /// checksum is left 0 because it covers the payload: write the payload,
-    /// then call `fill_checksum(src, dst)` on the datagram (over IPv4, a 0
-    /// left in place means "no checksum").
+    /// checksum is left 0: it covers a pseudo header (see emit(v, src, dst)).
     constexpr void emit(mut_view v) const noexcept {
         v.set_src_port(src_port);
         v.set_dst_port(dst_port);
         v.set_length(static_cast<std::uint16_t>(buffer_len()));
         v.set_checksum(0);
+    }
+    /// emit(v), then, if has_checksum, the checksum over the first
+    /// buffer_len() bytes of `v` (the payload must be in place) for a
+    /// datagram from `src` to `dst`.
+    template <ip_address Address>
+    constexpr void emit(mut_view v, const Address& src, const Address& dst) const noexcept {
+        detail::emit_with_checksum(*this, v, src, dst, has_checksum);
     }
 
     friend constexpr bool operator==(const repr&, const repr&) noexcept = default;

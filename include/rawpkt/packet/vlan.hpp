@@ -273,8 +273,6 @@ struct repr {
     }
 
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vlan::header_len; }
-    /// The bytes emit() writes: the tag only, the payload follows it.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return vlan::header_len; }
 
     /// Writes the tag into `v` (at least 4 bytes).
     constexpr void emit(mut_view v) const noexcept {

@@ -33,7 +33,7 @@ inline constexpr byte_range group_policy{2, 4}; ///< VXLAN-GBP: group policy ID,
 } // namespace field
 
 /// The whole header: there are no options.
-inline constexpr std::size_t min_header_len = 8;
+inline constexpr std::size_t header_len = 8;
 inline constexpr std::uint32_t max_vni = 0xffffff;
 
 inline constexpr std::uint8_t flag_vni = 0x08; ///< I: the VNI is valid
@@ -58,8 +58,8 @@ public:
 
     /// Validates that the header is in the buffer.
     [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
-        if (b.size() < min_header_len) {
-            return error::truncated(layer::vxlan, length_source::fixed_header, 0, min_header_len, b.size());
+        if (b.size() < vxlan::header_len) {
+            return error::truncated(layer::vxlan, length_source::fixed_header, 0, vxlan::header_len, b.size());
         }
         return basic_view{b};
     }
@@ -75,11 +75,11 @@ public:
     [[nodiscard]] constexpr std::uint32_t vni() const noexcept { return u24(field::vni.begin); }
     [[nodiscard]] constexpr std::uint8_t reserved2() const noexcept { return u8(field::reserved2); }
     /// Header length in bytes: always 8.
-    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return min_header_len; }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vxlan::header_len; }
 
     // --- VXLAN-GBP (draft-smith-vxlan-group-policy §2.1) ---
     /// The G flag: group_policy_id() is meaningful.
-    [[nodiscard]] constexpr bool group_policy_present() const noexcept { return (flags() & flag_gbp) != 0; }
+    [[nodiscard]] constexpr bool has_group_policy() const noexcept { return (flags() & flag_gbp) != 0; }
     [[nodiscard]] constexpr bool dont_learn() const noexcept { return (u8(field::gbp_flags) & gbp_dont_learn) != 0; }
     [[nodiscard]] constexpr bool policy_applied() const noexcept {
         return (u8(field::gbp_flags) & gbp_policy_applied) != 0;
@@ -87,9 +87,9 @@ public:
     [[nodiscard]] constexpr std::uint16_t group_policy_id() const noexcept { return u16(field::group_policy); }
 
     /// The header bytes.
-    [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, min_header_len); }
+    [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, vxlan::header_len); }
     /// The encapsulated Ethernet frame.
-    [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(min_header_len, this->buf_.size()); }
+    [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(vxlan::header_len, this->buf_.size()); }
 
     // --- setters (mut_view only) ---
     constexpr void set_flags(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::flags, v); }
@@ -102,7 +102,7 @@ public:
     /// Sets the VNI (the low 24 bits of `v`); the I flag is left alone.
     constexpr void set_vni(std::uint32_t v) noexcept requires writable<Buf> { this->set_u24(field::vni.begin, v); }
     constexpr void set_reserved2(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::reserved2, v); }
-    constexpr void set_group_policy_present(bool v) noexcept requires writable<Buf> {
+    constexpr void set_has_group_policy(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, flag_gbp, v ? flag_gbp : 0);
     }
     constexpr void set_dont_learn(bool v) noexcept requires writable<Buf> {
@@ -114,7 +114,6 @@ public:
     constexpr void set_group_policy_id(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::group_policy, v);
     }
-    [[nodiscard]] constexpr Buf payload_mut() const noexcept requires writable<Buf> { return payload(); }
 
     /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -157,7 +156,7 @@ struct repr {
                                   v.flags() & ~known);
         }
         repr r;
-        if (v.group_policy_present()) {
+        if (v.has_group_policy()) {
             const std::uint8_t gbp_known = gbp_dont_learn | gbp_policy_applied;
             const auto bits = static_cast<std::uint8_t>(v.reserved1() >> 16);
             if ((bits & ~gbp_known) != 0) {
@@ -178,9 +177,9 @@ struct repr {
         return r;
     }
 
-    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return min_header_len; }
+    [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vxlan::header_len; }
     /// Header plus payload.
-    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return min_header_len + payload_len; }
+    [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return vxlan::header_len + payload_len; }
 
     /// Writes the 8-byte header into `v`.
     constexpr void emit(mut_view v) const noexcept {

@@ -23,8 +23,8 @@ enum class time_precision : std::uint8_t { micro, nano };
 
 /// Magic numbers and block types.
 namespace magic {
-inline constexpr std::uint32_t pcap_micro = 0xa1b2c3d4; ///< pcap §4: microsecond timestamps
-inline constexpr std::uint32_t pcap_nano = 0xa1b23c4d;  ///< pcap §4: nanosecond timestamps
+inline constexpr std::uint32_t pcap_micro = 0xa1b2c3d4;        ///< pcap §4: microsecond timestamps
+inline constexpr std::uint32_t pcap_nano = 0xa1b23c4d;         ///< pcap §4: nanosecond timestamps
 inline constexpr std::uint32_t pcapng_byte_order = 0x1a2b3c4d; ///< pcapng §4.1 byte-order magic
 } // namespace magic
 
@@ -95,13 +95,13 @@ struct interface_info {
     std::uint64_t ticks_per_second = 1'000'000;
     /// Seconds added to every timestamp (if_tsoffset).
     std::int64_t tsoffset_s = 0;
-    std::string name;        ///< if_name
-    std::string description; ///< if_description
-    std::string hardware;    ///< if_hardware
-    std::string os;          ///< if_os
-    std::string filter;      ///< if_filter, as text when the first byte says so
+    std::string name{};        ///< if_name
+    std::string description{}; ///< if_description
+    std::string hardware{};    ///< if_hardware
+    std::string os{};          ///< if_os
+    std::string filter{};      ///< if_filter, as text when the first byte says so
     /// Bytes of frame check sequence at the end of each frame (if_fcslen).
-    std::optional<std::uint8_t> fcslen;
+    std::optional<std::uint8_t> fcslen{};
     /// Which section (0-based) of the file described it.
     std::uint32_t section = 0;
 
@@ -115,31 +115,31 @@ struct section_info {
     std::uint16_t minor = 0;
     /// Byte offset of the section's header in the file.
     std::uint64_t offset = 0;
-    std::vector<std::string> comments; ///< opt_comment, in order
-    std::string hardware;              ///< shb_hardware
-    std::string os;                    ///< shb_os
-    std::string user_application;      ///< shb_userappl
+    std::vector<std::string> comments{}; ///< opt_comment, in order
+    std::string hardware{};              ///< shb_hardware
+    std::string os{};                    ///< shb_os
+    std::string user_application{};      ///< shb_userappl
 };
 
 /// A pcapng Interface Statistics Block.
 struct interface_statistics {
     std::uint32_t interface = 0; ///< global interface index (see reader::interfaces())
     std::int64_t timestamp_ns = 0;
-    std::optional<std::int64_t> start_ns;
-    std::optional<std::int64_t> end_ns;
-    std::optional<std::uint64_t> received;        ///< isb_ifrecv
-    std::optional<std::uint64_t> dropped;         ///< isb_ifdrop
-    std::optional<std::uint64_t> filter_accepted; ///< isb_filteraccept
-    std::optional<std::uint64_t> os_dropped;      ///< isb_osdrop
-    std::optional<std::uint64_t> delivered;       ///< isb_usrdeliv
-    std::vector<std::string> comments;
+    std::optional<std::int64_t> start_ns{};
+    std::optional<std::int64_t> end_ns{};
+    std::optional<std::uint64_t> received{};        ///< isb_ifrecv
+    std::optional<std::uint64_t> dropped{};         ///< isb_ifdrop
+    std::optional<std::uint64_t> filter_accepted{}; ///< isb_filteraccept
+    std::optional<std::uint64_t> os_dropped{};      ///< isb_osdrop
+    std::optional<std::uint64_t> delivered{};       ///< isb_usrdeliv
+    std::vector<std::string> comments{};
 };
 
 /// One record of a pcapng Name Resolution Block: an address and its names.
 struct name_record {
     bool ipv6 = false;
-    std::vector<std::uint8_t> address; ///< 4 or 16 bytes, network order
-    std::vector<std::string> names;
+    std::vector<std::uint8_t> address{}; ///< 4 or 16 bytes, network order
+    std::vector<std::string> names{};
 };
 
 } // namespace rawpkt::pcap

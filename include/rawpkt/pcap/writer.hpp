@@ -107,12 +107,12 @@ struct writer_options {
     /// Write to a temporary file and rename it into place on close().
     bool atomic = false;
     /// pcapng: the section's opt_comment (none when empty).
-    std::string section_comment;
+    std::string section_comment{};
     /// pcapng: shb_userappl (none when empty).
     std::string user_application = "rawpkt";
     /// pcapng: shb_os and shb_hardware (none when empty; see describe_host).
-    std::string os;
-    std::string hardware;
+    std::string os{};
+    std::string hardware{};
     /// pcapng: fill an empty `os` ("Linux 6.1.0-18-amd64") and `hardware`
     /// ("x86_64") from uname(2).
     bool describe_host = true;

@@ -79,17 +79,17 @@ static_assert(geneve::view::checked(three_options)->vni() == 0x1234);
 static_assert(geneve::view::checked(three_options)->options().validate());
 static_assert((*geneve::view::checked(critical_option)->options().begin())->critical());
 static_assert(geneve::view::checked(bytes{no_options}.first(7)).error().code == errc::truncated);
-static_assert(geneve::repr::parse(*geneve::view::checked(three_options))->options_len == 24);
+static_assert(geneve::repr::parse(*geneve::view::checked(three_options))->options.size() == 24);
 // So is building.
 static_assert([] {
     std::array<std::byte, 13> buf{};
     geneve::repr r;
     r.vni = 42;
-    (void)r.set_options(bytes{three_options}.subspan(16, 4));
+    (void)r.options.set(bytes{three_options}.subspan(16, 4));
     r.emit(geneve::mut_view::unchecked(buf));
     const auto v = geneve::view::checked(buf);
     return v->vni() == 42 && (*v->options().begin())->option_class == 0xffff &&
-           geneve::mut_view::unchecked(buf).payload_mut().size() == 1;
+           geneve::mut_view::unchecked(buf).payload().size() == 1;
 }());
 
 std::vector<geneve::option> all_options(const geneve::view& v) {
@@ -354,12 +354,11 @@ TEST(Geneve, ReprBuildsOptions) {
     r.vni = 77;
     r.critical = true;
     const auto opt = make_bytes(0xff, 0xff, 0x80, 0x01, 1, 2, 3, 4);
-    ASSERT_TRUE(r.set_options(opt));
+    ASSERT_TRUE(r.options.set(opt));
     EXPECT_EQ(r.header_len(), 16u);
-    EXPECT_FALSE(r.set_options(bytes{opt}.first(6))); // not a whole number of words
     std::array<std::byte, 256> too_long{};
-    EXPECT_FALSE(r.set_options(too_long));
-    EXPECT_EQ(r.options_len, 8); // unchanged by the refusals
+    EXPECT_FALSE(r.options.set(too_long)); // more than 252
+    EXPECT_EQ(r.options.size(), 8u);       // unchanged by the refusal
     std::array<std::byte, 16> buf{};
     r.emit(geneve::mut_view::unchecked(buf));
     const auto v = geneve::view::checked(buf);
@@ -370,6 +369,31 @@ TEST(Geneve, ReprBuildsOptions) {
     EXPECT_TRUE(opts[0].critical());
     EXPECT_EQ(opts[0].data.size(), 4u);
     EXPECT_EQ(*geneve::repr::parse(*v), r);
+}
+
+TEST(Geneve, ReprOptionsCannotExceedTheirStorage) {
+    // The options are a small_bytes<252>: Opt Len's 6 bits can say all of
+    // it, and no length a caller sets can pass the storage (the old
+    // uint8_t length allowed 255 over 252 bytes).
+    geneve::repr r;
+    static_assert(decltype(r.options)::capacity() == geneve::max_options_len);
+    std::array<std::byte, 253> over{};
+    EXPECT_FALSE(r.options.set(over));
+    ASSERT_TRUE(r.options.set(bytes{over}.first(252)));
+    EXPECT_EQ(r.header_len(), geneve::max_header_len);
+    // A part of an option (6 bytes) is padded to a whole word with zeros,
+    // so Opt Len and header_len() agree.
+    const auto opt = make_bytes(0xff, 0xff, 0x80, 0x01, 1, 2, 3, 4);
+    ASSERT_TRUE(r.options.set(bytes{opt}.first(6)));
+    EXPECT_EQ(r.header_len(), 16u);
+    std::array<std::byte, 16> buf{};
+    buf.fill(std::byte{0xaa});
+    r.emit(geneve::mut_view::unchecked(buf));
+    const auto v = geneve::view::checked(buf);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->header_len(), 16u);
+    EXPECT_EQ(buf[14], std::byte{0});
+    EXPECT_EQ(buf[15], std::byte{0});
 }
 
 TEST(Geneve, MutatedPacketsNeverReadOutOfBounds) {

@@ -139,12 +139,12 @@ static_assert(gre::repr::parse(*gre::view::checked(pptp_icmp))->call_id == 1);
 static_assert([] {
     std::array<std::byte, 12> buf{};
     gre::repr r;
-    r.checksum_present = true;
+    r.has_checksum = true;
     r.key = 7;
     r.payload_len = 0;
     r.emit(gre::mut_view::unchecked(buf));
     const auto v = gre::view::checked(buf);
-    return v->checksum_ok() && v->key() == 7u && gre::mut_view::unchecked(buf).payload_mut().empty();
+    return v->checksum_ok() && v->key() == 7u && gre::mut_view::unchecked(buf).payload().empty();
 }());
 
 /// The payload's offset in its packet.
@@ -164,11 +164,11 @@ TEST(Gre, ReadsEveryFieldOfEnhancedGre) {
     ASSERT_TRUE(v);
     EXPECT_EQ(v->flags(), 0x3080);
     EXPECT_EQ(v->version(), gre::version_enhanced);
-    EXPECT_FALSE(v->checksum_present());
-    EXPECT_FALSE(v->routing_present());
-    EXPECT_TRUE(v->key_present());
-    EXPECT_TRUE(v->sequence_present());
-    EXPECT_TRUE(v->ack_present());
+    EXPECT_FALSE(v->has_checksum());
+    EXPECT_FALSE(v->has_routing());
+    EXPECT_TRUE(v->has_key());
+    EXPECT_TRUE(v->has_sequence());
+    EXPECT_TRUE(v->has_ack());
     EXPECT_EQ(v->reserved0(), 0);
     EXPECT_EQ(v->protocol_type(), ethertype::ppp);
     EXPECT_EQ(v->header_len(), 16u);
@@ -192,7 +192,7 @@ TEST(Gre, EnhancedGreWithoutAck) {
     const auto v = gre::view::checked(pptp_lcp);
     ASSERT_TRUE(v);
     EXPECT_EQ(v->version(), 1);
-    EXPECT_FALSE(v->ack_present());
+    EXPECT_FALSE(v->has_ack());
     EXPECT_EQ(v->ack(), std::nullopt);
     EXPECT_EQ(v->sequence(), 0u);
     EXPECT_EQ(v->call_id(), 0);
@@ -204,7 +204,7 @@ TEST(Gre, EnhancedGreWithoutAck) {
 TEST(Gre, AcknowledgmentWithoutPayload) {
     const auto v = gre::view::checked(pptp_ack_only);
     ASSERT_TRUE(v);
-    EXPECT_FALSE(v->sequence_present());
+    EXPECT_FALSE(v->has_sequence());
     EXPECT_EQ(v->sequence(), std::nullopt);
     EXPECT_EQ(v->ack(), 6u);
     EXPECT_EQ(v->call_id(), 24);
@@ -256,7 +256,7 @@ TEST(Gre, SequenceNumberCarryingErspan) {
 TEST(Gre, ChecksumAndReserved1) {
     const auto v = gre::view::checked(checksummed);
     ASSERT_TRUE(v);
-    EXPECT_TRUE(v->checksum_present());
+    EXPECT_TRUE(v->has_checksum());
     EXPECT_EQ(v->protocol_type(), ethertype::ipv4);
     EXPECT_EQ(v->checksum(), 0x57d5);
     EXPECT_EQ(v->reserved1(), 0);
@@ -406,9 +406,9 @@ TEST(Gre, SetEveryFieldOfVersion0ThenCompare) {
     auto v = gre::mut_view::unchecked(buf);
     v.set_flags(0);
     v.set_version(gre::version_gre);
-    v.set_checksum_present(true);
-    v.set_key_present(true);
-    v.set_sequence_present(true);
+    v.set_has_checksum(true);
+    v.set_has_key(true);
+    v.set_has_sequence(true);
     v.set_protocol_type(ethertype::transparent_ethernet_bridging);
     v.set_reserved1(0);
     v.set_key(0x01020304);
@@ -427,9 +427,9 @@ TEST(Gre, SetEveryFieldOfVersion0ThenCompare) {
     EXPECT_TRUE(r.checksum_ok());
     EXPECT_TRUE(gre::view::checked(buf));
     // Setting one flag leaves its neighbours alone.
-    v.set_key_present(false);
-    EXPECT_TRUE(r.checksum_present());
-    EXPECT_TRUE(r.sequence_present());
+    v.set_has_key(false);
+    EXPECT_TRUE(r.has_checksum());
+    EXPECT_TRUE(r.has_sequence());
     EXPECT_EQ(r.version(), 0);
 }
 
@@ -437,9 +437,9 @@ TEST(Gre, SetEveryFieldOfVersion1ThenCompare) {
     std::array<std::byte, 20> buf{};
     auto v = gre::mut_view::unchecked(buf);
     v.set_version(gre::version_enhanced);
-    v.set_key_present(true);
-    v.set_sequence_present(true);
-    v.set_ack_present(true);
+    v.set_has_key(true);
+    v.set_has_sequence(true);
+    v.set_has_ack(true);
     v.set_protocol_type(ethertype::ppp);
     v.set_payload_len(4);
     v.set_call_id(0x1234);
@@ -490,7 +490,7 @@ TEST(Gre, ReprFields) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->version, 1);
     EXPECT_EQ(r->protocol_type, ethertype::ppp);
-    EXPECT_FALSE(r->checksum_present);
+    EXPECT_FALSE(r->has_checksum);
     EXPECT_EQ(r->key, std::nullopt);
     EXPECT_EQ(r->sequence, 7u);
     EXPECT_EQ(r->ack, 7u);
@@ -499,7 +499,7 @@ TEST(Gre, ReprFields) {
     const auto c = gre::repr::parse(*gre::view::checked(checksummed));
     ASSERT_TRUE(c);
     EXPECT_EQ(c->version, 0);
-    EXPECT_TRUE(c->checksum_present);
+    EXPECT_TRUE(c->has_checksum);
     EXPECT_EQ(c->key, 42u);
     EXPECT_EQ(c->sequence, std::nullopt);
     EXPECT_EQ(c->payload_len, 31u);
@@ -520,8 +520,8 @@ TEST(Gre, ReprEmitIgnoresFieldsOfTheOtherVersion) {
     gre::repr e;
     e.version = gre::version_enhanced;
     e.protocol_type = ethertype::ppp;
-    e.checksum_present = true; // not in version 1
-    e.key = 7;                 // version 1 builds its key from payload_len and call_id
+    e.has_checksum = true; // not in version 1
+    e.key = 7;             // version 1 builds its key from payload_len and call_id
     e.call_id = 0x0102;
     e.payload_len = 0;
     EXPECT_EQ(e.header_len(), 8u);
@@ -559,7 +559,7 @@ TEST(Gre, MutatedPacketsNeverReadOutOfBounds) {
             ++emitted;
             std::vector<std::byte> out(pkt);
             r->emit(gre::mut_view::unchecked(mut_bytes{out}.first(r->buffer_len())));
-            if (r->checksum_present) {
+            if (r->has_checksum) {
                 out[4] = pkt[4]; // emit() recomputed the checksum
                 out[5] = pkt[5];
             }

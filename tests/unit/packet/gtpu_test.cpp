@@ -92,7 +92,7 @@ static_assert(gtpu::view::checked(g_pdu)->tpdu_ip_version() == 4);
 static_assert(gtpu::view::checked(two_extensions)->header_len() == 20);
 static_assert(gtpu::view::checked(two_extensions)->tpdu_ip_version() == 6);
 static_assert(gtpu::view::checked(bytes{two_extensions}.first(15)).error().layer == layer::gtpu_extension);
-static_assert(gtpu::repr::parse(*gtpu::view::checked(two_extensions))->extensions_len == 8);
+static_assert(gtpu::repr::parse(*gtpu::view::checked(two_extensions))->extensions.size() == 8);
 // So is building.
 static_assert([] {
     std::array<std::byte, 17> buf{};
@@ -102,7 +102,7 @@ static_assert([] {
     r.payload_len = 1;
     r.emit(gtpu::mut_view::unchecked(buf));
     const auto v = gtpu::view::checked(buf);
-    return v->teid() == 42 && v->header_len() == 16 && gtpu::mut_view::unchecked(buf).payload_mut().size() == 1;
+    return v->teid() == 42 && v->header_len() == 16 && gtpu::mut_view::unchecked(buf).payload().size() == 1;
 }());
 
 /// Flips up to three random bits of `golden`, and half of the time cuts it
@@ -118,11 +118,11 @@ TEST(Gtpu, ReadsEveryField) {
     const auto v = gtpu::view::checked(g_pdu);
     ASSERT_TRUE(v);
     EXPECT_EQ(v->version(), 1);
-    EXPECT_EQ(v->protocol_type(), 1);
+    EXPECT_EQ(v->pt(), 1);
     EXPECT_FALSE(v->spare());
-    EXPECT_FALSE(v->extension_present());
-    EXPECT_TRUE(v->sequence_present());
-    EXPECT_FALSE(v->npdu_present());
+    EXPECT_FALSE(v->has_extension());
+    EXPECT_TRUE(v->has_sequence());
+    EXPECT_FALSE(v->has_npdu_number());
     EXPECT_TRUE(v->long_header());
     EXPECT_EQ(v->message_type(), gtpu::message_type::g_pdu);
     EXPECT_EQ(v->length(), 88);
@@ -143,7 +143,7 @@ TEST(Gtpu, ReadsEveryField) {
 TEST(Gtpu, ExtensionHeaderChain) {
     const auto v = gtpu::view::checked(two_extensions);
     ASSERT_TRUE(v);
-    EXPECT_TRUE(v->extension_present());
+    EXPECT_TRUE(v->has_extension());
     EXPECT_EQ(v->sequence(), std::nullopt);
     EXPECT_EQ(v->npdu_number(), std::nullopt);
     EXPECT_EQ(v->teid(), 1234u);
@@ -399,11 +399,11 @@ TEST(Gtpu, SetEveryFieldThenCompare) {
     buf.fill(std::byte{0xff});
     auto v = gtpu::mut_view::unchecked(buf);
     v.set_version(1);
-    v.set_protocol_type(1);
+    v.set_pt(1);
     v.set_spare(false);
-    v.set_extension_present(true);
-    v.set_sequence_present(true);
-    v.set_npdu_present(true);
+    v.set_has_extension(true);
+    v.set_has_sequence(true);
+    v.set_has_npdu_number(true);
     v.set_message_type(gtpu::message_type::error_indication);
     v.set_length(8);
     v.set_teid(0xdeadbeef);
@@ -414,11 +414,11 @@ TEST(Gtpu, SetEveryFieldThenCompare) {
     buf[15] = std::byte{0};
     const gtpu::view r = v;
     EXPECT_EQ(r.version(), 1);
-    EXPECT_EQ(r.protocol_type(), 1);
+    EXPECT_EQ(r.pt(), 1);
     EXPECT_FALSE(r.spare());
-    EXPECT_TRUE(r.extension_present());
-    EXPECT_TRUE(r.sequence_present());
-    EXPECT_TRUE(r.npdu_present());
+    EXPECT_TRUE(r.has_extension());
+    EXPECT_TRUE(r.has_sequence());
+    EXPECT_TRUE(r.has_npdu_number());
     EXPECT_EQ(r.message_type(), gtpu::message_type::error_indication);
     EXPECT_EQ(r.length(), 8);
     EXPECT_EQ(r.teid(), 0xdeadbeefu);
@@ -428,18 +428,18 @@ TEST(Gtpu, SetEveryFieldThenCompare) {
     EXPECT_EQ(r.header_len(), 16u);
     EXPECT_TRUE(gtpu::view::checked(buf));
     // Setting one field leaves its neighbours alone.
-    v.set_sequence_present(false);
-    EXPECT_TRUE(r.extension_present());
-    EXPECT_TRUE(r.npdu_present());
+    v.set_has_sequence(false);
+    EXPECT_TRUE(r.has_extension());
+    EXPECT_TRUE(r.has_npdu_number());
     EXPECT_EQ(r.version(), 1);
     v.set_spare(true);
-    EXPECT_EQ(r.protocol_type(), 1);
+    EXPECT_EQ(r.pt(), 1);
     v.set_version(2);
     EXPECT_TRUE(r.spare());
-    EXPECT_TRUE(r.npdu_present());
+    EXPECT_TRUE(r.has_npdu_number());
     // Without E, S and PN there are no optional bytes to write.
-    v.set_extension_present(false);
-    v.set_npdu_present(false);
+    v.set_has_extension(false);
+    v.set_has_npdu_number(false);
     v.set_sequence(0);
     v.set_npdu_number(0);
     v.set_next_extension_type(gtpu::extension_type::none);
@@ -476,7 +476,7 @@ TEST(Gtpu, ReprFieldsAndLengthFromTheField) {
     EXPECT_EQ(r->sequence, 0x28db);
     EXPECT_EQ(r->npdu_number, std::nullopt);
     EXPECT_EQ(r->first_extension, gtpu::extension_type::none);
-    EXPECT_EQ(r->extensions_len, 0);
+    EXPECT_EQ(r->extensions.size(), 0u);
     EXPECT_EQ(r->payload_len, 84u);
 }
 
@@ -495,14 +495,35 @@ TEST(Gtpu, ReprBuildsExtensions) {
     const auto v = gtpu::view::checked(buf);
     ASSERT_TRUE(v);
     EXPECT_EQ(v->length(), 28);
-    EXPECT_TRUE(v->extension_present());
-    EXPECT_FALSE(v->sequence_present());
+    EXPECT_TRUE(v->has_extension());
+    EXPECT_FALSE(v->has_sequence());
     EXPECT_EQ(v->header_len(), 16u);
     EXPECT_EQ(v->payload().size(), 20u);
     EXPECT_EQ(*gtpu::repr::parse(*v), r);
     ASSERT_TRUE(r.set_extensions(gtpu::extension_type::none, {}));
     EXPECT_FALSE(r.long_header());
     EXPECT_EQ(r.header_len(), 8u);
+}
+
+TEST(Gtpu, ReprExtensionsCannotExceedTheirStorage) {
+    // The chain is a small_bytes<64>: the old uint8_t length could claim up
+    // to 255 bytes over 64 and emit() copied that many.
+    gtpu::repr r;
+    static_assert(decltype(r.extensions)::capacity() == gtpu::repr::max_extensions_len);
+    std::vector<std::byte> chain(68, std::byte{0});
+    for (std::size_t i = 0; i < chain.size(); i += 4) chain[i] = std::byte{1};
+    EXPECT_FALSE(r.set_extensions(gtpu::extension_type::pdu_session_container, chain));
+    EXPECT_FALSE(r.extensions.set(chain));
+    EXPECT_TRUE(r.extensions.empty());
+    ASSERT_TRUE(r.set_extensions(gtpu::extension_type::pdu_session_container, bytes{chain}.first(64)));
+    EXPECT_EQ(r.header_len(), 12u + 64u);
+    // The short header emits into 8 bytes and touches nothing after them.
+    gtpu::repr short_header;
+    short_header.type = gtpu::message_type::end_marker;
+    short_header.teid = 1234;
+    std::array<std::byte, 8> buf{};
+    short_header.emit(gtpu::mut_view::unchecked(buf));
+    EXPECT_EQ(buf, end_marker);
 }
 
 TEST(Gtpu, ErrorMessagesArePrecise) {

@@ -614,12 +614,25 @@ TEST(Icmpv6, OtherMessageTypesNeedOnlyTheirHeader) {
     EXPECT_EQ(v->body().size(), 24u);
     EXPECT_TRUE(v->options_bytes().empty());
     EXPECT_TRUE(v->invoking_packet().empty());
-    // An unassigned informational type of 4 bytes is accepted.
-    constexpr auto bare = R"(c8 00 37 ff)"_hex;
+    // An unassigned informational type needs the 8-byte header every
+    // message has (RFC 4443 §2.1): 8 bytes are accepted, 4 are not.
+    constexpr auto bare = R"(c8 00 37 ff 00 00 00 00)"_hex;
     const auto b = icmpv6::view::checked(bare);
     ASSERT_TRUE(b);
-    EXPECT_TRUE(b->body().empty());
+    EXPECT_EQ(b->header_len(), 8u);
+    EXPECT_EQ(b->body().size(), 4u);
     EXPECT_TRUE(b->payload().empty());
+}
+
+TEST(Icmpv6, EveryTypeNeedsTheEightByteHeader) {
+    // Regression: a 4-byte message of a type outside the table used to be
+    // accepted, and the decoder then recorded an 8-byte header over it.
+    for (const std::uint8_t type : {0, 5, 127, 130, 143, 160, 200, 255}) {
+        const auto four = make_bytes(type, 0x00, 0x37, 0xff);
+        EXPECT_ERROR(icmpv6::view::checked(four),
+                     error::truncated(layer::icmpv6, length_source::fixed_header, 0, 8, 4));
+        EXPECT_GE(icmpv6::min_message_len(static_cast<message_type>(type)), icmpv6::header_len);
+    }
 }
 
 TEST(Icmpv6, AccessorsOfOtherTypesNeverReadOutOfBounds) {
@@ -629,20 +642,24 @@ TEST(Icmpv6, AccessorsOfOtherTypesNeverReadOutOfBounds) {
     EXPECT_EQ(v->destination(), ipv6::address{});
     EXPECT_EQ(v->reachable_time(), 0xdeadbeefu); // whatever bytes 8..12 hold
     EXPECT_EQ(v->retrans_timer(), 0u);           // bytes 12..16 are not there
-    const auto four = icmpv6::view::checked(R"(c8 00 37 ff)"_hex);
-    ASSERT_TRUE(four);
-    EXPECT_EQ(four->identifier(), 0);
-    EXPECT_EQ(four->mtu(), 0u);
-    EXPECT_EQ(four->cur_hop_limit(), 0);
-    EXPECT_FALSE(four->router_flag());
-    EXPECT_TRUE(four->payload().empty());
+    // Even over a buffer checked() refuses (4 bytes), laid with unchecked().
+    constexpr auto bytes4 = R"(c8 00 37 ff)"_hex;
+    const auto four = icmpv6::view::unchecked(bytes4);
+    EXPECT_EQ(four.identifier(), 0);
+    EXPECT_EQ(four.sequence(), 0);
+    EXPECT_EQ(four.mtu(), 0u);
+    EXPECT_EQ(four.rest_of_header(), 0u);
+    EXPECT_EQ(four.cur_hop_limit(), 0);
+    EXPECT_FALSE(four.router_flag());
+    EXPECT_TRUE(four.payload().empty());
+    EXPECT_TRUE(four.options_bytes().empty());
 }
 
 TEST(Icmpv6, EveryTruncationIsRejectedWithTheExactError) {
     for (const auto& s : samples) {
         const std::size_t need = icmpv6::min_message_len(static_cast<message_type>(load_u8(s.msg, 0)));
         for (std::size_t n = 0; n < need; ++n) {
-            const std::size_t want = n < 4 ? 4 : need;
+            const std::size_t want = n < 8 ? 8 : need;
             EXPECT_ERROR(icmpv6::view::checked(s.msg.first(n)),
                          error::truncated(layer::icmpv6, length_source::fixed_header, 0, want, n));
         }
@@ -725,17 +742,22 @@ TEST(Icmpv6, OptionRejectionRules) {
 }
 
 TEST(Icmpv6, ReprRoundTripsReproduceTheMessages) {
+    // Echo and error reprs hold their payload's length, NDP reprs their
+    // options: emit(v, src, dst) writes header_len() bytes and fills the
+    // checksum over the message, the payload in place after the header.
     const auto round_trip = [](const sample& s, auto parse) {
         const auto v = icmpv6::view::checked(s.msg);
         ASSERT_TRUE(v) << s.name;
         const auto r = parse(*v);
         ASSERT_TRUE(r) << s.name;
-        EXPECT_EQ(r->buffer_len(), s.msg.size()) << s.name;
-        std::vector<std::byte> out(r->buffer_len() + 3, std::byte{0xaa});
+        EXPECT_EQ(detail::message_len(*r), s.msg.size()) << s.name;
+        std::vector<std::byte> out(s.msg.begin(), s.msg.end());
+        std::fill(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r->header_len()), std::byte{0xee});
+        out.resize(s.msg.size() + 3, std::byte{0xaa});
         r->emit(icmpv6::mut_view::unchecked(out), s.src, s.dst);
         EXPECT_TRUE(std::equal(s.msg.begin(), s.msg.end(), out.begin())) << s.name;
-        EXPECT_EQ(out.back(), std::byte{0xaa}) << s.name; // nothing written past buffer_len()
-        out.resize(r->buffer_len());
+        EXPECT_EQ(out.back(), std::byte{0xaa}) << s.name; // nothing written past the message
+        out.resize(s.msg.size());
         const auto again = parse(*icmpv6::view::checked(out));
         ASSERT_TRUE(again) << s.name;
         EXPECT_EQ(*again, *r) << s.name;
@@ -764,7 +786,8 @@ TEST(Icmpv6, ReprsReadEveryField) {
     EXPECT_TRUE(echo->reply);
     EXPECT_EQ(echo->identifier, 0x06ee);
     EXPECT_EQ(echo->sequence, 1);
-    EXPECT_EQ(echo->data.size(), 4u);
+    EXPECT_EQ(echo->data_len, 4u);
+    EXPECT_EQ(echo->buffer_len(), 12u);
 
     const auto err = icmpv6::error_repr::parse(*icmpv6::view::checked(too_big));
     ASSERT_TRUE(err);
@@ -772,7 +795,8 @@ TEST(Icmpv6, ReprsReadEveryField) {
     EXPECT_EQ(err->code, 0);
     EXPECT_EQ(err->mtu, 1280u);
     EXPECT_EQ(err->pointer, 0u);
-    EXPECT_EQ(err->invoking_packet.size(), 48u);
+    EXPECT_EQ(err->invoking_len, 48u);
+    EXPECT_EQ(err->buffer_len(), too_big.size());
 
     const auto ra = icmpv6::router_advert_repr::parse(*icmpv6::view::checked(router_advert_low));
     ASSERT_TRUE(ra);
@@ -786,6 +810,8 @@ TEST(Icmpv6, ReprsReadEveryField) {
     EXPECT_EQ(ra->reachable_time, 0u);
     EXPECT_EQ(ra->retrans_timer, 0u);
     EXPECT_EQ(ra->options.size(), 40u);
+    EXPECT_EQ(ra->header_len(), router_advert_low.size());
+    EXPECT_TRUE(std::ranges::equal(ra->options.bytes(), bytes{router_advert_low}.subspan(16)));
 
     const auto ns = icmpv6::neighbor_solicit_repr::parse(*icmpv6::view::checked(ns_nonce));
     ASSERT_TRUE(ns);
@@ -812,7 +838,8 @@ TEST(Icmpv6, ReprEmitBuildsAValidMessage) {
     r.router_flag = true;
     r.solicited_flag = true;
     r.target = doc_2;
-    r.options = slla;
+    ASSERT_TRUE(r.options.set(slla));
+    EXPECT_EQ(r.header_len(), 32u);
     std::array<std::byte, 32> out{};
     out.fill(std::byte{0xaa});
     r.emit(icmpv6::mut_view::unchecked(out), doc_2, doc_1);
@@ -829,7 +856,8 @@ TEST(Icmpv6, ReprEmitBuildsAValidMessage) {
 TEST(Icmpv6, ReprEmitWithoutAddressesLeavesTheChecksumZero) {
     const auto r = icmpv6::echo_repr::parse(*icmpv6::view::checked(echo_request));
     ASSERT_TRUE(r);
-    std::vector<std::byte> out(r->buffer_len(), std::byte{0xaa});
+    std::vector<std::byte> out(echo_request.begin(), echo_request.end());
+    std::fill(out.begin(), out.begin() + 8, std::byte{0xaa});
     r->emit(icmpv6::mut_view::unchecked(out));
     auto v = icmpv6::mut_view::unchecked(out);
     EXPECT_EQ(v.checksum(), 0);
@@ -837,14 +865,34 @@ TEST(Icmpv6, ReprEmitWithoutAddressesLeavesTheChecksumZero) {
     EXPECT_TRUE(std::ranges::equal(out, echo_request));
 }
 
-TEST(Icmpv6, ReprLeavesAPayloadAlreadyInPlace) {
-    // A builder writes the invoking packet first, then the header before it.
+TEST(Icmpv6, ReprWritesTheHeaderBeforeAPayloadInPlace) {
+    // A builder writes the invoking packet first, then the header before it:
+    // the repr holds only its length.
     std::vector<std::byte> out(too_big.size(), std::byte{0xaa});
     std::copy(too_big.begin() + 8, too_big.end(), out.begin() + 8);
-    const icmpv6::error_repr r{message_type::packet_too_big, 0, 1280, 0, bytes{out}.subspan(8)};
+    const icmpv6::error_repr r{message_type::packet_too_big, 0, 1280, 0, too_big.size() - 8};
+    EXPECT_EQ(r.header_len(), 8u);
     EXPECT_EQ(r.buffer_len(), too_big.size());
     r.emit(icmpv6::mut_view::unchecked(out), doc_a, doc_b);
     EXPECT_TRUE(std::ranges::equal(out, too_big));
+}
+
+TEST(Icmpv6, NdpReprOptionsHaveABound) {
+    // The router advertisement with its options repeated past 512 bytes:
+    // well formed, but more than an NDP repr holds.
+    std::vector<std::byte> msg(router_advert.begin(), router_advert.end());
+    const bytes opts = bytes{router_advert}.subspan(16);
+    while (msg.size() - 16 <= icmpv6::max_ndp_options_len) msg.insert(msg.end(), opts.begin(), opts.end());
+    const auto v = icmpv6::view::checked(msg);
+    ASSERT_TRUE(v);
+    ASSERT_TRUE(v->options().validate());
+    EXPECT_ERROR(icmpv6::router_advert_repr::parse(*v),
+                 error::invalid(layer::icmpv6, errc::too_many, length_source::option_length, 16,
+                                icmpv6::max_ndp_options_len, msg.size() - 16));
+    icmpv6::router_advert_repr r;
+    std::vector<std::byte> big(icmpv6::max_ndp_options_len + 1);
+    EXPECT_FALSE(r.options.set(big));
+    EXPECT_TRUE(r.options.set(bytes{big}.first(icmpv6::max_ndp_options_len)));
 }
 
 TEST(Icmpv6, ReprRejectionRules) {
@@ -853,24 +901,26 @@ TEST(Icmpv6, ReprRejectionRules) {
     echo[1] = std::byte{1};
     EXPECT_ERROR(icmpv6::echo_repr::parse(*icmpv6::view::checked(echo)),
                  error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 1, 0, 1));
+    // Another message type is errc::unsupported, `available` the type
+    // (as in icmpv4), `needed` the type the repr wants where there is one.
     EXPECT_ERROR(icmpv6::echo_repr::parse(*icmpv6::view::checked(neighbor_solicit)),
-                 error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 0, 128, 135));
+                 error::invalid(layer::icmpv6, errc::unsupported, length_source::none, 0, 128, 135));
     // Errors: one of the four RFC 4443 error types.
     EXPECT_ERROR(icmpv6::error_repr::parse(*icmpv6::view::checked(echo_request)),
-                 error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 0, 1, 128));
+                 error::invalid(layer::icmpv6, errc::unsupported, length_source::none, 0, 0, 128));
     // NDP: the right type, code 0 (RFC 4861 §6.1, §7.1).
     auto ns = copy_of(neighbor_solicit);
     ns[1] = std::byte{3};
     EXPECT_ERROR(icmpv6::neighbor_solicit_repr::parse(*icmpv6::view::checked(ns)),
                  error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 1, 0, 3));
     EXPECT_ERROR(icmpv6::neighbor_advert_repr::parse(*icmpv6::view::checked(neighbor_solicit)),
-                 error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 0, 136, 135));
+                 error::invalid(layer::icmpv6, errc::unsupported, length_source::none, 0, 136, 135));
     EXPECT_ERROR(icmpv6::router_advert_repr::parse(*icmpv6::view::checked(router_solicit)),
-                 error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 0, 134, 133));
+                 error::invalid(layer::icmpv6, errc::unsupported, length_source::none, 0, 134, 133));
     EXPECT_ERROR(icmpv6::router_solicit_repr::parse(*icmpv6::view::checked(router_advert)),
-                 error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 0, 133, 134));
+                 error::invalid(layer::icmpv6, errc::unsupported, length_source::none, 0, 133, 134));
     EXPECT_ERROR(icmpv6::redirect_repr::parse(*icmpv6::view::checked(neighbor_advert)),
-                 error::invalid(layer::icmpv6, errc::bad_value, length_source::none, 0, 137, 136));
+                 error::invalid(layer::icmpv6, errc::unsupported, length_source::none, 0, 137, 136));
     // NS and NA targets are never multicast (RFC 4861 §7.1.1, §7.1.2).
     ns = copy_of(neighbor_solicit);
     ns[8] = std::byte{0xff};
@@ -945,7 +995,7 @@ TEST(Icmpv6, SetEveryFieldThenCompare) {
     EXPECT_EQ(r.pointer(), 40u);
     v.set_checksum(0xbeef);
     EXPECT_EQ(r.checksum(), 0xbeef);
-    EXPECT_EQ(v.payload_mut().size(), 32u);
+    EXPECT_EQ(v.payload().size(), 32u);
 }
 
 TEST(Icmpv6, TypeSpecificSettersWriteNothingPastTheBuffer) {

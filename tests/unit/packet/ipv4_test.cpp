@@ -373,7 +373,7 @@ TEST(Ipv4, ReprEmitPadsOptions) {
     r.protocol = ip_proto::icmp;
     r.payload_len = 8;
     const auto ra = make_bytes(0x94, 0x04, 0x00);
-    ASSERT_TRUE(r.set_options(bytes{ra}.first(3)));
+    ASSERT_TRUE(r.options.set(bytes{ra}.first(3)));
     EXPECT_EQ(r.header_len(), 24u);
     EXPECT_EQ(r.buffer_len(), 32u);
     std::array<std::byte, 32> buf{};
@@ -386,7 +386,102 @@ TEST(Ipv4, ReprEmitPadsOptions) {
     EXPECT_TRUE(v->checksum_ok());
     EXPECT_TRUE(v->options().validate());
     std::array<std::byte, 41> too_many{};
-    EXPECT_FALSE(r.set_options(too_many));
+    EXPECT_FALSE(r.options.set(too_many));
+    EXPECT_EQ(r.options.size(), 3u); // a refused set() changes nothing
+}
+
+TEST(Ipv4, ReprOptionsCannotExceedTheirStorage) {
+    // The options are a small_bytes<40>: no length field a caller can set
+    // past the storage, and emit() writes at most a 60-byte header.
+    ipv4::repr r;
+    static_assert(decltype(r.options)::capacity() == 40);
+    std::array<std::byte, 40> full{};
+    full.fill(std::byte{0x01}); // NOPs
+    ASSERT_TRUE(r.options.set(full));
+    EXPECT_FALSE(r.options.append(make_bytes(0x01)));
+    EXPECT_EQ(r.header_len(), 60u);
+    std::array<std::byte, 60> buf{};
+    r.emit(ipv4::mut_view::unchecked(buf));
+    const auto v = ipv4::view::checked_header(buf);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->header_len(), 60u);
+    EXPECT_TRUE(v->options().validate());
+    const auto again = ipv4::repr::parse(*v);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->options, r.options);
+}
+
+TEST(Ipv4, OptionAccessorsNeverReadOutsideTheOption) {
+    // Every accessor on every option of the real frames, with indexes past
+    // the entries: the values are 0 / the zero address where the kind or
+    // index does not match. Under RAWPKT_CHECK_BOUNDS (the sanitizer build)
+    // a read outside `data` would abort.
+    for (const bytes pkt : {bytes{router_alert}, bytes{record_route}, bytes{strict_route}, bytes{timestamp}}) {
+        const auto v = ipv4::view::checked(pkt);
+        ASSERT_TRUE(v);
+        for (const auto& o : v->options()) {
+            ASSERT_TRUE(o);
+            const bool route = o->kind == ipv4::option_kind::record_route || o->kind == ipv4::option_kind::lsrr ||
+                               o->kind == ipv4::option_kind::ssrr;
+            const bool ts = o->kind == ipv4::option_kind::timestamp;
+            if (!route) {
+                EXPECT_EQ(o->route_count(), 0u);
+            }
+            if (!ts) {
+                EXPECT_EQ(o->ts_count(), 0u);
+                EXPECT_EQ(o->ts_flag(), 0);
+                EXPECT_EQ(o->ts_overflow(), 0);
+            }
+            if (o->kind != ipv4::option_kind::router_alert) {
+                EXPECT_EQ(o->router_alert_value(), 0);
+            }
+            for (std::size_t i = 0; i < 20; ++i) {
+                if (i >= o->route_count()) {
+                    EXPECT_EQ(o->route(i), addr(0, 0, 0, 0));
+                }
+                if (i >= o->ts_count()) {
+                    EXPECT_EQ(o->ts_timestamp(i), 0u);
+                    EXPECT_EQ(o->ts_address(i), addr(0, 0, 0, 0));
+                }
+            }
+        }
+    }
+}
+
+TEST(Ipv4, OptionAccessorsOnShortData) {
+    // Options whose data is shorter than the accessor's field, built by
+    // hand (parse_option() would refuse some of them): no accessor reads
+    // past `data`, ts_count() does not underflow.
+    const auto one = make_bytes(0x05);
+    for (const auto kind : {ipv4::option_kind::timestamp, ipv4::option_kind::router_alert,
+                            ipv4::option_kind::record_route, ipv4::option_kind::nop}) {
+        for (const bytes data : {bytes{}, bytes{one}}) {
+            const ipv4::option o{kind, static_cast<std::uint8_t>(2 + data.size()), 20, data};
+            EXPECT_EQ(o.ts_count(), 0u);
+            EXPECT_EQ(o.ts_flag(), 0);
+            EXPECT_EQ(o.ts_overflow(), 0);
+            EXPECT_EQ(o.ts_timestamp(0), 0u);
+            EXPECT_EQ(o.ts_address(0), addr(0, 0, 0, 0));
+            EXPECT_EQ(o.router_alert_value(), 0);
+            EXPECT_EQ(o.route_count(), 0u);
+            EXPECT_EQ(o.route(0), addr(0, 0, 0, 0));
+            EXPECT_EQ(o.pointer(), data.empty() ? 0 : 5);
+        }
+    }
+    // The timestamp option of frame 2 with flag 1 (address + timestamp):
+    // 36 bytes of entries make 4 pairs, and entry 4 is past them.
+    auto pkt = copy_of(timestamp);
+    pkt[23] = std::byte{0x01};
+    const auto v = ipv4::view::checked(pkt);
+    ASSERT_TRUE(v);
+    const auto o = *v->options().begin();
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->ts_flag(), 1);
+    ASSERT_EQ(o->ts_count(), 4u);
+    EXPECT_EQ(o->ts_address(0), addr(4, 235, 57, 185));
+    EXPECT_EQ(o->ts_timestamp(0), 0u);
+    EXPECT_EQ(o->ts_address(4), addr(0, 0, 0, 0));
+    EXPECT_EQ(o->ts_timestamp(4), 0u);
 }
 
 TEST(Ipv4, ErrorMessagesArePrecise) {

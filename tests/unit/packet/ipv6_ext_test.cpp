@@ -298,7 +298,7 @@ TEST(Ipv6Ext, RoutingTypeZero) {
     EXPECT_TRUE(r->tlv_bytes().empty());
     EXPECT_TRUE(r->payload().empty());
     // The upper-layer checksum covers the last address (RFC 8200 §8.1).
-    EXPECT_EQ(*r->final_destination(), ip6("2200::240:2:0:0:4"));
+    EXPECT_EQ(*r->final_destination(v->dst()), ip6("2200::240:2:0:0:4"));
     EXPECT_EQ(v->final_destination(), ip6("2200::240:2:0:0:4"));
     EXPECT_EQ(v->dst(), ip6("2200::211:2:0:0:2"));
     const auto u = v->upper_layer();
@@ -327,7 +327,7 @@ TEST(Ipv6Ext, SegmentRoutingHeader) {
     EXPECT_EQ(r->address_at(1), v->dst());
     EXPECT_TRUE(r->tlv_bytes().empty());
     EXPECT_EQ(r->payload().size(), 104u);
-    EXPECT_EQ(*r->final_destination(), ip6("a:b:c:3::d6"));
+    EXPECT_EQ(*r->final_destination(v->dst()), ip6("a:b:c:3::d6"));
     EXPECT_EQ(v->final_destination(), ip6("a:b:c:3::d6"));
     // IPv6 in IPv6 follows: the chain ends there.
     const auto u = v->upper_layer();
@@ -347,13 +347,42 @@ TEST(Ipv6Ext, FinalDestination) {
     EXPECT_EQ(ipv6::view::checked_header(bytes{source_route}.first(47))->final_destination(), ip6("2200::211:2:0:0:2"));
     // Crafted: an RPL (type 3) header, whose addresses are compressed, and a
     // type 0 header without any.
-    constexpr auto rpl = R"(3b 00 03 00 00 00 00 00)"_hex;
-    EXPECT_ERROR(ipv6::routing::view::checked(rpl)->final_destination(),
+    constexpr auto rpl = R"(3b 00 03 01 00 00 00 00)"_hex;
+    const auto some_dst = ip6("2001:db8::1");
+    EXPECT_ERROR(ipv6::routing::view::checked(rpl)->final_destination(some_dst),
                  error::invalid(layer::ipv6_extension, errc::unsupported, length_source::none, 2, 0, 3));
-    constexpr auto empty = R"(3b 00 00 00 00 00 00 00)"_hex;
+    constexpr auto empty = R"(3b 00 00 01 00 00 00 00)"_hex;
     EXPECT_ERROR(
-        ipv6::routing::view::checked(empty)->final_destination(),
+        ipv6::routing::view::checked(empty)->final_destination(some_dst),
         error::invalid(layer::ipv6_extension, errc::length_too_small, length_source::extension_length, 1, 24, 8));
+    // With Segments Left 0 either is at its final destination already.
+    EXPECT_EQ(*ipv6::routing::view::checked(R"(3b 00 03 00 00 00 00 00)"_hex)->final_destination(some_dst), some_dst);
+    EXPECT_EQ(*ipv6::routing::view::checked(R"(3b 00 00 00 00 00 00 00)"_hex)->final_destination(some_dst), some_dst);
+}
+
+TEST(Ipv6Ext, FinalDestinationOnceSegmentsLeftIsZero) {
+    // RFC 8200 §8.1: at the final recipient (Segments Left 0) the IPv6
+    // Destination Address is the final destination, whatever the list says.
+    // The type 0 header with its Segments Left cleared (as the last hop
+    // sees it, with the addresses already swapped around):
+    auto pkt = copy_of(source_route);
+    pkt[43] = std::byte{0};
+    const auto v = ipv6::view::checked(pkt);
+    ASSERT_TRUE(v);
+    const auto r = ipv6::routing::view::checked(v->payload());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->segments_left(), 0);
+    EXPECT_EQ(*r->final_destination(v->dst()), ip6("2200::211:2:0:0:2"));
+    EXPECT_EQ(v->final_destination(), v->dst());
+    // The SRH: with Segments Left 0 the destination is Segment List[0]
+    // on the wire; here it is not, and dst() still wins (it is what the
+    // pseudo header holds at the receiver).
+    auto s = copy_of(srh);
+    s[43] = std::byte{0};
+    const auto w = ipv6::view::checked(s);
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->final_destination(), ip6("a:b:c:2::f1:0"));
+    EXPECT_EQ(w->final_destination(), w->dst());
 }
 
 TEST(Ipv6Ext, RejectsASegmentListLongerThanTheHeader) {
@@ -426,11 +455,11 @@ TEST(Ipv6Ext, AuthenticationHeader) {
     const auto a = ipv6::ah::view::checked(after_fixed(ospf_chain).subspan(40));
     ASSERT_TRUE(a);
     EXPECT_EQ(a->next_header(), ip_proto::ospf);
-    EXPECT_EQ(a->payload_len(), 4);
+    EXPECT_EQ(a->payload_len_words(), 4);
     EXPECT_EQ(a->header_len(), 24u);
     EXPECT_EQ(a->reserved(), 0);
     EXPECT_EQ(a->spi(), 0x100u);
-    EXPECT_EQ(a->seq(), 32u);
+    EXPECT_EQ(a->sequence(), 32u);
     constexpr auto icv = R"(35 48 21 48 b2 43 5a 23 dc dd 55 36)"_hex;
     EXPECT_TRUE(std::ranges::equal(a->icv(), icv));
     EXPECT_EQ(a->payload().size(), 40u);
@@ -803,14 +832,14 @@ TEST(Ipv6Ext, AhAndOptionsSetEveryFieldThenCompare) {
     a.set_header_len(24);
     a.set_reserved(0x0102);
     a.set_spi(0x11223344);
-    a.set_seq(7);
+    a.set_sequence(7);
     const ipv6::ah::view ar = a;
     EXPECT_EQ(ar.next_header(), ip_proto::tcp);
-    EXPECT_EQ(ar.payload_len(), 4);
+    EXPECT_EQ(ar.payload_len_words(), 4);
     EXPECT_EQ(ar.header_len(), 24u);
     EXPECT_EQ(ar.reserved(), 0x0102);
     EXPECT_EQ(ar.spi(), 0x11223344u);
-    EXPECT_EQ(ar.seq(), 7u);
+    EXPECT_EQ(ar.sequence(), 7u);
     EXPECT_EQ(ar.icv().size(), 12u);
 
     auto o = ipv6::opts::mut_view::unchecked(buf);
@@ -820,7 +849,7 @@ TEST(Ipv6Ext, AhAndOptionsSetEveryFieldThenCompare) {
     EXPECT_EQ(orr.next_header(), ip_proto::icmpv6);
     EXPECT_EQ(orr.hdr_ext_len(), 1);
     EXPECT_EQ(orr.header_len(), 16u);
-    EXPECT_EQ(o.options_mut().size(), 14u);
+    EXPECT_EQ(o.options_bytes().size(), 14u); // mut_bytes on a mut_view
 }
 
 TEST(Ipv6Ext, FragmentReprRoundTrip) {
@@ -830,7 +859,6 @@ TEST(Ipv6Ext, FragmentReprRoundTrip) {
         const auto r = ipv6::fragment::repr::parse(*f);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->header_len(), 8u);
-        EXPECT_EQ(r->buffer_len(), 8u);
         std::array<std::byte, 8> out{};
         out.fill(std::byte{0xaa});
         r->emit(ipv6::fragment::mut_view::unchecked(out));
@@ -852,7 +880,7 @@ TEST(Ipv6Ext, OptionsReprRoundTrip) {
         const auto r = ipv6::opts::repr::parse(*h);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->header_len(), hdr.size());
-        std::vector<std::byte> out(r->buffer_len(), std::byte{0xaa});
+        std::vector<std::byte> out(r->header_len(), std::byte{0xaa});
         r->emit(ipv6::opts::mut_view::unchecked(out));
         EXPECT_TRUE(std::ranges::equal(out, hdr));
         EXPECT_EQ(*ipv6::opts::repr::parse(*ipv6::opts::view::checked(out)), *r);
@@ -862,7 +890,8 @@ TEST(Ipv6Ext, OptionsReprRoundTrip) {
 TEST(Ipv6Ext, OptionsReprPadsWithPad1OrPadN) {
     // Router alert (4 bytes) + 2 = 6: PadN with no data fills 2.
     constexpr auto ra = R"(05 02 00 00)"_hex;
-    ipv6::opts::repr r{ip_proto::icmpv6, ra};
+    ipv6::opts::repr r{ip_proto::icmpv6, {}};
+    ASSERT_TRUE(r.options.set(ra));
     EXPECT_EQ(r.header_len(), 8u);
     std::array<std::byte, 8> out{};
     out.fill(std::byte{0xaa});
@@ -870,24 +899,49 @@ TEST(Ipv6Ext, OptionsReprPadsWithPad1OrPadN) {
     EXPECT_TRUE(std::ranges::equal(out, R"(3a 00 05 02 00 00 01 00)"_hex));
     // Five bytes + 2 = 7: Pad1 fills 1.
     constexpr auto five = R"(0b 03 01 02 03)"_hex;
-    r.options = five;
+    ASSERT_TRUE(r.options.set(five));
     out.fill(std::byte{0xaa});
     r.emit(ipv6::opts::mut_view::unchecked(out));
     EXPECT_TRUE(std::ranges::equal(out, R"(3a 00 0b 03 01 02 03 00)"_hex));
     EXPECT_TRUE(ipv6::opts::view::checked(out)->options().validate());
     // No options: PadN of 6.
-    r.options = {};
+    r.options.clear();
     out.fill(std::byte{0xaa});
     r.emit(ipv6::opts::mut_view::unchecked(out));
     EXPECT_TRUE(std::ranges::equal(out, R"(3a 00 01 04 00 00 00 00)"_hex));
     // Seven bytes + 2 = 9: the header grows to 16, PadN of 7.
     constexpr auto seven = R"(0b 05 01 02 03 04 05)"_hex;
-    r.options = seven;
+    ASSERT_TRUE(r.options.set(seven));
     EXPECT_EQ(r.header_len(), 16u);
     std::array<std::byte, 16> big{};
     r.emit(ipv6::opts::mut_view::unchecked(big));
     EXPECT_TRUE(std::ranges::equal(big, R"(3a 01 0b 05 01 02 03 04 05 01 05 00 00 00 00 00)"_hex));
     EXPECT_TRUE(ipv6::opts::view::checked(big)->options().validate());
+}
+
+TEST(Ipv6Ext, OptionsReprHoldsUpTo256Bytes) {
+    // The options are owned, inline, up to max_repr_options_len bytes: a
+    // header with more is refused by parse() (the format allows 2046), and
+    // header_len() can never pass the 2048 bytes the length octet says.
+    static_assert(ipv6::opts::max_repr_options_len == 256);
+    // A 272-byte header: 270 bytes of options, two PadN (255 and 15 bytes).
+    std::vector<std::byte> hdr(272, std::byte{0});
+    hdr[0] = std::byte{59};
+    hdr[1] = std::byte{272 / 8 - 1};
+    hdr[2] = std::byte{1};
+    hdr[3] = std::byte{253};
+    hdr[257] = std::byte{1};
+    hdr[258] = std::byte{13};
+    const auto v = ipv6::opts::view::checked(hdr);
+    ASSERT_TRUE(v);
+    ASSERT_TRUE(v->options().validate());
+    EXPECT_ERROR(ipv6::opts::repr::parse(*v),
+                 error::invalid(layer::ipv6_extension, errc::too_many, length_source::extension_length, 1, 256, 270));
+    ipv6::opts::repr r;
+    std::vector<std::byte> big(257);
+    EXPECT_FALSE(r.options.set(big));
+    ASSERT_TRUE(r.options.set(bytes{big}.first(256)));
+    EXPECT_EQ(r.header_len(), 264u);
 }
 
 TEST(Ipv6Ext, ErrorMessagesArePrecise) {

@@ -375,7 +375,7 @@ TEST(Ipv6, SetEveryFieldThenCompare) {
     EXPECT_EQ(r.src(), ip6("2001:db8::1"));
     EXPECT_EQ(r.dst(), ip6("ff02::1:ff00:2"));
     EXPECT_TRUE(ipv6::view::checked(buf));
-    EXPECT_EQ(v.payload_mut().size(), 8u);
+    EXPECT_EQ(v.payload().size(), 8u);
     // Setting one field leaves its neighbours alone.
     v.set_dscp(0x0a);
     EXPECT_EQ(r.version(), 6);

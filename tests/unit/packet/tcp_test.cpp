@@ -320,7 +320,7 @@ static_assert([] {
     tcp::repr r;
     tcp::options_writer w{r};
     w.mss(1360).sack_permitted().timestamps(1131021154, 0).window_scale(7);
-    return w.status().has_value() && r.options_len == 20;
+    return w.status().has_value() && r.options.size() == 20;
 }());
 
 TEST(Tcp, ReadsEveryField) {
@@ -328,7 +328,7 @@ TEST(Tcp, ReadsEveryField) {
     ASSERT_TRUE(v);
     EXPECT_EQ(v->src_port(), 46656);
     EXPECT_EQ(v->dst_port(), 80);
-    EXPECT_EQ(v->seq_number(), 797190859u);
+    EXPECT_EQ(v->sequence(), 797190859u);
     EXPECT_EQ(v->ack_number(), 0u);
     EXPECT_EQ(v->data_offset(), 10);
     EXPECT_EQ(v->header_len(), 40u);
@@ -376,7 +376,7 @@ TEST(Tcp, ControlBits) {
     EXPECT_EQ(rst->flags(), tcp::flag::rst | tcp::flag::ack);
     EXPECT_TRUE(rst->rst());
     EXPECT_TRUE(rst->ack());
-    EXPECT_EQ(rst->seq_number(), 1617159969u);
+    EXPECT_EQ(rst->sequence(), 1617159969u);
     EXPECT_EQ(rst->ack_number(), 1936660873u);
 
     const auto push = tcp::view::checked(with_options);
@@ -753,7 +753,7 @@ TEST(Tcp, SetEveryFieldThenCompare) {
     auto v = tcp::mut_view::unchecked(buf);
     v.set_src_port(0xc000);
     v.set_dst_port(443);
-    v.set_seq_number(0xdeadbeef);
+    v.set_sequence(0xdeadbeef);
     v.set_ack_number(0x01020304);
     v.set_header_len(24);
     v.set_flags(tcp::flag::syn | tcp::flag::ack);
@@ -763,7 +763,7 @@ TEST(Tcp, SetEveryFieldThenCompare) {
     const tcp::view r = v;
     EXPECT_EQ(r.src_port(), 0xc000);
     EXPECT_EQ(r.dst_port(), 443);
-    EXPECT_EQ(r.seq_number(), 0xdeadbeefu);
+    EXPECT_EQ(r.sequence(), 0xdeadbeefu);
     EXPECT_EQ(r.ack_number(), 0x01020304u);
     EXPECT_EQ(r.data_offset(), 6);
     EXPECT_EQ(r.header_len(), 24u);
@@ -853,13 +853,13 @@ TEST(Tcp, ReprFields) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->src_port, 16433);
     EXPECT_EQ(r->dst_port, 80);
-    EXPECT_EQ(r->seq_number, 1948076589u);
+    EXPECT_EQ(r->sequence, 1948076589u);
     EXPECT_EQ(r->ack_number, 0u);
     EXPECT_EQ(r->flags, tcp::flag::syn | tcp::flag::ece | tcp::flag::cwr | tcp::flag::ae);
     EXPECT_EQ(r->window, 65535);
     EXPECT_EQ(r->urgent_pointer, 0);
-    EXPECT_EQ(r->options_len, 20);
-    EXPECT_TRUE(std::ranges::equal(r->options_bytes(), bytes{accecn_syn}.subspan(20)));
+    EXPECT_EQ(r->options.size(), 20u);
+    EXPECT_TRUE(std::ranges::equal(r->options.bytes(), bytes{accecn_syn}.subspan(20)));
     EXPECT_EQ(r->payload_len, 0u);
 }
 
@@ -881,7 +881,7 @@ TEST(Tcp, ReprEmitPadsOptionsWithEndOfList) {
     r.dst_port = 2;
     r.flags = tcp::flag::syn;
     r.payload_len = 3;
-    ASSERT_TRUE(r.set_options(make_bytes(0x02, 0x04, 0x05, 0xb4, 0x03, 0x03, 0x07)));
+    ASSERT_TRUE(r.options.set(make_bytes(0x02, 0x04, 0x05, 0xb4, 0x03, 0x03, 0x07)));
     EXPECT_EQ(r.header_len(), 28u);
     EXPECT_EQ(r.buffer_len(), 31u);
     std::array<std::byte, 31> buf{};
@@ -896,7 +896,7 @@ TEST(Tcp, ReprEmitPadsOptionsWithEndOfList) {
     ASSERT_EQ(opts.size(), 3u);
     EXPECT_EQ(opts[2].kind, tcp::option_kind::end_of_list);
     std::array<std::byte, 41> too_many{};
-    EXPECT_FALSE(r.set_options(too_many));
+    EXPECT_FALSE(r.options.set(too_many));
 }
 
 TEST(Tcp, OptionsWriterLaysOutLinuxSyn) {
@@ -904,7 +904,7 @@ TEST(Tcp, OptionsWriterLaysOutLinuxSyn) {
     tcp::options_writer w{r};
     w.mss(1360).sack_permitted().timestamps(1131021154, 0).window_scale(7);
     ASSERT_TRUE(w.status());
-    EXPECT_TRUE(std::ranges::equal(r.options_bytes(), bytes{syn}.subspan(20)));
+    EXPECT_TRUE(std::ranges::equal(r.options.bytes(), bytes{syn}.subspan(20)));
 }
 
 TEST(Tcp, OptionsWriterLaysOutBsdSyn) {
@@ -912,7 +912,7 @@ TEST(Tcp, OptionsWriterLaysOutBsdSyn) {
     tcp::options_writer w{r};
     w.mss(1460).window_scale(6).sack_permitted().timestamps(112147477, 0);
     ASSERT_TRUE(w.status());
-    EXPECT_TRUE(std::ranges::equal(r.options_bytes(), bytes{accecn_syn}.subspan(20)));
+    EXPECT_TRUE(std::ranges::equal(r.options.bytes(), bytes{accecn_syn}.subspan(20)));
 }
 
 TEST(Tcp, OptionsWriterLaysOutTimestampsAndSack) {
@@ -921,7 +921,7 @@ TEST(Tcp, OptionsWriterLaysOutTimestampsAndSack) {
     tcp::options_writer w{r};
     w.timestamps(195455, 3555730648u).sack(blocks);
     ASSERT_TRUE(w.status());
-    EXPECT_TRUE(std::ranges::equal(r.options_bytes(), bytes{sack}.subspan(20)));
+    EXPECT_TRUE(std::ranges::equal(r.options.bytes(), bytes{sack}.subspan(20)));
 }
 
 TEST(Tcp, OptionsWriterRawOptionAndNops) {
@@ -929,8 +929,8 @@ TEST(Tcp, OptionsWriterRawOptionAndNops) {
     tcp::options_writer w{r};
     w.timestamps(464494241u, 3275212179u).raw(tcp::option_kind::mptcp, bytes{mptcp_dss}.subspan(34, 24)).nop().nop();
     ASSERT_TRUE(w.status());
-    EXPECT_EQ(r.options_len, 40);
-    EXPECT_TRUE(std::ranges::equal(r.options_bytes(), bytes{mptcp_dss}.subspan(20)));
+    EXPECT_EQ(r.options.size(), 40u);
+    EXPECT_TRUE(std::ranges::equal(r.options.bytes(), bytes{mptcp_dss}.subspan(20)));
 }
 
 TEST(Tcp, OptionsWriterEndPadsWithEndOfList) {
@@ -938,9 +938,9 @@ TEST(Tcp, OptionsWriterEndPadsWithEndOfList) {
     tcp::options_writer w{r};
     w.sack_permitted().end();
     ASSERT_TRUE(w.status());
-    EXPECT_TRUE(std::ranges::equal(r.options_bytes(), make_bytes(0x04, 0x02, 0x00, 0x00)));
+    EXPECT_TRUE(std::ranges::equal(r.options.bytes(), make_bytes(0x04, 0x02, 0x00, 0x00)));
     w.end(); // already aligned: nothing
-    EXPECT_EQ(r.options_len, 4);
+    EXPECT_EQ(r.options.size(), 4u);
 }
 
 TEST(Tcp, OptionsWriterSackBlocks) {
@@ -949,8 +949,8 @@ TEST(Tcp, OptionsWriterSackBlocks) {
     tcp::options_writer w{r};
     w.sack(four);
     ASSERT_TRUE(w.status());
-    EXPECT_EQ(r.options_len, 36);
-    const auto o = tcp::parse_option(r.options_bytes(), 2, 20);
+    EXPECT_EQ(r.options.size(), 36u);
+    const auto o = tcp::parse_option(r.options.bytes(), 2, 20);
     ASSERT_TRUE(o);
     ASSERT_EQ(o->sack_count(), 4u);
     EXPECT_EQ(o->sack(3), (tcp::sack_block{7, 8}));
@@ -960,7 +960,7 @@ TEST(Tcp, OptionsWriterSackBlocks) {
     empty.sack({});
     EXPECT_EQ(empty.status().error(),
               error::invalid(layer::tcp_option, errc::bad_value, length_source::none, 20, 1, 0));
-    EXPECT_EQ(none.options_len, 0);
+    EXPECT_EQ(none.options.size(), 0u);
 
     tcp::repr five_r;
     const tcp::sack_block five[] = {{1, 2}, {3, 4}, {5, 6}, {7, 8}, {9, 10}};
@@ -970,15 +970,33 @@ TEST(Tcp, OptionsWriterSackBlocks) {
               error::invalid(layer::tcp_option, errc::no_room, length_source::none, 20, 44, 40));
 }
 
+TEST(Tcp, ReprOptionsCannotExceedTheirStorage) {
+    // The options are a small_bytes<40>: a full set leaves the writer no
+    // room (no underflow of 40 - size), and more than 40 is refused.
+    tcp::repr r;
+    static_assert(decltype(r.options)::capacity() == tcp::max_options_len);
+    std::array<std::byte, 41> too_many{};
+    EXPECT_FALSE(r.options.set(too_many));
+    EXPECT_TRUE(r.options.empty());
+    std::array<std::byte, 40> nops{};
+    nops.fill(std::byte{1});
+    ASSERT_TRUE(r.options.set(nops));
+    tcp::options_writer w{r};
+    w.nop();
+    EXPECT_EQ(w.status().error(), error::invalid(layer::tcp_option, errc::no_room, length_source::none, 60, 1, 0));
+    EXPECT_EQ(r.options.size(), 40u);
+    EXPECT_EQ(r.header_len(), 60u);
+}
+
 TEST(Tcp, OptionsWriterStopsAtTheFirstOptionThatDoesNotFit) {
     tcp::repr r;
     tcp::options_writer w{r};
     w.mss(1460).timestamps(1, 2).timestamps(3, 4).timestamps(5, 6);
     ASSERT_TRUE(w.status());
-    EXPECT_EQ(r.options_len, 40);
+    EXPECT_EQ(r.options.size(), 40u);
     w.window_scale(2).nop().mss(1);
     EXPECT_EQ(w.status().error(), error::invalid(layer::tcp_option, errc::no_room, length_source::none, 60, 4, 0));
-    EXPECT_EQ(r.options_len, 40);
+    EXPECT_EQ(r.options.size(), 40u);
     std::array<std::byte, 60> buf{};
     r.emit(tcp::mut_view::unchecked(buf));
     EXPECT_TRUE(tcp::view::checked(buf)->options().validate());
@@ -989,7 +1007,7 @@ TEST(Tcp, BuildsASegment) {
     tcp::repr r;
     r.src_port = 46656;
     r.dst_port = 80;
-    r.seq_number = 797190859;
+    r.sequence = 797190859;
     r.flags = tcp::flag::syn;
     r.window = 27200;
     tcp::options_writer{r}.mss(1360).sack_permitted().timestamps(1131021154, 0).window_scale(7);
@@ -997,8 +1015,75 @@ TEST(Tcp, BuildsASegment) {
     std::array<std::byte, 40> buf{};
     auto v = tcp::mut_view::unchecked(buf);
     r.emit(v);
+    EXPECT_EQ(v.checksum(), 0); // emit(v) leaves it: it covers a pseudo header
     v.fill_checksum(syn_src, syn_dst);
     EXPECT_EQ(buf, syn);
+    // emit(v, src, dst) does both.
+    std::array<std::byte, 40> again{};
+    r.emit(tcp::mut_view::unchecked(again), syn_src, syn_dst);
+    EXPECT_EQ(again, syn);
+}
+
+TEST(Tcp, EmitWithAddressesFillsTheChecksumOverThePayload) {
+    // The RST with 58 bytes of data: payload in place, then emit(v, src, dst).
+    const auto r = tcp::repr::parse(*tcp::view::checked(rst_with_data));
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->buffer_len(), rst_with_data.size());
+    std::vector<std::byte> out(rst_with_data.begin(), rst_with_data.end());
+    std::fill(out.begin(), out.begin() + 20, std::byte{0xee});
+    r->emit(tcp::mut_view::unchecked(out), rst_src, rst_dst);
+    EXPECT_TRUE(std::ranges::equal(out, rst_with_data));
+    // Over IPv6 as well.
+    const auto r6 = tcp::repr::parse(*tcp::view::checked(syn_v6));
+    ASSERT_TRUE(r6);
+    std::vector<std::byte> out6(syn_v6.size());
+    r6->emit(tcp::mut_view::unchecked(out6), syn_v6_src, syn_v6_dst);
+    EXPECT_TRUE(std::ranges::equal(out6, syn_v6));
+}
+
+/// RFC 1071 over plain words, independent of checksum::accumulator: the
+/// complement of the one's-complement sum of `words`, then of `data`.
+std::uint16_t naive_checksum(const std::vector<std::uint16_t>& words, bytes data) {
+    std::uint64_t sum = 0;
+    for (const std::uint16_t w : words) sum += w;
+    for (std::size_t i = 0; i < data.size(); i += 2) {
+        const unsigned hi = std::to_integer<unsigned>(data[i]);
+        const unsigned lo = i + 1 < data.size() ? std::to_integer<unsigned>(data[i + 1]) : 0;
+        sum += (hi << 8) | lo;
+    }
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return static_cast<std::uint16_t>(~sum);
+}
+
+TEST(Tcp, ChecksumOverIpv4OfASegmentLongerThan65535Bytes) {
+    // A TSO / BIG TCP capture: the SYN's header (checksum zeroed) and 70000
+    // bytes of data. The length enters the pseudo header as 32 bits, as
+    // Linux sums it; cutting it to 16 bits (70040 -> 4504) would give
+    // another checksum and call the segment bad.
+    std::vector<std::byte> seg(40 + 70000, std::byte{0x5a});
+    std::copy(syn.begin(), syn.end(), seg.begin());
+    seg[16] = seg[17] = std::byte{0};
+    const std::uint32_t len = static_cast<std::uint32_t>(seg.size());
+    const std::vector<std::uint16_t> pseudo = {static_cast<std::uint16_t>(syn_src.to_u32() >> 16),
+                                               static_cast<std::uint16_t>(syn_src.to_u32()),
+                                               static_cast<std::uint16_t>(syn_dst.to_u32() >> 16),
+                                               static_cast<std::uint16_t>(syn_dst.to_u32()),
+                                               6,
+                                               static_cast<std::uint16_t>(len >> 16),
+                                               static_cast<std::uint16_t>(len)};
+    const std::uint16_t expected = naive_checksum(pseudo, seg);
+    const std::vector<std::uint16_t> cut = {pseudo[0], pseudo[1], pseudo[2],
+                                            pseudo[3], 6,         static_cast<std::uint16_t>(len)};
+    ASSERT_NE(expected, naive_checksum(cut, seg));
+
+    auto v = tcp::mut_view::unchecked(seg);
+    EXPECT_EQ(v.compute_checksum(syn_src, syn_dst), expected);
+    EXPECT_FALSE(tcp::view{v}.checksum_ok(syn_src, syn_dst));
+    v.fill_checksum(syn_src, syn_dst);
+    EXPECT_EQ(v.checksum(), expected);
+    EXPECT_TRUE(tcp::view{v}.checksum_ok(syn_src, syn_dst));
+    // Below 65536 bytes nothing changes: RFC 9293's 16-bit TCP Length.
+    EXPECT_TRUE(tcp::view::checked(syn)->checksum_ok(syn_src, syn_dst));
 }
 
 TEST(Tcp, ErrorMessagesArePrecise) {

@@ -99,7 +99,7 @@ static_assert([] {
     r.emit(teredo::mut_view::unchecked(buf));
     buf[8] = std::byte{0x60};
     const auto v = teredo::view::checked(buf);
-    return v->origin()->port == 3544 && teredo::mut_view::unchecked(buf).payload_mut().size() == 40;
+    return v->origin()->port == 3544 && teredo::mut_view::unchecked(buf).payload().size() == 40;
 }());
 
 /// Flips up to three random bits of `golden`, and half of the time cuts it
@@ -114,10 +114,10 @@ std::vector<std::byte> mutate(bytes golden, std::mt19937& rng) {
 TEST(Teredo, OriginIndication) {
     const auto v = teredo::view::checked(origin_bubble);
     ASSERT_TRUE(v);
-    EXPECT_FALSE(v->auth_present());
+    EXPECT_FALSE(v->has_auth());
     EXPECT_EQ(v->auth_len(), 0u);
     EXPECT_EQ(v->auth(), std::nullopt);
-    EXPECT_TRUE(v->origin_present());
+    EXPECT_TRUE(v->has_origin());
     const auto o = v->origin();
     ASSERT_TRUE(o);
     EXPECT_EQ(o->port, 40000);
@@ -131,7 +131,7 @@ TEST(Teredo, OriginIndication) {
 TEST(Teredo, AuthenticationIndicator) {
     const auto v = teredo::view::checked(auth_solicitation);
     ASSERT_TRUE(v);
-    EXPECT_TRUE(v->auth_present());
+    EXPECT_TRUE(v->has_auth());
     EXPECT_EQ(v->auth_len(), 13u);
     const auto a = v->auth();
     ASSERT_TRUE(a);
@@ -139,7 +139,7 @@ TEST(Teredo, AuthenticationIndicator) {
     EXPECT_TRUE(a->auth_value.empty());
     EXPECT_EQ(a->nonce, 0x0123456789abcdefu);
     EXPECT_EQ(a->confirmation, 0);
-    EXPECT_FALSE(v->origin_present());
+    EXPECT_FALSE(v->has_origin());
     EXPECT_EQ(v->origin(), std::nullopt);
     EXPECT_EQ(v->header_len(), 13u);
     EXPECT_EQ(v->payload().size(), 48u);
@@ -170,8 +170,8 @@ TEST(Teredo, BothIndicators) {
 TEST(Teredo, NoIndicator) {
     const auto v = teredo::view::checked(plain_bubble);
     ASSERT_TRUE(v);
-    EXPECT_FALSE(v->auth_present());
-    EXPECT_FALSE(v->origin_present());
+    EXPECT_FALSE(v->has_auth());
+    EXPECT_FALSE(v->has_origin());
     EXPECT_EQ(v->header_len(), 0u);
     EXPECT_TRUE(v->header().empty());
     EXPECT_EQ(v->payload().size(), 40u);
@@ -318,8 +318,9 @@ TEST(Teredo, ReprFields) {
     const auto r = teredo::repr::parse(*teredo::view::checked(both_indicators));
     ASSERT_TRUE(r);
     ASSERT_TRUE(r->auth);
-    EXPECT_EQ(r->auth->client_id_len, 4);
-    EXPECT_EQ(r->auth->auth_value_len, 2);
+    EXPECT_EQ(r->auth->client_id.size(), 4u);
+    EXPECT_EQ(r->auth->auth_value.size(), 2u);
+    EXPECT_EQ(load_be<std::uint32_t>(r->auth->client_id.bytes(), 0), 0xc11e4701u);
     EXPECT_EQ(r->auth->nonce, 0xfedcba9876543210u);
     EXPECT_EQ(r->auth->confirmation, 1);
     EXPECT_EQ(r->origin, (teredo::origin_indication{3544, addr(198, 51, 100, 7)}));
@@ -336,9 +337,12 @@ TEST(Teredo, ReprBuildsAQualificationSolicitation) {
     std::fill_n(out.begin(), 13, std::byte{0xcc});
     r.emit(teredo::mut_view::unchecked(out));
     EXPECT_TRUE(std::equal(out.begin(), out.end(), auth_solicitation.begin()));
+    // Each field is a small_bytes<255>: its length octet can say all of it.
     std::array<std::byte, 256> too_long{};
-    EXPECT_FALSE(r.auth->set_client_id(too_long));
-    EXPECT_TRUE(r.auth->set_client_id(bytes{too_long}.first(255)));
+    EXPECT_FALSE(r.auth->client_id.set(too_long));
+    EXPECT_TRUE(r.auth->client_id.empty());
+    EXPECT_TRUE(r.auth->client_id.set(bytes{too_long}.first(255)));
+    EXPECT_FALSE(r.auth->auth_value.set(too_long));
     EXPECT_EQ(r.header_len(), 268u);
 }
 
@@ -353,8 +357,8 @@ TEST(Teredo, MutatedPacketsNeverReadOutOfBounds) {
             const auto pkt = mutate(golden, rng);
             // Probing the unchecked view is safe too.
             const auto u = teredo::view::unchecked(pkt);
-            (void)u.auth_present();
-            (void)u.origin_present();
+            (void)u.has_auth();
+            (void)u.has_origin();
             EXPECT_LE(u.payload().size(), pkt.size());
             const auto v = teredo::view::checked(pkt);
             if (!v) continue;

@@ -233,8 +233,8 @@ TEST(Udp, SetEveryFieldThenCompare) {
     EXPECT_EQ(r.length(), 12);
     EXPECT_EQ(r.checksum(), 0xabcd);
     EXPECT_TRUE(udp::view::checked(buf));
-    EXPECT_EQ(v.payload_mut().size(), 4u);
-    v.set_length(10); // only moves the payload's end
+    EXPECT_EQ(v.payload().size(), 4u); // mut_bytes on a mut_view
+    v.set_length(10);                  // only moves the payload's end
     EXPECT_EQ(r.payload().size(), 2u);
     v.set_length(0xffff); // clamped to the buffer
     EXPECT_EQ(r.payload().size(), 4u);
@@ -283,9 +283,41 @@ TEST(Udp, BuildsADatagram) {
     std::array<std::byte, 64> buf{};
     auto m = udp::mut_view::unchecked(buf);
     r.emit(m);
-    std::copy(dns_query.begin() + 8, dns_query.end(), m.payload_mut().begin());
+    std::copy(dns_query.begin() + 8, dns_query.end(), m.payload().begin());
     m.fill_checksum(dns_src, dns_dst);
     EXPECT_EQ(buf, dns_query);
+    // emit(v, src, dst): the header and the checksum over the payload in place.
+    std::array<std::byte, 64> again{};
+    std::copy(dns_query.begin() + 8, dns_query.end(), again.begin() + 8);
+    r.emit(udp::mut_view::unchecked(again), dns_src, dns_dst);
+    EXPECT_EQ(again, dns_query);
+}
+
+TEST(Udp, ZeroChecksumOverIpv6RoundTrips) {
+    // The LLMNR query with its checksum zeroed, as a tunnel under RFC 6935
+    // may send it. It is not a valid checksum (checksum_ok() is false), the
+    // view says there is none, and the repr keeps that through emit().
+    auto pkt = copy_of(llmnr_v6);
+    pkt[6] = pkt[7] = std::byte{0};
+    const auto v = udp::view::checked(pkt);
+    ASSERT_TRUE(v);
+    EXPECT_FALSE(v->has_checksum());
+    EXPECT_FALSE(v->checksum_ok(llmnr_src, llmnr_dst));
+    const auto r = udp::repr::parse(*v);
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->has_checksum);
+    std::vector<std::byte> out(pkt.begin(), pkt.end());
+    std::fill(out.begin(), out.begin() + 8, std::byte{0xee});
+    r->emit(udp::mut_view::unchecked(out), llmnr_src, llmnr_dst);
+    EXPECT_TRUE(std::ranges::equal(out, pkt));
+    const auto again = udp::repr::parse(*udp::view::checked(out));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, *r);
+    // With has_checksum, the same emit() fills the real one.
+    udp::repr with = *r;
+    with.has_checksum = true;
+    with.emit(udp::mut_view::unchecked(out), llmnr_src, llmnr_dst);
+    EXPECT_TRUE(std::ranges::equal(out, llmnr_v6));
 }
 
 TEST(Udp, ErrorMessagesArePrecise) {

@@ -70,7 +70,7 @@ static_assert([] {
     vxlan::repr r;
     r.vni = 42;
     r.emit(vxlan::mut_view::unchecked(buf));
-    return vxlan::view::checked(buf)->vni() == 42 && vxlan::mut_view::unchecked(buf).payload_mut().size() == 1;
+    return vxlan::view::checked(buf)->vni() == 42 && vxlan::mut_view::unchecked(buf).payload().size() == 1;
 }());
 
 /// Flips up to three random bits of `golden`, and half of the time cuts it
@@ -91,7 +91,7 @@ TEST(Vxlan, ReadsEveryField) {
     EXPECT_EQ(v->vni(), 100u);
     EXPECT_EQ(v->reserved2(), 0);
     EXPECT_EQ(v->header_len(), 8u);
-    EXPECT_FALSE(v->group_policy_present());
+    EXPECT_FALSE(v->has_group_policy());
     EXPECT_FALSE(v->dont_learn());
     EXPECT_FALSE(v->policy_applied());
     EXPECT_EQ(v->group_policy_id(), 0);
@@ -108,7 +108,7 @@ TEST(Vxlan, GroupPolicyExtension) {
     ASSERT_TRUE(v);
     EXPECT_EQ(v->flags(), vxlan::flag_gbp | vxlan::flag_vni);
     EXPECT_TRUE(v->vni_valid());
-    EXPECT_TRUE(v->group_policy_present());
+    EXPECT_TRUE(v->has_group_policy());
     EXPECT_TRUE(v->dont_learn());
     EXPECT_TRUE(v->policy_applied());
     EXPECT_EQ(v->group_policy_id(), 100);
@@ -186,7 +186,7 @@ TEST(Vxlan, SetEveryFieldThenCompare) {
     v.set_reserved1(0);
     v.set_vni(0xabcdef);
     v.set_reserved2(0x7e);
-    v.set_group_policy_present(true);
+    v.set_has_group_policy(true);
     v.set_dont_learn(true);
     v.set_policy_applied(true);
     v.set_group_policy_id(0xbeef);
@@ -195,7 +195,7 @@ TEST(Vxlan, SetEveryFieldThenCompare) {
     EXPECT_TRUE(r.vni_valid());
     EXPECT_EQ(r.vni(), 0xabcdefu);
     EXPECT_EQ(r.reserved2(), 0x7e);
-    EXPECT_TRUE(r.group_policy_present());
+    EXPECT_TRUE(r.has_group_policy());
     EXPECT_TRUE(r.dont_learn());
     EXPECT_TRUE(r.policy_applied());
     EXPECT_EQ(r.group_policy_id(), 0xbeef);
@@ -205,7 +205,7 @@ TEST(Vxlan, SetEveryFieldThenCompare) {
     EXPECT_TRUE(r.policy_applied());
     EXPECT_EQ(r.group_policy_id(), 0xbeef);
     v.set_vni_valid(false);
-    EXPECT_TRUE(r.group_policy_present());
+    EXPECT_TRUE(r.has_group_policy());
     v.set_reserved1(0x123456);
     EXPECT_EQ(r.vni(), 0xabcdefu);
     EXPECT_EQ(r.flags(), 0x80);

@@ -1265,7 +1265,7 @@ crafted craft() {
              .payload(make_bytes('h', 'e', 'l', 'l', 'o'))
              .tcp({.src_port = 40000,
                    .dst_port = 80,
-                   .seq_number = 1,
+                   .sequence = 1,
                    .flags = tcp::flag::psh | tcp::flag::ack,
                    .window = 512})
              .ipv6({.src = ipv6_address{{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},

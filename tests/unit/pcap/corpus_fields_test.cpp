@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Every capture of the corpus, read with rawpkt's reader, decoded (lax) and
+// printed with rawpkt::fields, compared cell by cell with what tshark prints
+// for the same fields. tshark runs here, as the oracle, with checksum
+// validation on and IP defragmentation and TCP reassembly off (rawpkt
+// dissects each frame on its own). Every difference that remains is listed
+// in `known` below with its reason.
+#include <rawpkt/decode.hpp>
+#include <rawpkt/fields.hpp>
+#include <rawpkt/pcap/reader.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace rawpkt;
+
+const std::filesystem::path corpus_dir = std::filesystem::path(RAWPKT_TEST_DATA_DIR) / "corpus";
+
+bool have_tshark() { return std::system("tshark --version >/dev/null 2>&1") == 0; }
+
+std::vector<std::string> split(const std::string& line, char sep) {
+    std::vector<std::string> cells;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t at = line.find(sep, start);
+        cells.push_back(line.substr(start, at - start));
+        if (at == std::string::npos) break;
+        start = at + 1;
+    }
+    return cells;
+}
+
+/// tshark's rows for `capture` (header first), or empty if it could not run.
+std::vector<std::vector<std::string>> tshark_rows(const std::filesystem::path& capture) {
+    std::string cmd = "tshark -n -r '" + capture.string() +
+                      "' -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE"
+                      " -o ip.defragment:FALSE -o ipv6.defragment:FALSE -o tcp.desegment_tcp_streams:FALSE"
+                      " -T fields -E header=y -E occurrence=a -E aggregator=,";
+    for (const auto n : fields::names()) cmd += " -e " + std::string(n);
+    cmd += " 2>/dev/null";
+    std::vector<std::vector<std::string>> rows;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (p == nullptr) return rows;
+    std::string line;
+    char buf[65536];
+    while (std::fgets(buf, sizeof buf, p) != nullptr) {
+        line += buf;
+        if (line.empty() || line.back() != '\n') continue;
+        line.pop_back();
+        rows.push_back(split(line, '\t'));
+        line.clear();
+    }
+    ::pclose(p);
+    return rows;
+}
+
+/// Which of tshark's rows are packets: it also lists pcapng custom blocks
+/// as records, which rawpkt skips. The capture-file expectations
+/// (tests/data/expected/<capture>.tsv) say which rows those are.
+std::vector<bool> packet_rows(const std::string& capture) {
+    std::vector<bool> rows{false}; // row 0 is the header
+    FILE* f = std::fopen((std::filesystem::path(RAWPKT_TEST_DATA_DIR) / "expected" / (capture + ".tsv")).c_str(), "r");
+    if (f == nullptr) return rows;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, f) != nullptr) {
+        if (buf[0] == '#' || buf[0] == '\n') continue;
+        const auto cells = split(buf, '\t');
+        if (cells.size() > 1) rows.push_back(cells[1] == "packet");
+    }
+    std::fclose(f);
+    return rows;
+}
+
+/// A difference between rawpkt and tshark that is understood: every cell
+/// of a capture that differs is counted against it, and the count must be
+/// exactly `cells` (a change either way is news).
+struct known_difference {
+    const char* capture;
+    std::size_t cells;
+    const char* reason;
+};
+
+const std::vector<known_difference> known = {
+    // Protocols rawpkt does not decode (decoding stops there as unsupported).
+    {"tcpdump__pim-packet-assortment.pcap", 632, "PIM register messages: tshark decodes the IP packet inside"},
+    {"tcpdump__ipoib.pcap", 580, "link type IPOIB (242) is not decoded"},
+    {"tcpdump__various_gre.pcap", 298, "GRE carrying Cisco metadata (0x8909): tshark decodes the IP packet after it"},
+    {"tcpdump__nflog.pcap", 72, "link type NFLOG (239) is not decoded"},
+    {"pcapplusplus__nflogPacket.pcap", 18, "link type NFLOG (239) is not decoded"},
+    {"tcpdump__erspan-type-ii-1.pcap", 16, "ERSPAN type II inside GRE: tshark decodes the mirrored frame"},
+    {"pcapplusplus__MplsPackets.pcap", 21,
+     "a pseudowire control word after the label stack: tshark guesses Ethernet behind it, rawpkt stops"},
+    {"pcapplusplus__NullLoopback.pcap", 18,
+     "frame 3's null header 0x0f000800 is no address family; tshark takes its low 16 bits as an EtherType"},
+    {"pcapplusplus__null_loopback.pcap", 18, "the same frame as NullLoopback.pcap"},
+    // Headers rawpkt refuses as a whole where tshark shows the fields that
+    // precede the damage.
+    {"pcapplusplus__tcp-malformed.pcap", 18, "TCP header length 28 past the IPv4 total length"},
+    {"pcapplusplus__ip4_bad_fragment.pcap", 13, "IPv4 header length 60 past the captured bytes"},
+    {"tcpdump__heapoverflow-tcp_print.pcap", 10, "TCP header cut by the capture"},
+    {"tcpdump__ipv6_invalid_length.pcap", 6, "IPv6 payload length past the frame"},
+    {"pcapplusplus__ipv4-malformed.pcap", 4, "IPv4 total length below its header length"},
+    {"tcpdump__ipv4_invalid_hdr_length.pcap", 2, "IPv4 header length below 20"},
+    {"tcpdump__tcp_header_heapoverflow.pcap", 2, "TCP header cut by the capture"},
+    {"tcpdump__udp-length-heapoverflow.pcap", 2, "UDP header cut by the capture"},
+    {"tcpdump__LINKTYPE_IPV6_invalid.pcap", 1, "an IPv4 packet in a LINKTYPE_IPV6 file"},
+    {"tcpdump__gre-heapoverflow-1.pcap", 1, "GRE payload of 2 bytes: tshark shows an IP version of 0"},
+    {"pcapplusplus__IcmpPackets.pcap", 2,
+     "a TCP header quoted in an ICMP error is cut to 8 bytes: tshark shows its ports, rawpkt needs 20"},
+    // Timestamps (see the capture-file reader's tests).
+    {"pcapplusplus__pcapng-example.pcapng", 100, "timestamps past 2262 do not fit in int64 nanoseconds"},
+    {"tcpdump__timestamp_invalid_nano.pcap", 2,
+     "a nanosecond fraction of 10^9 or more: rawpkt carries it into the seconds as libpcap does"},
+    {"gopacket__le__test202.pcapng", 2, "Simple Packet Blocks have no timestamp: tshark prints none, rawpkt 0"},
+    {"gopacket__be__test102.pcapng", 1, "Simple Packet Blocks have no timestamp: tshark prints none, rawpkt 0"},
+};
+
+const known_difference* explain(const std::string& capture) {
+    for (const auto& k : known) {
+        if (capture == k.capture) return &k;
+    }
+    return nullptr;
+}
+
+TEST(CorpusFields, EveryCaptureMatchesTshark) {
+    if (!have_tshark()) GTEST_SKIP() << "tshark is not installed (scripts/install-deps.sh installs it)";
+    std::vector<std::filesystem::path> captures;
+    for (const auto& e : std::filesystem::directory_iterator(corpus_dir)) {
+        if (e.path().filename() != "INDEX.tsv") captures.push_back(e.path());
+    }
+    std::sort(captures.begin(), captures.end());
+    ASSERT_GT(captures.size(), 100u);
+
+    struct tally {
+        std::size_t count = 0;
+        std::string example;
+    };
+    std::map<std::pair<std::string, std::string>, tally> unexplained;
+    std::map<const known_difference*, std::size_t> used;
+    std::size_t frames_compared = 0;
+    std::size_t cells_compared = 0;
+
+    for (const auto& path : captures) {
+        const std::string name = path.filename().string();
+        const auto rows = tshark_rows(path);
+        auto r = pcap::reader::open(path.string());
+        if (!r || rows.size() <= 1) continue; // unreadable files are the reader tests' business
+        const auto& header = rows[0];
+        std::vector<fields::id> ids;
+        for (const auto& h : header) {
+            const auto f = fields::lookup(h);
+            ASSERT_TRUE(f) << h;
+            ids.push_back(*f);
+        }
+        const std::vector<bool> is_packet = packet_rows(name);
+        decoded d;
+        std::uint64_t number = 0; // tshark's frame number (it counts custom blocks too)
+        for (const frame& f : *r) {
+            ++number;
+            while (number < is_packet.size() && !is_packet[number]) ++number;
+            if (number >= rows.size()) break;
+            const auto& row = rows[number];
+            (void)decode(f.data, f.link, d, {.mode = decode_mode::lax});
+            const fields::context ctx{f, number, d};
+            for (std::size_t c = 0; c < ids.size() && c < row.size(); ++c) {
+                const std::string mine = fields::value(ids[c], ctx);
+                ++cells_compared;
+                if (mine == row[c]) continue;
+                if (const auto* k = explain(name)) {
+                    ++used[k];
+                    continue;
+                }
+                auto& t = unexplained[{name, header[c]}];
+                if (t.count++ == 0) {
+                    t.example = "frame " + std::to_string(number) + ": rawpkt '" + mine + "' tshark '" + row[c] + "'";
+                }
+            }
+            ++frames_compared;
+        }
+    }
+    for (const auto& [key, t] : unexplained) {
+        ADD_FAILURE() << key.first << " " << key.second << ": " << t.count << " frames differ, first " << t.example;
+    }
+    std::printf("compared %zu frames, %zu cells\n", frames_compared, cells_compared);
+    for (const auto& k : known) {
+        EXPECT_EQ(used[&k], k.cells) << k.capture << ": " << k.reason;
+    }
+    EXPECT_GT(frames_compared, 40000u);
+}
+
+} // namespace
