@@ -9,8 +9,11 @@
 // BM_decode_golden / BM_floor_golden: the golden frames of the test suite
 // (22 frames from 22 captures: tunnels, VLAN/MPLS stacks, SLL, PPP, ...);
 // the floor there follows Ethernet/VLAN/IPv4/IPv6/TCP/UDP only.
+// BM_decode_corpus / BM_floor_corpus: every frame of every capture in
+// tests/data/corpus (about 60,000), read into memory first.
 #include <rawpkt/build.hpp>
 #include <rawpkt/decode.hpp>
+#include <rawpkt/pcap/reader.hpp>
 
 #include "support/golden_frames.hpp"
 
@@ -18,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <vector>
 
 namespace {
@@ -92,6 +96,23 @@ const frame_set& golden() {
             s.frames.push_back(f);
             s.links.push_back(l);
         }
+        return s;
+    }();
+    return set;
+}
+
+const frame_set& corpus() {
+    static const frame_set set = [] {
+        frame_set s;
+        for (const auto& e : std::filesystem::directory_iterator(RAWPKT_CORPUS_DIR)) {
+            auto r = pcap::reader::open(e.path().string());
+            if (!r) continue;
+            for (const frame& f : *r) {
+                s.storage.emplace_back(f.data.begin(), f.data.end());
+                s.links.push_back(f.link);
+            }
+        }
+        for (const auto& v : s.storage) s.frames.emplace_back(v);
         return s;
     }();
     return set;
@@ -190,11 +211,15 @@ void BM_decode_hot_tcp(benchmark::State& state) { run_decode(state, hot_tcp()); 
 void BM_floor_hot_tcp(benchmark::State& state) { run_floor(state, hot_tcp()); }
 void BM_decode_golden(benchmark::State& state) { run_decode(state, golden()); }
 void BM_floor_golden(benchmark::State& state) { run_floor(state, golden()); }
+void BM_decode_corpus(benchmark::State& state) { run_decode(state, corpus()); }
+void BM_floor_corpus(benchmark::State& state) { run_floor(state, corpus()); }
 
 BENCHMARK(BM_floor_hot_tcp);
 BENCHMARK(BM_decode_hot_tcp);
 BENCHMARK(BM_floor_golden);
 BENCHMARK(BM_decode_golden);
+BENCHMARK(BM_floor_corpus);
+BENCHMARK(BM_decode_corpus);
 
 } // namespace
 

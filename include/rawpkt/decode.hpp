@@ -410,6 +410,7 @@ private:
     /// Ends decoding at off_: the rest of the current window is payload.
     constexpr layer finish(stop_reason why) noexcept {
         out_.stop_ = why;
+        out_.any_flags_ = any_flags_;
         out_.payload_offset_ = static_cast<std::uint32_t>(off_);
         out_.payload_len_ = static_cast<std::uint32_t>(end_ > off_ ? end_ - off_ : 0);
         return layer::none;
@@ -459,8 +460,8 @@ private:
 
     /// Records a layer at off_ and moves off_ past its header. `length` is
     /// the extent the layer's own length fields give (already clamped).
-    [[nodiscard]] constexpr bool push(layer kind, std::size_t header_len, std::size_t length,
-                                      std::uint8_t protocol = 0) noexcept {
+    [[nodiscard, gnu::always_inline]] constexpr bool push(layer kind, std::size_t header_len, std::size_t length,
+                                                          std::uint8_t protocol = 0) noexcept {
         if (out_.count_ >= decoded::max_layers) {
             fail(error::invalid(layer::none, errc::too_many, length_source::none, off_, decoded::max_layers,
                                 decoded::max_layers + 1));
@@ -472,15 +473,18 @@ private:
             fail(error::truncated(kind, length_source::fixed_header, off_, header_len, end_ - off_));
             return false;
         }
-        layer_info& l = out_.layers_[out_.count_++];
-        l.kind = kind;
-        l.protocol = protocol;
-        l.depth = depth_;
-        l.flags = static_cast<std::uint8_t>(pending_flags_ | (quoted_ ? layer_flag::quoted : 0));
-        l.offset = static_cast<std::uint32_t>(off_);
-        l.header_len = static_cast<std::uint32_t>(header_len);
-        l.length = static_cast<std::uint32_t>(length);
-        out_.any_flags_ |= l.flags;
+        // Built in registers and stored whole: byte-sized stores into the
+        // caller's storage would make the compiler reload the decoder's state.
+        const auto flags = static_cast<std::uint8_t>(pending_flags_ | (quoted_ ? layer_flag::quoted : 0));
+        out_.layers_[out_.count_] = layer_info{kind,
+                                               protocol,
+                                               depth_,
+                                               flags,
+                                               static_cast<std::uint32_t>(off_),
+                                               static_cast<std::uint32_t>(header_len),
+                                               static_cast<std::uint32_t>(length)};
+        ++out_.count_;
+        any_flags_ |= flags;
         pending_flags_ = 0;
         end_ = off_ + length;
         off_ += header_len;
@@ -824,6 +828,7 @@ private:
     std::uint8_t ext_count_ = 0;
     std::uint8_t depth_ = 0;
     std::uint8_t pending_flags_ = 0;
+    std::uint8_t any_flags_ = 0;
 };
 
 /// Decodes `frame` captured on a `link` into `out`. Returns the first error
