@@ -149,6 +149,17 @@ inline constexpr std::uint8_t extension_version = 2;   ///< RFC 4884 §7
            t == message_type::parameter_problem;
 }
 
+/// RFC 4884 §5.5: senders that predate the length attribute put the
+/// extension after a 128-byte invoking packet; it is recognised by its
+/// version and a checksum that verifies. True when the payload `p` of an
+/// error message without a length attribute carries one there.
+[[nodiscard]] constexpr bool has_compat_extension(bytes p) noexcept {
+    if (p.size() < rfc4884_invoking_len + extension_header_len) return false;
+    const bytes ext = p.subspan(rfc4884_invoking_len);
+    if (load_u8(ext, 0) >> 4 != extension_version) return false;
+    return checksum::accumulator{}.add(ext).verifies();
+}
+
 /// Zero-copy ICMPv4 message view; see the file comment for the bounds contract.
 template <byte_span Buf>
 class basic_view : public detail::view_base<Buf> {
@@ -317,14 +328,7 @@ private:
             const std::size_t end = std::size_t{length_words()} * 4;
             return end < p.size() ? end : p.size();
         }
-        // RFC 4884 §5.5: senders that predate the length attribute put the
-        // extension after a 128-byte invoking packet; it is recognised by
-        // its version and a checksum that verifies.
-        if (p.size() < rfc4884_invoking_len + extension_header_len) return p.size();
-        const bytes ext = bytes{p}.subspan(rfc4884_invoking_len);
-        if (load_u8(ext, 0) >> 4 != extension_version) return p.size();
-        if (!checksum::accumulator{}.add(ext).verifies()) return p.size();
-        return rfc4884_invoking_len;
+        return has_compat_extension(p) ? rfc4884_invoking_len : p.size();
     }
 };
 
@@ -397,7 +401,9 @@ struct error_repr {
     /// Accepts an error message (another type is errc::unsupported,
     /// `available` the type) whose invoking packet holds an IPv4 header and
     /// at least 8 bytes after it (RFC 792). Fields the type does not use
-    /// are not kept.
+    /// are not kept. A length attribute that describes no extension while
+    /// the quote holds one RFC 4884 §5.5 would find is errc::bad_value
+    /// (`available` the attribute): emit() could not write it back.
     [[nodiscard]] static constexpr result<error_repr> parse(const view& v) noexcept {
         if (!v.is_error()) {
             return error::invalid(layer::icmpv4, errc::unsupported, length_source::none, field::type, 0,
@@ -411,6 +417,14 @@ struct error_repr {
             return error::truncated(layer::icmpv4, length_source::header_length, field::data, need, quoted);
         }
         const std::size_t ext = v.extension().size();
+        // emit() writes the length attribute only with an extension. A
+        // message whose attribute describes none would read, written again
+        // without it, as carrying the extension RFC 4884 §5.5 finds at
+        // byte 128: not a message emit() can reproduce.
+        if (ext == 0 && v.length_words() != 0 && has_length_attribute(v.type()) && has_compat_extension(v.payload())) {
+            return error::invalid(layer::icmpv4, errc::bad_value, length_source::none, field::length, 0,
+                                  v.length_words());
+        }
         if (quoted > max_data_len || ext > max_data_len - quoted) {
             return error::invalid(layer::icmpv4, errc::length_too_large, length_source::none, field::data, max_data_len,
                                   quoted + ext);

@@ -134,11 +134,22 @@ using view = basic_view<bytes>;
 using mut_view = basic_view<mut_bytes>;
 
 /// A loopback header, owned: the family only (the byte order comes from the
-/// view emit() writes into). Every checked header is accepted.
+/// view emit() writes into). Every checked LINKTYPE_LOOP header is
+/// accepted; a LINKTYPE_NULL header only with a family below 65536, the
+/// values its byte-order rule reads back from what emit() writes.
 struct repr {
     std::uint32_t family = af::inet;
 
-    [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept { return repr{v.family()}; }
+    /// Rejects a LINKTYPE_NULL family above 0xffff (errc::bad_value,
+    /// `available` the family): written in host order, it would read back
+    /// byte-swapped.
+    [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
+        if (v.link() == link_type::null && v.family() > 0xffffu) {
+            return error::invalid(layer::null_loopback, errc::bad_value, length_source::none, field::family.begin, 0,
+                                  v.family());
+        }
+        return repr{v.family()};
+    }
 
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return null_loopback::header_len; }
 

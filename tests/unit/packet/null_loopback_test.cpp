@@ -176,4 +176,31 @@ TEST(NullLoopback, ReprRoundTripReproducesTheHeaderBytes) {
     }
 }
 
+// Found by fuzz_build: a LINKTYPE_NULL family whose both halves are non-zero
+// (bytes 0f 00 08 00 read as 0x0f000800) parsed, but emit() writes it in
+// host order and the byte-order rule then reads it back swapped. parse()
+// rejects such a family; LINKTYPE_LOOP keeps any value.
+TEST(NullLoopback, ReprRejectsANullFamilyThatCannotRoundTrip) {
+    constexpr auto garbage = make_bytes(0x0f, 0x00, 0x08, 0x00);
+    const auto v = null_loopback::view::checked(garbage, link_type::null);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->family(), 0x0f000800u);
+    const auto r = null_loopback::repr::parse(*v);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), error::invalid(layer::null_loopback, errc::bad_value, length_source::none, 0, 0, 0x0f000800u));
+
+    const auto l = null_loopback::view::checked(garbage, link_type::loop);
+    ASSERT_TRUE(l);
+    const auto lr = null_loopback::repr::parse(*l);
+    ASSERT_TRUE(lr);
+    std::array<std::byte, 4> out{};
+    lr->emit(null_loopback::mut_view::unchecked(out, link_type::loop));
+    EXPECT_EQ(*null_loopback::repr::parse(*null_loopback::view::checked(out, link_type::loop)), *lr);
+
+    // The largest family that still round-trips on LINKTYPE_NULL.
+    const null_loopback::repr big{0xffff};
+    big.emit(null_loopback::mut_view::unchecked(out, link_type::null));
+    EXPECT_EQ(*null_loopback::repr::parse(*null_loopback::view::checked(out, link_type::null)), big);
+}
+
 } // namespace
