@@ -92,21 +92,36 @@ result<tx_ring_layout> plan_tx_ring(const tx_ring_config& c, std::uint32_t mtu, 
     return l;
 }
 
+const char* to_string(backend b) noexcept {
+    switch (b) {
+    case backend::ring: return "ring";
+    case backend::socket: return "socket";
+    case backend::pcap: return "pcap";
+    case backend::file: return "file";
+    case backend::memory: return "memory";
+    }
+    return "?";
+}
+
 status validate(const config& c, std::size_t page, std::uint64_t memory_limit) {
+    if (c.backend != backend::ring && c.backend != backend::socket && c.backend != backend::pcap) {
+        // file and memory channels come from open_file() and open_memory().
+        return setting(step::config_backend, static_cast<std::uint8_t>(c.backend));
+    }
     if (!c.receive && !c.send) return setting(step::config_direction, 0);
     if (c.snaplen == 0 || c.snaplen > max_snaplen) return setting(step::snaplen, c.snaplen, max_snaplen);
     if (c.fanout.enabled && static_cast<std::uint8_t>(c.fanout.mode) > static_cast<std::uint8_t>(fanout_mode::qm)) {
         return setting(step::fanout_mode, static_cast<std::uint8_t>(c.fanout.mode));
     }
     if (c.filter.is_program() && !c.filter.expression().empty()) return setting(step::filter_choice, 0);
+    if (c.receive && c.backend != backend::socket && (c.block_timeout.count() < 1 || c.block_timeout.count() > 65535)) {
+        return setting(step::block_timeout,
+                       static_cast<std::uint64_t>(std::max<std::int64_t>(0, c.block_timeout.count())), 65535);
+    }
     if (c.backend == backend::ring) {
         if (c.receive) {
             const auto l = plan_rx_ring(c.rx_ring, page);
             if (!l) return l.error();
-            if (c.block_timeout.count() < 1 || c.block_timeout.count() > 65535) {
-                return setting(step::block_timeout,
-                               static_cast<std::uint64_t>(std::max<std::int64_t>(0, c.block_timeout.count())), 65535);
-            }
             std::uint64_t limit = memory_limit;
             if (limit == 0) {
                 const long pages = ::sysconf(_SC_PHYS_PAGES);

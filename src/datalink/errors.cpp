@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Datalink error mapping and the sentences describe() makes of them.
+#include <rawpkt/datalink/config.hpp>
 #include <rawpkt/datalink/errors.hpp>
 #include <rawpkt/datalink/interfaces.hpp>
 
@@ -48,6 +49,13 @@ const char* to_string(step s) noexcept {
     case step::statistics: return "PACKET_STATISTICS";
     case step::disabled: return "disabled";
     case step::interfaces: return "interface list";
+    case step::end_of_input: return "end of input";
+    case step::config_backend: return "backend";
+    case step::link_layer: return "layer";
+    case step::replay_speed: return "speed";
+    case step::batch: return "batch";
+    case step::mtu: return "mtu";
+    case step::pcap_create: return "pcap_activate";
     }
     return "?";
 }
@@ -172,6 +180,19 @@ std::string describe(const error& e, std::string_view interface) {
     const std::string name = interface.empty() ? std::string("the interface") : std::string(interface);
     const std::string sys = errno_text(e.sys_errno);
     if (s == step::disabled) return "the receiver or sender was not enabled in the config";
+    if (s == step::end_of_input) return "end of input: every frame was read";
+    if (s == step::config_backend) {
+        if (e.code == errc::unsupported) return "rawpkt was built without libpcap: backend::pcap is not available";
+        return "config.backend = " + std::string(to_string(static_cast<backend>(e.available))) +
+               " is opened with open_file() or open_memory(), not open()";
+    }
+    if (s == step::replay_speed) return "replay_config.speed must be a finite number, at least 0";
+    if (s == step::batch)
+        return "the batch size " + std::to_string(e.available) + " must be 1 .. " + std::to_string(e.needed);
+    if (s == step::mtu)
+        return "memory_config.mtu = " + std::to_string(e.available) + " must be 1 .. " + std::to_string(e.needed);
+    if (s == step::link_layer) return "cooked mode (config.layer) is not available with this backend" + on;
+    if (s == step::pcap_create && e.code == errc::io) return "libpcap could not open " + name;
     switch (e.code) {
     case errc::not_found:
         if (s == step::interface_lookup || s == step::bind || s == step::socket) {

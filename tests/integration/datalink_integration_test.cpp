@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Live capture and injection over a veth pair between two network namespaces
 // that each test creates and removes (needs root: CAP_NET_ADMIN, CAP_NET_RAW,
-// CAP_SYS_ADMIN for setns). Every test runs against both backends.
+// CAP_SYS_ADMIN for setns). Every test runs against every live backend: the
+// TPACKET_V3 ring, the plain socket and libpcap. What libpcap cannot do
+// (fanout, cooked mode, qdisc bypass, opening an interface that is down,
+// per-frame direction) is checked to be refused or reported as unknown.
 //
 // No assertion depends on timing: waits are generous deadlines that only
 // end a test that would otherwise hang, and "nothing arrived" is asserted
@@ -10,6 +13,7 @@
 #include <rawpkt/datalink/datalink.hpp>
 #include <rawpkt/decode.hpp>
 #include <rawpkt/packet/sll.hpp>
+#include <rawpkt/pcap/writer.hpp>
 
 #include "netns.hpp"
 
@@ -185,7 +189,11 @@ class datalink_live : public ::testing::TestWithParam<dl::backend> {
 protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "needs root (network namespaces, CAP_NET_RAW)";
+        if (pcap() && !dl::has_pcap_backend()) GTEST_SKIP() << "built without libpcap";
     }
+    static bool pcap() { return GetParam() == dl::backend::pcap; }
+    /// libpcap hands out no direction.
+    static direction dir(direction d) { return pcap() ? direction::unknown : d; }
     dl::config receiver_config() const {
         dl::config c;
         c.backend = GetParam();
@@ -213,9 +221,7 @@ protected:
     }
 };
 
-std::string backend_name(const ::testing::TestParamInfo<dl::backend>& p) {
-    return p.param == dl::backend::ring ? "ring" : "socket";
-}
+std::string backend_name(const ::testing::TestParamInfo<dl::backend>& p) { return dl::to_string(p.param); }
 
 // ---- interfaces ----
 
@@ -278,7 +284,7 @@ TEST_P(datalink_live, frames_of_every_size_arrive_intact_and_in_order) {
         SCOPED_TRACE(i);
         EXPECT_EQ(frames[i].data, sent[i]);
         EXPECT_EQ(frames[i].original_len, sent[i].size());
-        EXPECT_EQ(frames[i].dir, direction::host);
+        EXPECT_EQ(frames[i].dir, dir(direction::host));
         EXPECT_EQ(frames[i].interface, e.index_b);
         EXPECT_EQ(frames[i].link, rawpkt::link_type::ethernet);
         EXPECT_EQ(frames[i].tpid, 0);
@@ -394,6 +400,7 @@ TEST_P(datalink_live, vlan_tags_come_back) {
 // ---- direction ----
 
 TEST_P(datalink_live, direction_tells_outgoing_from_host_broadcast_multicast_other) {
+    if (pcap()) GTEST_SKIP() << "libpcap hands out no per-frame direction";
     netns_pair net;
     const ends e = look_up(net);
     dl::config ca = receiver_config();
@@ -440,7 +447,7 @@ TEST_P(datalink_live, ignore_outgoing_hides_own_frames) {
     const auto got = receive(a.rx, 1);
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(seq_of(got[0].data), 100);
-    EXPECT_EQ(got[0].dir, direction::host);
+    EXPECT_EQ(got[0].dir, dir(direction::host));
 }
 
 // ---- promiscuous mode ----
@@ -468,7 +475,7 @@ TEST_P(datalink_live, promiscuous_membership_is_counted_and_undone_on_close) {
         ASSERT_TRUE(tx.tx.flush());
         const auto got = receive(rx.rx, 1);
         ASSERT_EQ(got.size(), 1u);
-        EXPECT_EQ(got[0].dir, direction::other_host);
+        EXPECT_EQ(got[0].dir, dir(direction::other_host));
         EXPECT_EQ(mac_address::load(got[0].data, 0), other);
     }
     EXPECT_EQ(promiscuity(), 0u);
@@ -580,6 +587,15 @@ TEST_P(datalink_live, cooked_channel_hands_out_sll_frames_and_filters_them) {
     dl::config c = receiver_config();
     c.layer = dl::link_layer::cooked;
     c.filter = "udp dst port 9999";
+    if (pcap()) {
+        std::string why;
+        const auto ch = net.in_b([&] { return dl::open("vb", c, &why); });
+        ASSERT_FALSE(ch);
+        EXPECT_EQ(ch.error().code, rawpkt::errc::unsupported);
+        EXPECT_EQ(dl::step_of(ch.error()), dl::step::link_layer);
+        EXPECT_NE(why.find("cooked"), std::string::npos) << why;
+        GTEST_SKIP() << "libpcap offers no cooked mode on one interface (refused, as checked)";
+    }
     dl::channel rx = open_in(net, false, c);
     EXPECT_EQ(rx.link, rawpkt::link_type::linux_sll);
     EXPECT_EQ(rx.rx.link(), rawpkt::link_type::linux_sll);
@@ -614,6 +630,15 @@ TEST_P(datalink_live, fanout_by_hash_splits_flows_and_sees_each_frame_once) {
     dl::config c = receiver_config();
     c.filter = "udp dst port 7777";
     c.fanout = {.enabled = true, .group = 0x4242, .mode = dl::fanout_mode::hash, .defrag = true};
+    if (pcap()) {
+        std::string why;
+        const auto ch = net.in_b([&] { return dl::open("vb", c, &why); });
+        ASSERT_FALSE(ch);
+        EXPECT_EQ(ch.error().code, rawpkt::errc::unsupported);
+        EXPECT_EQ(dl::step_of(ch.error()), dl::step::fanout);
+        EXPECT_NE(why.find("fanout"), std::string::npos) << why;
+        GTEST_SKIP() << "libpcap has no fanout (refused, as checked)";
+    }
     dl::channel r1 = open_in(net, false, c);
     dl::channel r2 = open_in(net, false, c);
     dl::channel tx = open_in(net, true, sender_config());
@@ -652,6 +677,7 @@ TEST_P(datalink_live, fanout_by_hash_splits_flows_and_sees_each_frame_once) {
 }
 
 TEST_P(datalink_live, fanout_round_robin_sees_each_frame_once) {
+    if (pcap()) GTEST_SKIP() << "libpcap has no fanout";
     netns_pair net;
     const ends e = look_up(net);
     dl::config c = receiver_config();
@@ -694,6 +720,14 @@ TEST_P(datalink_live, qdisc_bypass_sends_past_the_taps) {
     ca.send = true;
     ca.qdisc_bypass = true;
     ca.send_timeout = 30s;
+    if (pcap()) {
+        std::string why;
+        const auto ch = net.in_a([&] { return dl::open("va", ca, &why); });
+        ASSERT_FALSE(ch);
+        EXPECT_EQ(ch.error().code, rawpkt::errc::unsupported);
+        EXPECT_EQ(dl::step_of(ch.error()), dl::step::qdisc_bypass);
+        GTEST_SKIP() << "libpcap cannot bypass the qdisc layer (refused, as checked)";
+    }
     dl::channel a = open_in(net, true, ca);
     dl::channel b = open_in(net, false, receiver_config());
     for (std::uint32_t i = 0; i < 20; ++i) ASSERT_TRUE(a.tx.send(make_frame(e.mac_b, e.mac_a, i, 300)));
@@ -788,8 +822,12 @@ TEST_P(datalink_live, send_with_builds_in_place) {
     const auto st = tx.tx.stats();
     EXPECT_EQ(st.sent, n);
     EXPECT_EQ(st.failed, 0u);
-    // Batches of 16, one system call each (and a few more for the last).
-    EXPECT_LE(st.syscalls, n / 16 + 4);
+    if (pcap()) {
+        EXPECT_EQ(st.syscalls, n); // pcap_inject: one call per frame
+    } else {
+        // Batches of 16, one system call each (and a few more for the last).
+        EXPECT_LE(st.syscalls, n / 16 + 4);
+    }
 }
 
 TEST_P(datalink_live, frames_wait_for_flush) {
@@ -812,13 +850,14 @@ TEST_P(datalink_live, frames_wait_for_flush) {
     st = tx.tx.stats();
     EXPECT_EQ(st.queued, 0u);
     EXPECT_EQ(st.sent, 10u);
-    EXPECT_EQ(st.syscalls, 1u);
+    const std::uint64_t calls = pcap() ? 10u : 1u; // pcap_inject: one call per frame
+    EXPECT_EQ(st.syscalls, calls);
     const auto got = receive(rx.rx, 10);
     ASSERT_EQ(got.size(), 10u);
     for (std::uint32_t i = 0; i < 10; ++i) EXPECT_EQ(seq_of(got[i].data), static_cast<long>(i));
     // An empty flush makes no system call.
     ASSERT_TRUE(tx.tx.flush());
-    EXPECT_EQ(tx.tx.stats().syscalls, 1u);
+    EXPECT_EQ(tx.tx.stats().syscalls, calls);
 }
 
 TEST_P(datalink_live, sender_refuses_frames_that_do_not_fit) {
@@ -855,7 +894,8 @@ TEST_P(datalink_live, send_on_a_downed_interface_fails_and_recovers) {
     EXPECT_EQ(tx.tx.stats().queued, 0u);
     ASSERT_TRUE(net.ip_a("link set va up"));
     for (std::uint32_t i = 10; i < 13; ++i) ASSERT_TRUE(tx.tx.send(make_frame(e.mac_b, e.mac_a, i, 100)));
-    ASSERT_TRUE(tx.tx.flush());
+    const auto up = tx.tx.flush();
+    ASSERT_TRUE(up) << dl::describe(up.error(), "va");
     const auto got = receive(rx.rx, 3);
     ASSERT_EQ(got.size(), 3u);
     EXPECT_EQ(seq_of(got[0].data), 10);
@@ -982,6 +1022,55 @@ TEST_P(datalink_live, flood_beyond_the_ring_is_counted_and_the_channel_recovers)
     EXPECT_EQ(st2->dropped, st->dropped);
 }
 
+// ---- capture files ----
+
+TEST_P(datalink_live, a_capture_file_replays_onto_the_wire_at_its_pace) {
+    netns_pair net;
+    const ends e = look_up(net);
+    // A file of 20 frames recorded 5 ms apart.
+    char path[] = "/tmp/rawpkt-replay-XXXXXX";
+    const int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    std::vector<std::vector<std::byte>> frames;
+    {
+        auto w = rawpkt::pcap::writer::open(path, {.format = rawpkt::pcap::file_format::pcap});
+        ASSERT_TRUE(w);
+        for (std::uint32_t i = 0; i < 20; ++i) {
+            frames.push_back(make_frame(e.mac_b, e.mac_a, i, 100 + i * 50));
+            rawpkt::frame f;
+            f.data = frames.back();
+            f.original_len = static_cast<std::uint32_t>(frames.back().size());
+            f.timestamp_ns = 1'700'000'000'000'000'000 + std::int64_t{i} * 5'000'000;
+            ASSERT_TRUE(w->write(f));
+        }
+        ASSERT_TRUE(w->close());
+    }
+    dl::channel rx = open_in(net, false, receiver_config());
+    dl::channel tx = open_in(net, true, sender_config());
+    std::string why;
+    auto file = dl::open_file(path, {.speed = 1.0}, &why);
+    ::unlink(path);
+    ASSERT_TRUE(file) << why;
+    // What a replay tool does: the file's receiver into the live sender.
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        const auto batch = file->rx.next_batch(5s);
+        if (!batch) {
+            EXPECT_TRUE(dl::is_end_of_input(batch.error())) << dl::describe(batch.error());
+            break;
+        }
+        for (const rawpkt::frame& f : *batch) ASSERT_TRUE(tx.tx.send(f.data));
+        ASSERT_TRUE(tx.tx.flush());
+    }
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(took, 94ms);
+    EXPECT_LT(took, 30s);
+    const auto got = receive(rx.rx, frames.size());
+    ASSERT_EQ(got.size(), frames.size());
+    for (std::size_t i = 0; i < frames.size(); ++i) EXPECT_EQ(got[i].data, frames[i]) << i;
+}
+
 // ---- errors a user can act on ----
 
 TEST_P(datalink_live, unknown_interface_names_close_ones) {
@@ -1012,6 +1101,14 @@ TEST_P(datalink_live, interface_down_is_refused_unless_allowed) {
     EXPECT_EQ(ch.error().sys_errno, ENETDOWN);
     EXPECT_NE(why.find("vb is down"), std::string::npos) << why;
     c.allow_down = true;
+    if (pcap()) {
+        // libpcap itself refuses an interface that is down.
+        const auto refused = net.in_b([&] { return dl::open("vb", c, &why); });
+        ASSERT_FALSE(refused);
+        EXPECT_EQ(refused.error().sys_errno, ENETDOWN);
+        EXPECT_NE(why.find("vb is down"), std::string::npos) << why;
+        GTEST_SKIP() << "libpcap cannot open an interface that is down (refused, as checked)";
+    }
     auto ok = net.in_b([&] { return dl::open("vb", c, &why); });
     ASSERT_TRUE(ok) << why;
     // It receives once the interface is up.
@@ -1075,7 +1172,7 @@ TEST_P(datalink_live, ring_too_large_names_the_setting) {
     EXPECT_NE(why.find("rx_ring.block_count"), std::string::npos) << why;
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, datalink_live, ::testing::Values(dl::backend::ring, dl::backend::socket),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, datalink_live,
+                         ::testing::Values(dl::backend::ring, dl::backend::socket, dl::backend::pcap), backend_name);
 
 } // namespace

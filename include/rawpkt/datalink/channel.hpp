@@ -39,6 +39,14 @@
 /// per frame; a sender visits it once per frame with a switch, no virtual
 /// call.
 ///
+/// Backends. open() opens a live channel on an interface: a TPACKET_V3
+/// ring (default), a plain socket, or libpcap (config::backend).
+/// open_file() (replay.hpp) replays a capture file through the same
+/// receiver, open_memory() (memory.hpp) gives a channel whose other end a
+/// test holds. Sources that can end (a file, a closed memory port) return
+/// the error end_of_input from every receive call after their last frame;
+/// a live channel never ends.
+///
 /// Threads: a receiver and a sender may be used from different threads; one
 /// receiver (or sender) must not be used from two threads at once. Moving
 /// them out of the channel is fine.
@@ -62,6 +70,10 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+
+namespace rawpkt::pcap {
+class reader;
+}
 
 namespace rawpkt::datalink {
 
@@ -139,18 +151,28 @@ public:
     /// arrive meanwhile are not mixed: a drop-everything filter goes first,
     /// then every frame already received is given back unread, then the new
     /// filter is attached (libpcap does the same). An empty filter passes
-    /// everything. On a compile error, *message gets libpcap's text.
+    /// everything. On a compile error, *message gets libpcap's text and
+    /// nothing changes. Capture files and memory channels filter in user
+    /// space and lose nothing: the new filter applies to frames not fetched
+    /// yet, the rest of the current batch comes out as it was.
     [[nodiscard]] status set_filter(const datalink::filter& f, std::string* message = nullptr);
 
     /// Counters since open (see rx_stats).
     [[nodiscard]] result<rx_stats> stats();
 
-    /// The socket, for the caller's own poll/epoll: readable when a block or
-    /// a frame is ready. -1 when disabled.
+    /// A descriptor for the caller's own poll/epoll, readable when a block
+    /// or a frame is ready: the socket (ring, socket), libpcap's selectable
+    /// descriptor (pcap), a timerfd (file: see replay.hpp), an eventfd
+    /// (memory). -1 when disabled.
     [[nodiscard]] int native_handle() const noexcept;
     [[nodiscard]] datalink::backend backend() const noexcept;
     /// The link type of the frames (Ethernet, LINUX_SLL for cooked, ...).
+    /// For a capture file, the first interface's; each frame carries its own.
     [[nodiscard]] link_type link() const noexcept;
+    /// backend::file: the reader, for what the file says besides frames
+    /// (interfaces(), sections(), statistics(), names(), format()); nullptr
+    /// for every other backend. Do not read frames through it.
+    [[nodiscard]] const pcap::reader* file() const noexcept;
 
 private:
     friend struct detail::rx_impl;
@@ -227,7 +249,9 @@ public:
     [[nodiscard]] tx_stats stats() const noexcept;
     /// The longest frame send() takes.
     [[nodiscard]] std::size_t max_frame_len() const noexcept;
-    /// The socket (writable when a slot is free); -1 when disabled.
+    /// The socket (writable when a slot is free; for pcap, libpcap's
+    /// selectable descriptor; for memory, -1: it never waits); -1 when
+    /// disabled.
     [[nodiscard]] int native_handle() const noexcept;
     [[nodiscard]] datalink::backend backend() const noexcept;
 

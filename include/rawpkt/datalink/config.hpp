@@ -50,7 +50,32 @@ inline constexpr timeout forever{-1};
 enum class backend : std::uint8_t {
     ring,   ///< TPACKET_V3 RX ring + TPACKET_V2 TX ring (default)
     socket, ///< plain AF_PACKET socket, recvmmsg/sendmmsg in batches
+    /// libpcap (pcap_create/pcap_activate, pcap_dispatch, pcap_inject): the
+    /// portable backend, for systems where only libpcap or Npcap exists.
+    /// Built when rawpkt is linked with libpcap (has_pcap_backend()).
+    /// Frames are copied once out of libpcap's buffer (libpcap keeps a
+    /// frame only while its callback runs). What libpcap cannot do is
+    /// refused at open() with errc::unsupported: fanout (step::fanout),
+    /// qdisc_bypass (step::qdisc_bypass), link_layer::cooked
+    /// (step::link_layer), allow_down (libpcap refuses an interface that
+    /// is down: errc::io, ENETDOWN). Frames carry no direction
+    /// (direction::unknown) and VLAN tags the kernel took off are put back
+    /// into the frame bytes by libpcap (frame::vlan_tpid stays 0).
+    pcap,
+    /// Capture-file replay: opened with open_file() (replay.hpp), not open().
+    file,
+    /// In-memory channel for tests: opened with open_memory() (memory.hpp),
+    /// not open().
+    memory,
 };
+
+/// The backend's name: "ring", "socket", "pcap", "file", "memory".
+[[nodiscard]] const char* to_string(backend b) noexcept;
+
+/// True when this build has the libpcap backend (rawpkt was linked with
+/// libpcap). Without it, open() with backend::pcap fails with
+/// errc::unsupported, step::config_backend.
+[[nodiscard]] bool has_pcap_backend() noexcept;
 
 /// What the receiver hands out.
 enum class link_layer : std::uint8_t {
@@ -133,8 +158,14 @@ struct config {
     std::uint32_t snaplen = 262144;
     /// Receive frames addressed to other hosts too.
     bool promiscuous = true;
-    /// TPACKET_V3 block retire timeout (1 .. 65535 ms; backend::ring).
+    /// TPACKET_V3 block retire timeout (1 .. 65535 ms; backend::ring);
+    /// backend::pcap: pcap_set_timeout (the same thing inside libpcap).
     std::chrono::milliseconds block_timeout{10};
+    /// backend::pcap: pcap_set_immediate_mode, every frame is delivered
+    /// as soon as it arrives instead of when a buffer fills or
+    /// block_timeout passes. Ignored by the other backends (for the ring,
+    /// lower block_timeout).
+    bool immediate = false;
     timestamp_source timestamps = timestamp_source::software;
     fanout_config fanout{};
     /// Do not receive frames this host sends (PACKET_IGNORE_OUTGOING).
@@ -149,11 +180,14 @@ struct config {
     /// Frames the sender queues before it hands them to the kernel with
     /// one system call (1 ..; flush() sends a partial batch).
     std::uint32_t tx_batch = 64;
-    /// backend::socket: frames per recvmmsg/sendmmsg (1 .. 1024).
+    /// backend::socket: frames per recvmmsg/sendmmsg; backend::pcap: the
+    /// most frames one pcap_dispatch() call hands out and the frames the
+    /// sender queues (1 .. 1024).
     std::uint32_t socket_batch = 32;
     /// backend::socket: the socket's receive buffer in bytes
     /// (SO_RCVBUFFORCE; without CAP_NET_ADMIN, SO_RCVBUF, which the kernel
-    /// caps at net.core.rmem_max). 0 keeps the kernel's default.
+    /// caps at net.core.rmem_max). backend::pcap: pcap_set_buffer_size
+    /// (libpcap sizes its own ring with it). 0 keeps the default.
     std::uint32_t socket_buffer = 4u << 20;
     /// How long send()/send_with() wait for a free slot when the TX ring or
     /// the socket is full; after it they fail with errc::no_room.

@@ -15,6 +15,7 @@
 /// | errc::unsupported   | the kernel, the interface or this build cannot do it      |
 /// | errc::length_too_large / length_too_small | a frame does not fit the sender |
 /// | errc::io            | any other system error (`sys_errno` holds errno)          |
+/// | errc::io, step::end_of_input | a capture file or memory channel has no more frames |
 ///
 /// Its `offset` field does not hold a byte offset: it holds a datalink::step,
 /// naming the setting that was rejected or the operation that failed (read
@@ -71,7 +72,26 @@ enum class step : std::uint16_t {
     statistics,
     disabled,   ///< the receiver or sender was not enabled in the config
     interfaces, ///< listing interfaces (netlink)
+    // added with the libpcap, capture-file and in-memory backends
+    end_of_input,   ///< no more frames: the capture file ended, the memory port was closed
+    config_backend, ///< config::backend names a backend open() does not open (file, memory)
+    link_layer,     ///< config::layer is not available on this backend
+    replay_speed,   ///< replay_config::speed
+    batch,          ///< replay_config::batch, memory_config::tx_batch
+    mtu,            ///< memory_config::mtu
+    pcap_create,    ///< libpcap's pcap_create / pcap_activate (its message says more)
 };
+
+/// The error every receive call returns once a source that can end (a
+/// capture file, a closed memory port) has handed out its last frame. It
+/// is not a failure: the data simply ended. A damaged capture file returns
+/// the reader's own error instead (layer::pcap or layer::pcapng, with the
+/// byte offset), after every good frame before the damage.
+inline constexpr error end_of_input =
+    error::invalid(layer::datalink, errc::io, length_source::none, static_cast<std::uint64_t>(step::end_of_input));
+
+/// True for end_of_input.
+[[nodiscard]] constexpr bool is_end_of_input(const error& e) noexcept { return e == end_of_input; }
 
 /// The short name of a step ("rx_ring.block_size", "PACKET_FANOUT", ...).
 [[nodiscard]] const char* to_string(step s) noexcept;

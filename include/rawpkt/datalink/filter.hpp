@@ -31,10 +31,12 @@
 /// frame::vlan_tci instead.
 #pragma once
 
+#include <rawpkt/bytes.hpp>
 #include <rawpkt/error.hpp>
 #include <rawpkt/packet/numbers.hpp>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -108,6 +110,22 @@ compile_filter(std::string_view expression, link_type link, std::uint32_t snaple
 /// the program, ends with a return). errc::bad_value with
 /// step::filter_attach; `available` holds the index of the bad instruction.
 [[nodiscard]] status check_program(const std::vector<bpf_instruction>& program) noexcept;
+
+/// Runs a classic BPF program over a frame in user space, as the kernel
+/// runs it on a socket: returns the number of bytes to keep (0: the frame
+/// is rejected; at most data.size()). `data` is what was captured,
+/// `wire_len` the frame's full length (what `len` loads, as libpcap's
+/// bpf_filter does). The capture-file and in-memory backends filter with
+/// it; it is also handy on frames from a pcap::reader.
+///
+/// Safe on any program and any frame: a load outside `data`, a division by
+/// zero, a scratch-memory index above 15, a jump out of the program or
+/// running off its end reject the frame. The kernel's ancillary loads
+/// (SKF_AD_*, SKF_NET_OFF, SKF_LL_OFF: what a cooked-channel program and
+/// some libpcap expressions on live Linux handles use) have no meaning
+/// outside the kernel and reject the frame too. No allocation.
+[[nodiscard]] std::uint32_t run_program(std::span<const bpf_instruction> program, bytes data,
+                                        std::uint32_t wire_len) noexcept;
 
 /// One instruction as tcpdump -d prints it ("(004) ldh [14]").
 [[nodiscard]] std::string to_string(const bpf_instruction& insn, std::size_t index);

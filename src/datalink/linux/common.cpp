@@ -11,18 +11,6 @@
 
 namespace rawpkt::datalink::detail {
 
-unique_fd::~unique_fd() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-unique_fd& unique_fd::operator=(unique_fd&& o) noexcept {
-    if (this != &o) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = o.release();
-    }
-    return *this;
-}
-
 mapping::~mapping() {
     if (p_ != nullptr) ::munmap(p_, n_);
 }
@@ -106,19 +94,6 @@ status add_statistics(int fd, bool v3, rx_stats& total) {
         total.dropped += st.tp_drops;
     }
     return {};
-}
-
-deadline::deadline(timeout t) noexcept : forever_(t.count() < 0) {
-    if (!forever_) end_ = std::chrono::steady_clock::now() + t;
-}
-
-int deadline::poll_ms() const noexcept {
-    if (forever_) return -1;
-    const auto left = end_ - std::chrono::steady_clock::now();
-    if (left <= std::chrono::steady_clock::duration::zero()) return 0;
-    // Round up, so that a wait never ends early and spins.
-    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-    return ms > 1'000'000'000 ? 1'000'000'000 : static_cast<int>(ms);
 }
 
 direction direction_of(unsigned char pkttype) noexcept {

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Internal: the Linux AF_PACKET backends behind datalink::receiver and
-// datalink::sender. Not installed.
+// Internal: the Linux AF_PACKET backends (TPACKET_V3 ring, TPACKET_V2 TX
+// ring, plain socket) behind datalink::receiver and datalink::sender. Not
+// installed.
 #pragma once
+
+#include "../common.hpp"
 
 #include <rawpkt/datalink/channel.hpp>
 
@@ -9,7 +12,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <variant>
+#include <span>
+#include <string>
 #include <vector>
 
 #include <linux/if_packet.h>
@@ -17,27 +21,6 @@
 #include <sys/uio.h>
 
 namespace rawpkt::datalink::detail {
-
-/// A file descriptor closed on destruction.
-class unique_fd {
-public:
-    unique_fd() noexcept = default;
-    explicit unique_fd(int fd) noexcept : fd_(fd) {}
-    ~unique_fd();
-    unique_fd(unique_fd&& o) noexcept : fd_(o.release()) {}
-    unique_fd& operator=(unique_fd&& o) noexcept;
-    unique_fd(const unique_fd&) = delete;
-    unique_fd& operator=(const unique_fd&) = delete;
-    [[nodiscard]] int get() const noexcept { return fd_; }
-    int release() noexcept {
-        const int f = fd_;
-        fd_ = -1;
-        return f;
-    }
-
-private:
-    int fd_ = -1;
-};
 
 /// A shared memory mapping of a ring, unmapped on destruction.
 class mapping {
@@ -81,18 +64,6 @@ result<std::vector<bpf_instruction>> program_for(const filter& f, link_type link
 /// it to `total`.
 status add_statistics(int fd, bool v3, rx_stats& total);
 
-/// Deadline arithmetic for timeouts.
-struct deadline {
-    explicit deadline(timeout t) noexcept;
-    /// Milliseconds left for poll(): -1 forever, 0 when passed.
-    [[nodiscard]] int poll_ms() const noexcept;
-    [[nodiscard]] bool passed() const noexcept { return poll_ms() == 0; }
-
-private:
-    bool forever_ = false;
-    std::chrono::steady_clock::time_point end_{};
-};
-
 /// Direction from a PACKET_* packet type.
 [[nodiscard]] direction direction_of(unsigned char pkttype) noexcept;
 
@@ -100,17 +71,6 @@ private:
 void write_sll_header(std::byte* at, const sockaddr_ll& sll) noexcept;
 
 inline constexpr std::size_t sll_header_len = 16;
-
-/// Everything a backend needs from the open() call.
-struct rx_setup {
-    link_type link = link_type::ethernet;
-    link_layer layer = link_layer::raw;
-    std::uint32_t ifindex = 0;
-    std::uint32_t snaplen = 0;
-    std::uint32_t slot_size = 0; // socket backend: bytes per receive buffer
-    std::uint32_t batch = 0;     // socket backend: messages per recvmmsg
-    bool hardware_timestamps = false;
-};
 
 // ---- receive ----
 
@@ -120,12 +80,15 @@ public:
         : fd_(std::move(fd)), map_(std::move(map)), layout_(layout) {}
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
     /// Gives back the block being read, waits for the next and fills
-    /// `frames` from it; 0 when none came in time.
-    result<std::size_t> fetch(std::vector<frame>& frames, const rx_setup& s, timeout wait);
+    /// `frames` from it; empty when none came in time.
+    result<std::span<const frame>> fetch(std::vector<frame>& frames, const rx_setup& s, timeout wait);
+    /// Replaces the kernel filter (see receiver::set_filter).
+    status set_filter(const filter& f, const rx_setup& s, std::string* message);
+    /// Adds PACKET_STATISTICS to `total`.
+    status read_stats(rx_stats& total) { return add_statistics(fd_.get(), true, total); }
     /// Gives every block the program holds or the kernel has filled back,
     /// unread.
     void drain() noexcept;
-    [[nodiscard]] std::uint32_t capacity() const noexcept { return layout_.max_frames_per_block; }
 
 private:
     [[nodiscard]] tpacket_block_desc* block(std::uint32_t i) const noexcept;
@@ -143,9 +106,10 @@ class socket_rx {
 public:
     socket_rx(unique_fd fd, std::uint32_t slot_size, std::uint32_t batch);
     [[nodiscard]] int fd() const noexcept { return fd_.get(); }
-    result<std::size_t> fetch(std::vector<frame>& frames, const rx_setup& s, timeout wait);
+    result<std::span<const frame>> fetch(std::vector<frame>& frames, const rx_setup& s, timeout wait);
+    status set_filter(const filter& f, const rx_setup& s, std::string* message);
+    status read_stats(rx_stats& total) { return add_statistics(fd_.get(), false, total); }
     void drain() noexcept;
-    [[nodiscard]] std::uint32_t capacity() const noexcept { return batch_; }
 
 private:
     void prepare() noexcept;
@@ -161,35 +125,7 @@ private:
     std::vector<iovec> iovs_;
 };
 
-struct rx_impl {
-    rx_setup setup;
-    backend kind = backend::ring;
-    std::variant<ring_rx, socket_rx> be;
-    std::vector<frame> frames;
-    rx_stats total{};
-
-    [[nodiscard]] int fd() const noexcept {
-        return std::visit([](const auto& b) { return b.fd(); }, be);
-    }
-    /// Hands the implementation to a receiver.
-    static receiver wrap(rx_impl* p) noexcept {
-        receiver r;
-        r.impl_.reset(p);
-        return r;
-    }
-};
-
 // ---- send ----
-
-struct tx_setup {
-    unique_fd fd;
-    std::uint32_t link_header_len = 14;
-    /// Frames longer than this must carry a VLAN tag (mtu + link header).
-    std::uint32_t untagged_max = 0;
-    bool ethernet = true;
-    std::uint32_t batch = 64;
-    timeout send_timeout = forever;
-};
 
 class ring_tx {
 public:
@@ -198,6 +134,7 @@ public:
     status commit(tx_setup& s, tx_stats& st, std::size_t offset, std::size_t len);
     status flush(tx_setup& s, tx_stats& st);
     void cancel() noexcept {}
+    [[nodiscard]] int fd(const tx_setup& s) const noexcept { return s.fd.get(); }
     [[nodiscard]] std::size_t max_frame_len() const noexcept { return layout_.max_frame_len; }
     [[nodiscard]] std::uint64_t queued() const noexcept { return inflight_; }
 
@@ -236,6 +173,7 @@ public:
     status commit(tx_setup& s, tx_stats& st, std::size_t offset, std::size_t len);
     status flush(tx_setup& s, tx_stats& st);
     void cancel() noexcept {}
+    [[nodiscard]] int fd(const tx_setup& s) const noexcept { return s.fd.get(); }
     [[nodiscard]] std::size_t max_frame_len() const noexcept { return slot_size_; }
     [[nodiscard]] std::uint64_t queued() const noexcept { return count_; }
 
@@ -249,21 +187,6 @@ private:
     std::vector<mmsghdr> msgs_;
     std::vector<iovec> iovs_;
     std::vector<std::uint8_t> retries_;
-};
-
-struct tx_impl {
-    tx_setup setup;
-    backend kind = backend::ring;
-    std::variant<ring_tx, socket_tx> be;
-    tx_stats stats{};
-    bool acquired = false;
-
-    /// Hands the implementation to a sender.
-    static sender wrap(tx_impl* p) noexcept {
-        sender s;
-        s.impl_.reset(p);
-        return s;
-    }
 };
 
 } // namespace rawpkt::datalink::detail

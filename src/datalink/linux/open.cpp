@@ -7,7 +7,7 @@
 // then bind() with ETH_P_ALL starts the flow. (libpcap, whose filter comes
 // after activation, attaches a drop-everything filter and drains instead;
 // receiver::set_filter() does that for filters changed later.)
-#include "impl.hpp"
+#include "../impl.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -294,6 +294,25 @@ result<channel> open_on(const interface_info& iface, const config& c, std::strin
     channel ch;
     ch.interface = iface;
     ch.link = link;
+    if (c.backend == backend::pcap) {
+        detail::pcap_open_request req;
+        req.interface = iface.name;
+        req.ifindex = iface.index;
+        req.link = link;
+        req.link_header_len = header_len(link);
+        req.untagged_max = iface.mtu + req.link_header_len;
+        if (c.receive) {
+            auto rx = detail::open_pcap_receiver(req, c, detail);
+            if (!rx) return rx.error();
+            ch.rx = std::move(*rx);
+        }
+        if (c.send) {
+            auto tx = detail::open_pcap_sender(req, c, detail);
+            if (!tx) return tx.error();
+            ch.tx = std::move(*tx);
+        }
+        return ch;
+    }
     if (c.receive) {
         auto rx = open_receiver(iface, c, link, detail);
         if (!rx) return rx.error();

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Receiving: the TPACKET_V3 ring and the plain socket, behind
-// datalink::receiver.
+// Receiving: the TPACKET_V3 ring and the plain socket.
 #include "impl.hpp"
 
 #include <cerrno>
@@ -23,27 +22,6 @@ std::uint32_t load_status(const std::uint32_t& s) noexcept {
 }
 void store_status(std::uint32_t& s, std::uint32_t v) noexcept {
     std::atomic_ref<std::uint32_t>(s).store(v, std::memory_order_release);
-}
-
-// Waits for the socket to become readable; false on timeout or signal.
-result<bool> wait_readable(int fd, const deadline& d) {
-    pollfd p{fd, POLLIN | POLLRDNORM, 0};
-    const int rc = ::poll(&p, 1, d.poll_ms());
-    if (rc < 0) {
-        if (errno == EINTR) return false;
-        return from_errno(step::receive, errno);
-    }
-    if (rc == 0) return false;
-    if ((p.revents & POLLERR) != 0) {
-        // The socket's pending error, e.g. ENETDOWN when the interface went
-        // down; reading it clears it.
-        int err = 0;
-        socklen_t len = sizeof err;
-        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) {
-            return from_errno(step::receive, err);
-        }
-    }
-    return true;
 }
 
 } // namespace
@@ -120,7 +98,7 @@ std::size_t ring_rx::fill(std::vector<frame>& frames, const rx_setup& s, tpacket
     return n;
 }
 
-result<std::size_t> ring_rx::fetch(std::vector<frame>& frames, const rx_setup& s, timeout wait) {
+result<std::span<const frame>> ring_rx::fetch(std::vector<frame>& frames, const rx_setup& s, timeout wait) {
     release();
     const deadline d(wait);
     for (;;) {
@@ -128,15 +106,43 @@ result<std::size_t> ring_rx::fetch(std::vector<frame>& frames, const rx_setup& s
         if ((load_status(bd->hdr.bh1.block_status) & TP_STATUS_USER) != 0) {
             holding_ = true;
             const std::size_t n = fill(frames, s, bd);
-            if (n > 0) return n;
+            if (n > 0) return std::span<const frame>{frames.data(), n};
             release(); // an empty block (retired by the timer)
             continue;
         }
-        if (wait.count() == 0 || d.passed()) return std::size_t{0};
+        if (wait.count() == 0 || d.passed()) return std::span<const frame>{};
         const auto ready = wait_readable(fd_.get(), d);
         if (!ready) return ready.error();
-        if (!*ready) return std::size_t{0}; // timed out, or a signal: let the caller look
+        if (!*ready) return std::span<const frame>{}; // timed out, or a signal: let the caller look
     }
+}
+
+namespace {
+// No frame may pass the old filter after this: block everything, throw
+// away what is queued, then attach the new program.
+template <class Backend>
+status replace_filter(Backend& b, int fd, const filter& f, const rx_setup& s, std::string* message) {
+    const auto prog = program_for(f, s.link, s.layer, s.snaplen, message);
+    if (!prog) return prog.error();
+    if (const status st = attach_program(fd, drop_program()); !st) return st;
+    b.drain();
+    if (prog->empty()) {
+        int unused = 0;
+        if (::setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused) != 0) {
+            return from_errno(step::filter_attach, errno);
+        }
+        return {};
+    }
+    return attach_program(fd, *prog);
+}
+} // namespace
+
+status ring_rx::set_filter(const filter& f, const rx_setup& s, std::string* message) {
+    return replace_filter(*this, fd_.get(), f, s, message);
+}
+
+status socket_rx::set_filter(const filter& f, const rx_setup& s, std::string* message) {
+    return replace_filter(*this, fd_.get(), f, s, message);
 }
 
 // ---- plain socket ----
@@ -171,7 +177,7 @@ void socket_rx::drain() noexcept {
     while (::recvmmsg(fd_.get(), msgs_.data(), batch_, MSG_DONTWAIT, nullptr) > 0) prepare();
 }
 
-result<std::size_t> socket_rx::fetch(std::vector<frame>& frames, const rx_setup& s, timeout wait) {
+result<std::span<const frame>> socket_rx::fetch(std::vector<frame>& frames, const rx_setup& s, timeout wait) {
     const deadline d(wait);
     for (;;) {
         prepare();
@@ -232,107 +238,15 @@ result<std::size_t> socket_rx::fetch(std::vector<frame>& frames, const rx_setup&
                 f.vlan_tpid = tpid;
                 f.comment = {};
             }
-            return static_cast<std::size_t>(got);
+            return std::span<const frame>{frames.data(), static_cast<std::size_t>(got)};
         }
         if (got < 0 && errno != EAGAIN && errno != EINTR) return from_errno(step::receive, errno);
-        if (got < 0 && errno == EINTR) return std::size_t{0};
-        if (wait.count() == 0 || d.passed()) return std::size_t{0};
+        if (got < 0 && errno == EINTR) return std::span<const frame>{};
+        if (wait.count() == 0 || d.passed()) return std::span<const frame>{};
         const auto ready = wait_readable(fd_.get(), d);
         if (!ready) return ready.error();
-        if (!*ready) return std::size_t{0};
+        if (!*ready) return std::span<const frame>{};
     }
 }
 
 } // namespace rawpkt::datalink::detail
-
-namespace rawpkt::datalink {
-
-using detail::rx_impl;
-
-void detail::rx_impl_deleter::operator()(rx_impl* p) const noexcept { delete p; }
-
-receiver::receiver() noexcept = default;
-receiver::~receiver() = default;
-receiver::receiver(receiver&& o) noexcept
-    : frames_(std::exchange(o.frames_, nullptr)), pos_(std::exchange(o.pos_, 0)), count_(std::exchange(o.count_, 0)),
-      impl_(std::move(o.impl_)) {}
-receiver& receiver::operator=(receiver&& o) noexcept {
-    if (this != &o) {
-        frames_ = std::exchange(o.frames_, nullptr);
-        pos_ = std::exchange(o.pos_, 0);
-        count_ = std::exchange(o.count_, 0);
-        impl_ = std::move(o.impl_);
-    }
-    return *this;
-}
-
-namespace {
-error disabled() noexcept { return make_error(errc::unsupported, step::disabled); }
-
-// One visit of the backend per block or batch.
-result<std::size_t> fetch(rx_impl& r, timeout wait) {
-    return std::visit([&](auto& b) { return b.fetch(r.frames, r.setup, wait); }, r.be);
-}
-} // namespace
-
-result<const frame*> receiver::next_slow(timeout wait) {
-    if (!impl_) return disabled();
-    pos_ = count_ = 0;
-    const auto n = fetch(*impl_, wait);
-    if (!n) return n.error();
-    if (*n == 0) return static_cast<const frame*>(nullptr);
-    frames_ = impl_->frames.data();
-    count_ = *n;
-    pos_ = 1;
-    return &frames_[0];
-}
-
-result<std::span<const frame>> receiver::next_batch(timeout wait) {
-    if (!impl_) return disabled();
-    if (pos_ < count_) {
-        const std::span<const frame> rest{frames_ + pos_, count_ - pos_};
-        pos_ = count_;
-        return rest;
-    }
-    pos_ = count_ = 0;
-    const auto n = fetch(*impl_, wait);
-    if (!n) return n.error();
-    frames_ = impl_->frames.data();
-    count_ = pos_ = *n;
-    return std::span<const frame>{frames_, *n};
-}
-
-status receiver::set_filter(const datalink::filter& f, std::string* message) {
-    if (!impl_) return disabled();
-    const auto prog = detail::program_for(f, impl_->setup.link, impl_->setup.layer, impl_->setup.snaplen, message);
-    if (!prog) return prog.error();
-    const int fd = impl_->fd();
-    // No frame may pass the old filter after this call: block everything,
-    // throw away what is queued, then attach the new program.
-    if (const status s = detail::attach_program(fd, drop_program()); !s) return s;
-    pos_ = count_ = 0;
-    std::visit([](auto& b) { b.drain(); }, impl_->be);
-    if (prog->empty()) {
-        int unused = 0;
-        if (::setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused) != 0) {
-            return from_errno(step::filter_attach, errno);
-        }
-        return {};
-    }
-    return detail::attach_program(fd, *prog);
-}
-
-result<rx_stats> receiver::stats() {
-    if (!impl_) return disabled();
-    if (const status s = detail::add_statistics(impl_->fd(), impl_->kind == datalink::backend::ring, impl_->total);
-        !s) {
-        return s.error();
-    }
-    return impl_->total;
-}
-
-int receiver::native_handle() const noexcept { return impl_ ? impl_->fd() : -1; }
-backend receiver::backend() const noexcept { return impl_ ? impl_->kind : backend::ring; }
-link_type receiver::link() const noexcept { return impl_ ? impl_->setup.link : link_type::ethernet; }
-
-} // namespace rawpkt::datalink

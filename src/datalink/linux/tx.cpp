@@ -10,7 +10,7 @@
 // (send() fails with ENOBUFS) or no socket buffer is free (EAGAIN with
 // MSG_DONTWAIT), the kernel puts the slot back to TP_STATUS_SEND_REQUEST and
 // stops there: the next send() tries it again. kick() counts those retries
-// and, after max_retries drops of one frame, gives the frame up by setting
+// and, after max_send_retries drops of one frame, gives the frame up by setting
 // its length to 0, which the kernel rejects and skips.
 #include "impl.hpp"
 
@@ -24,39 +24,12 @@
 namespace rawpkt::datalink::detail {
 
 namespace {
-
-// Attempts at a frame the device keeps dropping, with waits of 1, 2, 4 ...
-// 64 ms between them (about a quarter of a second in all).
-constexpr std::uint8_t max_retries = 8;
-
 std::uint32_t load_status(const std::uint32_t& s) noexcept {
     return std::atomic_ref<const std::uint32_t>(s).load(std::memory_order_acquire);
 }
 void store_status(std::uint32_t& s, std::uint32_t v) noexcept {
     std::atomic_ref<std::uint32_t>(s).store(v, std::memory_order_release);
 }
-
-bool transient(int e) noexcept { return e == ENOBUFS || e == EAGAIN || e == ENOMEM; }
-
-void nap_ms(int ms) noexcept { ::poll(nullptr, 0, ms); }
-
-// Checks a frame against what the device takes.
-status check_frame(const tx_setup& s, const std::byte* frame, std::size_t len) noexcept {
-    if (len < s.link_header_len || len == 0) {
-        return make_error(errc::length_too_small, step::send, 0, s.link_header_len, len);
-    }
-    if (len > s.untagged_max) {
-        // Longer than the MTU allows is fine only for a VLAN-tagged frame.
-        const unsigned type = s.ethernet && len >= 14
-                                  ? (std::to_integer<unsigned>(frame[12]) << 8 | std::to_integer<unsigned>(frame[13]))
-                                  : 0;
-        if (type != 0x8100 && type != 0x88a8 && type != 0x9100) {
-            return make_error(errc::length_too_large, step::send, 0, s.untagged_max, len);
-        }
-    }
-    return {};
-}
-
 } // namespace
 
 // ---- TPACKET_V2 ring ----
@@ -113,7 +86,7 @@ status ring_tx::kick(tx_setup& s, tx_stats& st, bool wait, bool may_give_up) {
         tpacket2_hdr* h = slot(kernel_);
         ++st.retried;
         if (!may_give_up) return {};
-        if (retries_[kernel_] < max_retries) {
+        if (retries_[kernel_] < max_send_retries) {
             ++retries_[kernel_];
         } else if (given_up_[kernel_] == 0) {
             given_up_[kernel_] = 1;
@@ -121,7 +94,7 @@ status ring_tx::kick(tx_setup& s, tx_stats& st, bool wait, bool may_give_up) {
         }
         return {};
     }
-    if (transient(err) || err == EINTR || err == ETIMEDOUT || taken > 0) return {};
+    if (transient_send_error(err) || err == EINTR || err == ETIMEDOUT || taken > 0) return {};
     // Refused before any frame (the interface is down, ...): drop the queue,
     // so that it does not go out later by surprise.
     for (std::uint32_t n = 0; n < unsent_; ++n) {
@@ -242,7 +215,7 @@ status socket_tx::kick(tx_setup& s, tx_stats& st, bool) {
         }
         const int e = r < 0 ? errno : EIO;
         if (e == EINTR) continue;
-        if (transient(e) && retries_[i] < max_retries && !d.passed()) {
+        if (transient_send_error(e) && retries_[i] < max_send_retries && !d.passed()) {
             // ENOBUFS: the device dropped it; EAGAIN: the socket buffer is
             // full. Send it again after a wait, longer each time.
             nap_ms(1 << std::min<int>(retries_[i], 6));
@@ -250,7 +223,7 @@ status socket_tx::kick(tx_setup& s, tx_stats& st, bool) {
             ++st.retried;
             continue;
         }
-        if (transient(e)) {
+        if (transient_send_error(e)) {
             // Dropped every time: given up, and counted (a drop is not an
             // error), unless the wait ran out.
             if (d.passed()) outcome = make_error(errc::no_room, step::send, e, 0, count_ - i);
@@ -277,92 +250,3 @@ status socket_tx::flush(tx_setup& s, tx_stats& st) {
 }
 
 } // namespace rawpkt::datalink::detail
-
-namespace rawpkt::datalink {
-
-using detail::tx_impl;
-
-void detail::tx_impl_deleter::operator()(tx_impl* p) const noexcept { delete p; }
-
-sender::sender() noexcept = default;
-namespace {
-// Sends what is still queued before the socket closes, waiting at most a
-// second.
-void final_flush(sender& s, detail::tx_impl& t) noexcept {
-    constexpr timeout most{1000};
-    if (t.setup.send_timeout < timeout::zero() || t.setup.send_timeout > most) t.setup.send_timeout = most;
-    (void)s.flush();
-}
-} // namespace
-
-sender::~sender() {
-    if (impl_) final_flush(*this, *impl_);
-}
-sender::sender(sender&&) noexcept = default;
-sender& sender::operator=(sender&& o) noexcept {
-    if (this != &o) {
-        if (impl_) final_flush(*this, *impl_);
-        impl_ = std::move(o.impl_);
-    }
-    return *this;
-}
-
-namespace {
-error disabled() noexcept { return make_error(errc::unsupported, step::disabled); }
-} // namespace
-
-result<mut_bytes> sender::acquire(std::size_t len) {
-    if (!impl_) return disabled();
-    tx_impl& t = *impl_;
-    auto slot = std::visit([&](auto& b) { return b.acquire(t.setup, t.stats, len); }, t.be);
-    t.acquired = static_cast<bool>(slot);
-    return slot;
-}
-
-status sender::commit(mut_bytes slot, mut_bytes frame) {
-    if (!impl_ || !impl_->acquired) return disabled();
-    tx_impl& t = *impl_;
-    t.acquired = false;
-    // The frame must lie inside the slot.
-    const auto lo = reinterpret_cast<std::uintptr_t>(slot.data());
-    const auto at = reinterpret_cast<std::uintptr_t>(frame.data());
-    if (frame.empty() || at < lo || at - lo + frame.size() > slot.size()) {
-        return make_error(errc::length_too_small, step::send, 0, 1, frame.size());
-    }
-    const std::size_t offset = at - lo;
-    return std::visit([&](auto& b) { return b.commit(t.setup, t.stats, offset, frame.size()); }, t.be);
-}
-
-void sender::cancel() noexcept {
-    if (impl_) impl_->acquired = false;
-}
-
-status sender::send(bytes frame) {
-    return send_with(frame.size(), [&](mut_bytes slot) {
-        if (!frame.empty()) std::memcpy(slot.data(), frame.data(), frame.size());
-    });
-}
-
-status sender::flush() {
-    if (!impl_) return disabled();
-    tx_impl& t = *impl_;
-    return std::visit([&](auto& b) { return b.flush(t.setup, t.stats); }, t.be);
-}
-
-tx_stats sender::stats() const noexcept {
-    if (!impl_) return {};
-    tx_stats st = impl_->stats;
-    st.queued = std::visit([](const auto& b) { return b.queued(); }, impl_->be);
-    return st;
-}
-
-std::size_t sender::max_frame_len() const noexcept {
-    if (!impl_) return 0;
-    const std::size_t slot = std::visit([](const auto& b) { return b.max_frame_len(); }, impl_->be);
-    return std::min<std::size_t>(slot, impl_->setup.untagged_max + (impl_->setup.ethernet ? 4u : 0u));
-}
-
-int sender::native_handle() const noexcept { return impl_ ? impl_->setup.fd.get() : -1; }
-backend sender::backend() const noexcept { return impl_ ? impl_->kind : backend::ring; }
-
-} // namespace rawpkt::datalink

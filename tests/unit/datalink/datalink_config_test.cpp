@@ -202,6 +202,36 @@ TEST(datalink_config, validation_names_the_setting) {
         dl::step::fanout_mode);
 }
 
+TEST(datalink_config, backends_open_chooses_and_the_others) {
+    EXPECT_STREQ(dl::to_string(dl::backend::ring), "ring");
+    EXPECT_STREQ(dl::to_string(dl::backend::socket), "socket");
+    EXPECT_STREQ(dl::to_string(dl::backend::pcap), "pcap");
+    EXPECT_STREQ(dl::to_string(dl::backend::file), "file");
+    EXPECT_STREQ(dl::to_string(dl::backend::memory), "memory");
+    // libpcap: its batch and its timeout are checked, no ring geometry.
+    dl::config c;
+    c.backend = dl::backend::pcap;
+    c.rx_ring.block_size = 3;
+    EXPECT_TRUE(dl::validate(c, page, plenty));
+    c.socket_batch = 0;
+    EXPECT_EQ(dl::step_of(dl::validate(c, page, plenty).error()), dl::step::socket_batch);
+    c.socket_batch = 32;
+    c.block_timeout = std::chrono::milliseconds{0};
+    EXPECT_EQ(dl::step_of(dl::validate(c, page, plenty).error()), dl::step::block_timeout);
+    // Files and memory channels have their own entry points.
+    for (const dl::backend b : {dl::backend::file, dl::backend::memory}) {
+        dl::config o;
+        o.backend = b;
+        const rawpkt::status s = dl::validate(o, page, plenty);
+        ASSERT_FALSE(s);
+        EXPECT_EQ(dl::step_of(s.error()), dl::step::config_backend);
+        EXPECT_EQ(s.error().code, errc::bad_value);
+        const std::string m = dl::describe(s.error());
+        EXPECT_NE(m.find(b == dl::backend::file ? "file" : "memory"), std::string::npos) << m;
+        EXPECT_NE(m.find("open_file() or open_memory()"), std::string::npos) << m;
+    }
+}
+
 TEST(datalink_config, settings_of_an_unused_part_are_not_checked) {
     dl::config c;
     c.send = false;

@@ -112,6 +112,38 @@ TEST(datalink_errors, filter_and_feature_messages) {
     EXPECT_EQ(dl::describe(ip), rawpkt::to_string(ip));
 }
 
+TEST(datalink_errors, end_of_input_and_the_other_backends) {
+    EXPECT_TRUE(dl::is_end_of_input(dl::end_of_input));
+    EXPECT_EQ(dl::end_of_input.layer, rawpkt::layer::datalink);
+    EXPECT_EQ(dl::end_of_input.code, errc::io);
+    EXPECT_EQ(dl::end_of_input.sys_errno, 0);
+    EXPECT_EQ(dl::step_of(dl::end_of_input), dl::step::end_of_input);
+    EXPECT_FALSE(dl::is_end_of_input(dl::make_error(errc::io, dl::step::receive, EIO)));
+    // The same code and step from another layer is something else.
+    rawpkt::error other = dl::end_of_input;
+    other.layer = rawpkt::layer::pcap;
+    EXPECT_FALSE(dl::is_end_of_input(other));
+    EXPECT_TRUE(contains(dl::describe(dl::end_of_input), "end of input"));
+    static_assert(dl::is_end_of_input(dl::end_of_input));
+
+    const std::string speed = dl::describe(dl::make_error(errc::bad_value, dl::step::replay_speed));
+    EXPECT_TRUE(contains(speed, "replay_config.speed")) << speed;
+    const std::string batch = dl::describe(dl::make_error(errc::bad_value, dl::step::batch, 0, 65536, 0));
+    EXPECT_TRUE(contains(batch, "1 .. 65536")) << batch;
+    const std::string mtu = dl::describe(dl::make_error(errc::bad_value, dl::step::mtu, 0, 262144, 0));
+    EXPECT_TRUE(contains(mtu, "memory_config.mtu = 0")) << mtu;
+    const std::string cooked = dl::describe(dl::make_error(errc::unsupported, dl::step::link_layer), "eth0");
+    EXPECT_TRUE(contains(cooked, "cooked")) << cooked;
+    const std::string nopcap = dl::describe(dl::make_error(errc::unsupported, dl::step::config_backend));
+    EXPECT_TRUE(contains(nopcap, "without libpcap")) << nopcap;
+    const std::string act = dl::describe(dl::make_error(errc::io, dl::step::pcap_create), "eth0");
+    EXPECT_TRUE(contains(act, "libpcap could not open eth0")) << act;
+    for (const dl::step st : {dl::step::end_of_input, dl::step::config_backend, dl::step::link_layer,
+                              dl::step::replay_speed, dl::step::batch, dl::step::mtu, dl::step::pcap_create}) {
+        EXPECT_STRNE(dl::to_string(st), "?");
+    }
+}
+
 TEST(datalink_errors, edit_distance) {
     EXPECT_EQ(dl::edit_distance("", ""), 0u);
     EXPECT_EQ(dl::edit_distance("", "abc"), 3u);

@@ -137,4 +137,111 @@ TEST(datalink_filter, programs_are_checked_as_the_kernel_would) {
     EXPECT_TRUE(dl::check_program({{ld_h_abs, 0, 0, 12}, {jeq_k, 0, 1, 0x800}, {ret_k, 0, 0, 1}, {ret_k, 0, 0, 0}}));
 }
 
+// ---- the user-space interpreter ----
+
+using prog = std::vector<dl::bpf_instruction>;
+
+std::vector<std::byte> frame_of(std::initializer_list<unsigned> v, std::size_t pad = 0) {
+    std::vector<std::byte> f;
+    for (unsigned b : v) f.push_back(static_cast<std::byte>(b));
+    f.resize(f.size() + pad);
+    return f;
+}
+
+TEST(datalink_filter, run_program_loads_compares_and_returns) {
+    const auto f = frame_of({0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x45, 0x00}, 54);
+    // ld [0] (word), ldh [2], ldb [3]; jeq; ret #k / ret a.
+    EXPECT_EQ(
+        dl::run_program(prog{{0x20, 0, 0, 0}, {jeq_k, 0, 1, 0x00112233}, {ret_k, 0, 0, 7}, {ret_k, 0, 0, 0}}, f, 64),
+        7u);
+    EXPECT_EQ(
+        dl::run_program(prog{{ld_h_abs, 0, 0, 2}, {jeq_k, 0, 1, 0x2233}, {ret_k, 0, 0, 9}, {ret_k, 0, 0, 0}}, f, 64),
+        9u);
+    EXPECT_EQ(dl::run_program(prog{{ld_b_abs, 0, 0, 3}, {0x16, 0, 0, 0}}, f, 64), 0x33u); // ret a
+    // The return value is capped at the bytes there are.
+    EXPECT_EQ(dl::run_program(prog{{ret_k, 0, 0, 262144}}, f, 100), 64u);
+    EXPECT_EQ(dl::run_program(dl::drop_program(), f, 64), 0u);
+    // len loads the wire length, not the captured one.
+    EXPECT_EQ(dl::run_program(prog{{0x80, 0, 0, 0}, {0x16, 0, 0, 0}}, f, 1500), 64u);
+    EXPECT_EQ(dl::run_program(prog{{0x80, 0, 0, 0}, {0x25, 0, 1, 1000}, {ret_k, 0, 0, 5}, {ret_k, 0, 0, 6}}, f, 1500),
+              5u); // jgt
+    // ldxb 4*([8]&0xf) = 20; ldh [x + 0] reads offset 20.
+    auto g = f;
+    g[20] = std::byte{0xab};
+    g[21] = std::byte{0xcd};
+    EXPECT_EQ(
+        dl::run_program(
+            prog{{ldx_b_msh, 0, 0, 8}, {ld_h_ind, 0, 0, 0}, {jeq_k, 0, 1, 0xabcd}, {ret_k, 0, 0, 1}, {ret_k, 0, 0, 0}},
+            g, 64),
+        1u);
+    // Arithmetic, scratch memory, tax/txa, jset, ja.
+    EXPECT_EQ(dl::run_program(prog{{0x00, 0, 0, 6},    // ld #6
+                                   {0x24, 0, 0, 7},    // mul #7 -> 42
+                                   {0x02, 0, 0, 3},    // st M[3]
+                                   {0x07, 0, 0, 0},    // tax
+                                   {0x00, 0, 0, 0},    // ld #0
+                                   {0x60, 0, 0, 3},    // ld M[3]
+                                   {0x0c, 0, 0, 0},    // add x -> 84
+                                   {0x54, 0, 0, 0xfe}, // and #0xfe -> 84
+                                   {0x74, 0, 0, 1},    // rsh #1 -> 42
+                                   {0x45, 0, 1, 0x02}, // jset #2
+                                   {0x05, 0, 0, 1},    // ja +1
+                                   {ret_k, 0, 0, 0},   // skipped
+                                   {0x16, 0, 0, 0}},   // ret a
+                              f, 64),
+              42u);
+}
+
+TEST(datalink_filter, run_program_rejects_what_it_cannot_run_safely) {
+    const auto f = frame_of({1, 2, 3, 4}, 10); // 14 bytes
+    // Loads past the end: the frame is rejected, nothing is read.
+    EXPECT_EQ(dl::run_program(prog{{0x20, 0, 0, 12}, {ret_k, 0, 0, 9}}, f, 14), 0u);
+    EXPECT_EQ(dl::run_program(prog{{ld_h_abs, 0, 0, 13}, {ret_k, 0, 0, 9}}, f, 14), 0u);
+    EXPECT_EQ(dl::run_program(prog{{ld_h_abs, 0, 0, 12}, {ret_k, 0, 0, 9}}, f, 14), 9u);
+    EXPECT_EQ(dl::run_program(prog{{ld_b_abs, 0, 0, 0xffffffffu}, {ret_k, 0, 0, 9}}, f, 14), 0u);
+    EXPECT_EQ(dl::run_program(prog{{0x01, 0, 0, 0xfffffff0u}, {ld_h_ind, 0, 0, 0x20}, {ret_k, 0, 0, 9}}, f, 14), 0u);
+    // Ancillary loads mean nothing outside the kernel.
+    EXPECT_EQ(dl::run_program(prog{{ld_h_abs, 0, 0, skf_ad_protocol}, {ret_k, 0, 0, 9}}, f, 14), 0u);
+    // Division by zero, scratch index out of range.
+    EXPECT_EQ(dl::run_program(prog{{0x00, 0, 0, 5}, {0x34, 0, 0, 0}, {ret_k, 0, 0, 9}}, f, 14), 0u);
+    EXPECT_EQ(dl::run_program(prog{{0x00, 0, 0, 5}, {0x3c, 0, 0, 0}, {ret_k, 0, 0, 9}}, f, 14), 0u); // div x (0)
+    EXPECT_EQ(dl::run_program(prog{{0x02, 0, 0, 16}, {ret_k, 0, 0, 9}}, f, 14), 0u);
+    // Jumps out of the program, running off its end, an empty program.
+    EXPECT_EQ(dl::run_program(prog{{0x05, 0, 0, 5}, {ret_k, 0, 0, 9}}, f, 14), 0u);
+    EXPECT_EQ(dl::run_program(prog{{jeq_k, 3, 3, 0}, {ret_k, 0, 0, 9}}, f, 14), 0u);
+    EXPECT_EQ(dl::run_program(prog{{0x00, 0, 0, 5}}, f, 14), 0u);
+    EXPECT_EQ(dl::run_program(prog{}, f, 14), 0u);
+    // Shifts of 32 or more give 0, as libpcap's interpreter does.
+    EXPECT_EQ(dl::run_program(prog{{0x00, 0, 0, 5}, {0x64, 0, 0, 40}, {0x16, 0, 0, 0}}, f, 14), 0u);
+}
+
+TEST(datalink_filter, run_program_agrees_with_compiled_expressions) {
+    if (!dl::has_filter_compiler()) GTEST_SKIP() << "built without libpcap";
+    // Ethernet / IPv4 / UDP 10.0.0.1:1000 -> 10.0.0.2:9999
+    const auto udp = frame_of({0x02, 0,    0,    0,    0, 2,  0x02, 0, 0,  0,  0, 1, 0x08, 0x00,       // ethernet
+                               0x45, 0,    0,    32,   0, 0,  0x40, 0, 64, 17, 0, 0, 10,   0,    0, 1, // ipv4
+                               10,   0,    0,    2,                                                    //
+                               0x03, 0xe8, 0x27, 0x0f, 0, 12, 0,    0,                                 // udp
+                               1,    2,    3,    4});
+    const auto arp = frame_of({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x08, 0x06}, 28);
+    struct expect {
+        const char* expression;
+        bool udp, arp;
+    };
+    for (const expect& e : {expect{"udp dst port 9999", true, false}, expect{"udp port 1000", true, false},
+                            expect{"udp port 53", false, false}, expect{"arp", false, true},
+                            expect{"host 10.0.0.2", true, false}, expect{"ether src 02:00:00:00:00:01", true, true},
+                            expect{"not ip", false, true}, expect{"ip[9] = 17", true, false}}) {
+        SCOPED_TRACE(e.expression);
+        const auto p = dl::compile_filter(e.expression, link_type::ethernet, 262144);
+        ASSERT_TRUE(p);
+        EXPECT_EQ(dl::run_program(*p, udp, static_cast<std::uint32_t>(udp.size())) != 0, e.udp);
+        EXPECT_EQ(dl::run_program(*p, arp, static_cast<std::uint32_t>(arp.size())) != 0, e.arp);
+    }
+    // The compiled snaplen cuts.
+    const auto cut = dl::compile_filter("udp", link_type::ethernet, 20);
+    ASSERT_TRUE(cut);
+    EXPECT_EQ(dl::run_program(*cut, udp, 46), 20u);
+}
+
 } // namespace

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Internal: what a datalink::receiver and datalink::sender hold, one
+// std::variant of every backend, visited once per block or batch (receive)
+// or once per frame with a switch (send); no virtual call. Not installed.
+#pragma once
+
+#include "common.hpp"
+#include "linux/impl.hpp"
+#include "memory_backend.hpp"
+#include "pcap_backend.hpp"
+#include "replay_backend.hpp"
+
+#include <rawpkt/datalink/channel.hpp>
+
+#include <variant>
+#include <vector>
+
+namespace rawpkt::datalink::detail {
+
+using rx_backend = std::variant<ring_rx, socket_rx, pcap_rx, replay_rx, memory_rx>;
+using tx_backend = std::variant<ring_tx, socket_tx, pcap_tx, memory_tx>;
+
+struct rx_impl {
+    rx_setup setup;
+    backend kind = backend::ring;
+    rx_backend be;
+    /// The frame table the ring, socket and pcap backends fill.
+    std::vector<frame> frames;
+    rx_stats total{};
+
+    [[nodiscard]] int fd() const noexcept {
+        return std::visit([](const auto& b) { return b.fd(); }, be);
+    }
+    /// Hands the implementation to a receiver.
+    static receiver wrap(rx_impl* p) noexcept {
+        receiver r;
+        r.impl_.reset(p);
+        return r;
+    }
+};
+
+struct tx_impl {
+    tx_setup setup;
+    backend kind = backend::ring;
+    tx_backend be;
+    tx_stats stats{};
+    bool acquired = false;
+
+    /// Hands the implementation to a sender.
+    static sender wrap(tx_impl* p) noexcept {
+        sender s;
+        s.impl_.reset(p);
+        return s;
+    }
+};
+
+} // namespace rawpkt::datalink::detail
