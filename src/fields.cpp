@@ -470,4 +470,34 @@ std::string value(id field, const context& ctx, occurrence which, char aggregato
     return s;
 }
 
+std::span<const id> fields_of(layer kind) noexcept {
+    // Built once from layer_of(): every id whose layer is `kind`, in id order.
+    struct table {
+        std::array<id, field_names.size() * 2> ids{};
+        std::array<std::uint8_t, 256> first{};
+        std::array<std::uint8_t, 256> count{};
+        table() {
+            std::size_t n = 0;
+            for (std::size_t k = 0; k < 256; ++k) {
+                first[k] = static_cast<std::uint8_t>(n);
+                for (std::size_t i = 0; i < field_names.size(); ++i) {
+                    const auto f = static_cast<id>(i);
+                    if (layer_of(f) == layer::none || !matches(f, static_cast<layer>(k))) continue;
+                    ids[n++] = f;
+                    ++count[k];
+                }
+            }
+        }
+    };
+    static const table t;
+    const auto k = static_cast<std::size_t>(kind);
+    return {t.ids.data() + t.first[k], t.count[k]};
+}
+
+bool append_at(std::string& out, id field, const context& ctx, std::size_t index) {
+    if (index >= ctx.layers.size() || layer_of(field) == layer::none) return false;
+    if (!matches(field, ctx.layers[index].kind)) return false;
+    return put_layer_field(out, field, ctx, index);
+}
+
 } // namespace rawpkt::fields

@@ -110,4 +110,14 @@ void append(std::string& out, id field, const context& ctx, occurrence which = o
 [[nodiscard]] std::string value(id field, const context& ctx, occurrence which = occurrence::all,
                                 char aggregator = ',');
 
+/// The fields a layer of this kind carries, in the order of `id` (empty for
+/// layers rawpkt has no field names for). IPv6 headers list ip.version too.
+[[nodiscard]] std::span<const id> fields_of(layer kind) noexcept;
+
+/// Appends the value of `field` in the layer at `index` of ctx.layers only
+/// (what the printers of single layers need); false, with nothing
+/// appended, when that layer has no value for it. frame.* fields are not
+/// in any layer.
+bool append_at(std::string& out, id field, const context& ctx, std::size_t index);
+
 } // namespace rawpkt::fields

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// \file
+/// Traffic statistics over decoded frames: packets, bytes, protocols, top
+/// talkers and top ports -- what a capture summary or a live view shows.
+///
+/// ```cpp
+/// rawpkt::traffic_stats stats;
+/// for (const rawpkt::frame& f : reader) {
+///     rawpkt::decode(f.data, f.link, d, {.mode = rawpkt::decode_mode::lax});
+///     stats.add(f, d);
+/// }
+/// for (const auto& p : stats.protocols()) std::printf("%s %llu\n", p.name, p.packets);
+/// ```
+///
+/// Protocols are counted once per frame that carries them (a tunnelled
+/// frame counts "ip" once), by rawpkt::protocol_name(). Talkers are the
+/// addresses of the outermost IP header, counted as source and as
+/// destination; ports are the TCP and UDP ports of the first transport
+/// header, both ends. Adding a frame allocates only when it brings a new
+/// address or port.
+#pragma once
+
+#include <rawpkt/bytes.hpp>
+#include <rawpkt/decode.hpp>
+#include <rawpkt/frame.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace rawpkt {
+
+class traffic_stats {
+public:
+    struct counter {
+        std::uint64_t packets = 0;
+        std::uint64_t bytes = 0; ///< wire bytes (original lengths)
+    };
+    struct protocol_count {
+        const char* name; ///< protocol_name()
+        counter count;
+    };
+    struct talker {
+        std::string address; ///< "192.0.2.1", "2001:db8::1"
+        counter count;
+    };
+    struct port_count {
+        const char* protocol; ///< "tcp" or "udp"
+        std::uint16_t port;
+        counter count;
+    };
+
+    /// Counts one frame; `d` is its decoding.
+    void add(const frame& f, const decoded& d);
+    /// Forgets everything.
+    void clear();
+
+    [[nodiscard]] std::uint64_t packets() const noexcept { return total_.packets; }
+    /// Bytes on the wire (original lengths).
+    [[nodiscard]] std::uint64_t bytes() const noexcept { return total_.bytes; }
+    /// Bytes captured.
+    [[nodiscard]] std::uint64_t captured_bytes() const noexcept { return captured_; }
+    /// Frames whose decoding stopped on an error.
+    [[nodiscard]] std::uint64_t malformed() const noexcept { return malformed_; }
+    /// Time of the first and the last frame (ns since the epoch; 0 before any).
+    [[nodiscard]] std::int64_t first_ns() const noexcept { return first_ns_; }
+    [[nodiscard]] std::int64_t last_ns() const noexcept { return last_ns_; }
+
+    /// Every protocol seen, most packets first (ties: in order of layering).
+    [[nodiscard]] std::vector<protocol_count> protocols() const;
+    /// The `n` addresses with the most bytes, most first.
+    [[nodiscard]] std::vector<talker> top_talkers(std::size_t n) const;
+    /// The `n` ports with the most bytes, most first.
+    [[nodiscard]] std::vector<port_count> top_ports(std::size_t n) const;
+
+private:
+    struct address_key {
+        std::array<std::uint8_t, 16> octets{};
+        bool v6 = false;
+        friend bool operator==(const address_key&, const address_key&) = default;
+    };
+    struct address_hash {
+        std::size_t operator()(const address_key& k) const noexcept;
+    };
+
+    counter total_{};
+    std::uint64_t captured_ = 0;
+    std::uint64_t malformed_ = 0;
+    std::int64_t first_ns_ = 0;
+    std::int64_t last_ns_ = 0;
+    std::vector<protocol_count> protocols_;
+    std::unordered_map<address_key, counter, address_hash> talkers_;
+    std::unordered_map<std::uint32_t, counter> ports_; ///< protocol << 16 | port
+};
+
+} // namespace rawpkt
