@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Builds rawpkt and runs every test: the release build (g++) runs all tests,
 # the asan build (clang++, AddressSanitizer + UndefinedBehaviorSanitizer)
-# runs the unit tests again.
+# runs the unit tests again, except the cases that compare rawpkt's output
+# with tshark's and tcpdump's over the whole corpus (ReferenceTools.*,
+# CorpusFields.*: the asan preset's GTEST_FILTER). Those spend their time in
+# the reference tools, which the sanitizers do not instrument; the code
+# they drive runs under the sanitizers in broken_captures_test, the reader
+# corpus test and the fuzz replays.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

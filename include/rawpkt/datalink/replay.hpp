@@ -38,7 +38,7 @@
 ///   into receiver::file()->interfaces()), comment is the pcapng comment,
 ///   direction is what the file recorded (pcapng epb_flags) or unknown, and
 ///   the VLAN fields are 0 (a tag is in the bytes). Frames stay valid until
-///   the next receive call (for a memory-mapped file, as long as the
+///   the next receive call (with reader_options::map_files, as long as the
 ///   receiver lives).
 /// - Pacing (speed > 0). Frame i is due when speed x (the monotonic time
 ///   since the first frame was handed out) reaches its timestamp minus the
@@ -87,7 +87,7 @@ struct replay_config {
     std::uint32_t batch = 256;
     /// Applied in user space; see the file comment.
     datalink::filter filter{};
-    /// How the file is read (memory-mapped by default).
+    /// How the file is read (through a buffer by default; see reader_options).
     pcap::reader_options reader{};
 };
 

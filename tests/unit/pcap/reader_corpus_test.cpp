@@ -134,7 +134,7 @@ class Corpus : public testing::TestWithParam<std::string> {};
 TEST_P(Corpus, ReadsWhatTsharkReads) {
     const std::string name = GetParam();
     const expectation want = load(data_dir / "expected" / (name + ".tsv"));
-    auto r = reader::open((data_dir / "corpus" / name).string());
+    auto r = reader::open((data_dir / "corpus" / name).string(), {.map_files = true});
     ASSERT_TRUE(r) << to_string(r.error());
 
     std::vector<frame> got;

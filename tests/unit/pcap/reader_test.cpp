@@ -1159,7 +1159,7 @@ TEST(ReaderFiles, UnreadableFileIsPermission) {
 TEST(ReaderFiles, MappedFileEqualsMemory) {
     for (const char* name : {"gopacket__le__test202.pcapng", "pcapplusplus__nanosecs_big_endian.pcap"}) {
         const buffer b = slurp(corpus(name));
-        auto mapped = reader::open(corpus(name));
+        auto mapped = reader::open(corpus(name), {.map_files = true});
         auto mem = reader::from_memory(b);
         ASSERT_TRUE(mapped && mem);
         frame x, y;
@@ -1205,7 +1205,7 @@ struct pipe_feeder {
 void expect_pipe_equals_file(const char* name, std::size_t batch_size) {
     SCOPED_TRACE(std::string(name) + " batch " + std::to_string(batch_size));
     const buffer b = slurp(corpus(name));
-    auto mapped = reader::open(corpus(name));
+    auto mapped = reader::open(corpus(name), {.map_files = true});
     ASSERT_TRUE(mapped);
     std::vector<owned_frame> want;
     for (const frame& f : *mapped) want.push_back(own(f));
@@ -1247,8 +1247,8 @@ TEST(ReaderFiles, UnmappedFileEqualsMappedFile) {
     for (const char* name :
          {"pcapplusplus__sll.pcap", "gopacket__le__test202.pcapng", "gopacket__le__test901.pcapng"}) {
         SCOPED_TRACE(name);
-        auto mapped = reader::open(corpus(name));
-        auto read = reader::open(corpus(name), {.map_files = false, .stream_buffer = 4096});
+        auto mapped = reader::open(corpus(name), {.map_files = true});
+        auto read = reader::open(corpus(name), {.stream_buffer = 4096}); // the default: through the buffer
         ASSERT_TRUE(mapped && read);
         std::vector<owned_frame> want, got;
         for (const frame& f : *mapped) want.push_back(own(f));
@@ -1326,7 +1326,7 @@ TEST(ReaderFiles, FifoPathIsReadThroughTheBuffer) {
 }
 
 TEST(ReaderFiles, DescriptorIsReadFromItsPosition) {
-    // A regular file behind a descriptor is mapped from where it stands.
+    // A regular file behind a descriptor is read from where it stands.
     const std::string path = corpus("pcapplusplus__ArpRequestPacket.pcap");
     const int fd = ::open(path.c_str(), O_RDONLY);
     ASSERT_GE(fd, 0);
