@@ -199,6 +199,7 @@ status open_socket(xsk_queue& q, const interface_info& iface, const config& c, b
     const xdp_copy modes[2] = {x.copy == xdp_copy::copy ? xdp_copy::copy : xdp_copy::zero_copy, xdp_copy::copy};
     const int tries = x.copy == xdp_copy::automatic ? 2 : 1;
     int last = 0;
+    const deadline busy_wait(timeout{1000});
     for (int t = 0; t < tries; ++t) {
         xsk_umem_config ucfg{};
         // Both rings of the UMEM must exist; the unused one stays small.
@@ -229,6 +230,13 @@ status open_socket(xsk_queue& q, const interface_info& iface, const config& c, b
         q.xsk = nullptr;
         (void)xsk_umem__delete(q.umem);
         q.umem = nullptr;
+        // The kernel releases a closed socket's hold on its queue a little
+        // later (deferred work): a queue that was just closed reads busy.
+        if (last == EBUSY && !busy_wait.passed()) {
+            nap_ms(10);
+            --t;
+            continue;
+        }
         if (last == EAFNOSUPPORT || last == EPERM || last == EBUSY) break;
     }
     error e = from_errno(step::xdp_socket, last);
@@ -328,6 +336,12 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
             port->filter_prog = std::move(*prog);
         }
     }
+    // The program goes on first, so that an interface that refuses it (or
+    // has one already) fails before any socket is bound. Until a queue's
+    // socket is in the XSKMAP its frames go on to the stack.
+    if (c.receive) {
+        if (const status s = attach(*port, c); !s) return s.error();
+    }
     bool all_zero_copy = true;
     for (const std::uint32_t q : queues) {
         auto sock = std::make_unique<xsk_queue>();
@@ -373,10 +387,6 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
                 return from_errno(step::socket_option, errno);
             }
         }
-    }
-    // Last: frames flow once the program is on the interface.
-    if (c.receive) {
-        if (const status s = attach(*port, c); !s) return s.error();
     }
 
     xdp_channel ch;
