@@ -602,27 +602,4 @@ TEST_F(xdp_live, clear_errors_for_a_busy_interface_a_driver_without_xdp_and_miss
     EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
-TEST(xdp_config, settings_are_checked_before_any_system_call) {
-    dl::config c;
-    c.backend = dl::backend::xdp;
-    c.xdp.rx_size = 100; // not a power of two
-    auto s = dl::validate(c);
-    ASSERT_FALSE(s);
-    EXPECT_EQ(dl::step_of(s.error()), dl::step::xdp_ring_size);
-    EXPECT_NE(dl::describe(s.error()).find("power of two"), std::string::npos);
-    c.xdp.rx_size = 2048;
-    c.xdp.frame_size = 3000;
-    s = dl::validate(c);
-    ASSERT_FALSE(s);
-    EXPECT_EQ(dl::step_of(s.error()), dl::step::xdp_frame_size);
-    c.xdp.frame_size = 2048;
-    c.xdp.batch = 4096; // more than the RX ring
-    s = dl::validate(c);
-    ASSERT_FALSE(s);
-    EXPECT_EQ(dl::step_of(s.error()), dl::step::batch);
-    c.xdp.batch = 64;
-    EXPECT_TRUE(dl::validate(c));
-    EXPECT_STREQ(dl::to_string(dl::backend::xdp), "xdp");
-}
-
 } // namespace
