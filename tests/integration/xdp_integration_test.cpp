@@ -331,7 +331,15 @@ TEST_F(xdp_live, next_hands_out_frames_one_by_one_and_snaplen_cuts_them) {
     veth v;
     dl::config c = xdp_receiver();
     c.snaplen = 40;
+    // Busy polling and no need-wakeup change how the kernel is driven, not
+    // what arrives.
+    c.xdp.busy_poll = true;
+    c.xdp.need_wakeup = false;
     dl::channel rx = v.open(true, c);
+    const auto info = dl::xdp_state(rx.rx);
+    ASSERT_TRUE(info);
+    EXPECT_TRUE(info->busy_poll);
+    EXPECT_FALSE(info->need_wakeup);
     dl::channel tx = v.open(false, ring_sender());
     const auto f = test_frame(v.mac_a, v.mac_b, 7, 300);
     ASSERT_TRUE(tx.tx.send(bytes{f}));
@@ -539,16 +547,24 @@ TEST_F(xdp_live, every_queue_gets_a_socket) {
     ASSERT_TRUE(a && b && a->mac && b->mac);
     dl::config c = xdp_receiver();
     c.xdp.queue = dl::all_queues;
-    dl::channel rx = v.open(true, c);
-    const auto info = dl::xdp_state(rx.rx);
-    ASSERT_TRUE(info);
-    EXPECT_EQ(info->queues, (std::vector<std::uint32_t>{0, 1}));
     dl::channel tx = v.open(false, ring_sender());
-    constexpr std::uint32_t n = 200;
-    for (std::uint32_t i = 0; i < n; ++i) ASSERT_TRUE(tx.tx.send(bytes{test_frame(*a->mac, *b->mac, i, 100)}));
-    ASSERT_TRUE(tx.tx.flush());
-    const auto got = take(rx.rx, n);
-    EXPECT_EQ(got.size(), n);
+    // Each socket with a UMEM of its own, then all sharing one.
+    for (const bool shared : {false, true}) {
+        c.xdp.shared_umem = shared;
+        dl::channel rx = v.open(true, c);
+        const auto info = dl::xdp_state(rx.rx);
+        ASSERT_TRUE(info);
+        EXPECT_EQ(info->queues, (std::vector<std::uint32_t>{0, 1}));
+        EXPECT_EQ(info->shared_umem, shared);
+        constexpr std::uint32_t n = 200;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            ASSERT_TRUE(tx.tx.send(bytes{test_frame(*a->mac, *b->mac, i, 100 + i)}));
+        }
+        ASSERT_TRUE(tx.tx.flush());
+        const auto got = take(rx.rx, n);
+        ASSERT_EQ(got.size(), n);
+        for (const auto& g : got) EXPECT_EQ(g.data.size(), g.original_len);
+    }
     // A queue beyond the interface's is refused, naming the count.
     c.xdp.queue = 2;
     std::string why;

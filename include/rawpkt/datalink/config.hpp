@@ -140,6 +140,10 @@ struct xdp_config {
     std::uint32_t busy_poll_usecs = 20;
     /// SO_BUSY_POLL_BUDGET: frames one busy-poll round may process.
     std::uint32_t busy_poll_budget = 64;
+    /// With several queues: one UMEM (one memory region, registered once)
+    /// for every socket (XDP_SHARED_UMEM, each socket with its own fill and
+    /// completion rings); otherwise each socket has a UMEM of its own.
+    bool shared_umem = false;
 };
 
 /// What the receiver hands out.

@@ -21,9 +21,11 @@
 /// that arrives on a queue with a socket to that socket (XSKMAP, indexed by
 /// the receive queue) and lets every other frame go on to the kernel stack.
 ///
-/// Each socket has its own UMEM: config::xdp.rx_size frames that the
-/// fill ring gives the kernel to receive into and config::xdp.tx_size frames
-/// the sender builds in. The receiver hands out frames in place in the UMEM
+/// Each socket has its own UMEM, or with config::xdp.shared_umem all share
+/// the first socket's (XDP_SHARED_UMEM; each keeps its own fill and
+/// completion rings): config::xdp.rx_size frames per socket that the fill
+/// ring gives the kernel to receive into, and config::xdp.tx_size frames
+/// the sender (on the first socket) builds in. The receiver hands out frames in place in the UMEM
 /// (no copy in zero-copy mode, one copy by the kernel in copy mode) and
 /// gives them back to the fill ring at its next receive call; the sender's
 /// send_with() builds in a UMEM frame that goes into the TX ring as it is.
@@ -77,6 +79,8 @@ struct xdp_info {
     std::uint32_t program_id = 0;
     bool need_wakeup = false;
     bool busy_poll = false;
+    /// The sockets share one UMEM (config::xdp.shared_umem, several queues).
+    bool shared_umem = false;
 };
 
 /// What a backend::xdp receiver (or sender) runs on; errc::unsupported

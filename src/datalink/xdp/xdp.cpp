@@ -42,12 +42,18 @@ namespace detail {
 
 namespace {
 
-// One AF_XDP socket with its own UMEM. libxdp keeps pointers to the ring
-// structs, so a socket never moves (held by unique_ptr).
+// One AF_XDP socket, with its own UMEM or sharing the first socket's.
+// libxdp keeps pointers to the ring structs, so a socket never moves (held
+// by unique_ptr).
 struct xsk_queue {
     std::uint32_t queue = 0;
+    // The UMEM's memory: owned by the socket that created the UMEM.
     mapping area;
+    std::byte* base = nullptr;
+    // This socket's frames start at this frame index of the UMEM.
+    std::uint32_t first_frame = 0;
     xsk_umem* umem = nullptr;
+    bool owns_umem = false;
     xsk_socket* xsk = nullptr;
     xsk_ring_prod fill{};
     xsk_ring_cons comp{};
@@ -60,7 +66,7 @@ struct xsk_queue {
     xsk_queue& operator=(const xsk_queue&) = delete;
     ~xsk_queue() {
         if (xsk != nullptr) xsk_socket__delete(xsk);
-        if (umem != nullptr) (void)xsk_umem__delete(umem);
+        if (umem != nullptr && owns_umem) (void)xsk_umem__delete(umem);
     }
 };
 
@@ -76,6 +82,7 @@ struct xdp_port {
     bool native = false;
     bool need_wakeup = false;
     bool busy_poll = false;
+    bool shared_umem = false;
     std::uint32_t program_id = 0;
 
     // The program; the link holds it on the interface.
@@ -109,12 +116,22 @@ struct xdp_port {
         // sockets it redirects to go away.
         link = unique_fd{};
         filter_prog = unique_fd{};
-        sockets.clear();
+        // The socket that owns a shared UMEM goes last.
+        while (!sockets.empty()) sockets.pop_back();
         if (object != nullptr) bpf_object__close(object);
     }
 };
 
 namespace {
+
+// libbpf's options structs: zeroed, with their size set (what the
+// LIBBPF_OPTS macro does, without its C extensions).
+template <class Opts>
+Opts libbpf_opts() noexcept {
+    Opts o{};
+    o.sz = sizeof o;
+    return o;
+}
 
 // libbpf and libxdp return -errno (and libbpf sets errno too).
 int errno_of(int rc) noexcept { return rc < 0 ? -rc : (errno != 0 ? errno : EINVAL); }
@@ -137,7 +154,8 @@ std::uint32_t queue_count(const interface_info& iface) {
 // Loads the embedded program, with an XSKMAP large enough for `entries`
 // queues.
 status load_program(xdp_port& p, std::uint32_t entries) {
-    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "rawpkt_xdp");
+    auto opts = libbpf_opts<bpf_object_open_opts>();
+    opts.object_name = "rawpkt_xdp";
     bpf_object* obj = bpf_object__open_mem(xdp_object, xdp_object_size, &opts);
     if (obj == nullptr) return from_errno(step::xdp_program, errno);
     p.object = obj;
@@ -168,7 +186,8 @@ result<unique_fd> load_filter(const std::vector<bpf_instruction>& classic, const
     const auto code = translate_filter(classic, accept);
     if (!code) return code.error();
     std::string log(message != nullptr ? 64 * 1024 : 0, '\0');
-    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_XDP);
+    auto opts = libbpf_opts<bpf_prog_load_opts>();
+    opts.expected_attach_type = BPF_XDP;
     if (!log.empty()) {
         opts.log_buf = log.data();
         opts.log_size = static_cast<__u32>(log.size());
@@ -185,30 +204,52 @@ result<unique_fd> load_filter(const std::vector<bpf_instruction>& classic, const
     return unique_fd(fd);
 }
 
-// Creates the UMEM and the socket of one queue, in the copy mode asked for
-// (automatic: zero-copy, then copy).
-status open_socket(xsk_queue& q, const interface_info& iface, const config& c, bool& zero_copy) {
+// Frames of one socket's share of the UMEM: RX frames, and TX frames for
+// the first socket (the only one that sends).
+std::uint32_t frames_of(const config& c, bool first) noexcept {
+    return (c.receive ? c.xdp.rx_size : 0) + (c.send && first ? c.xdp.tx_size : 0);
+}
+
+// Creates the socket of one queue: with a UMEM of its own (or the first of
+// a shared one, sized for `umem_sockets` sockets), in the copy mode asked
+// for (automatic: zero-copy, then copy); or, given `shared`, on that
+// socket's UMEM, with fill and completion rings of its own (the copy mode
+// is the first socket's).
+// `sends`: the socket the sender uses (the first), which gets a TX ring.
+status open_socket(xsk_queue& q, const interface_info& iface, const config& c, std::size_t umem_sockets,
+                   xsk_queue* shared, bool sends, bool& zero_copy) {
     const xdp_config& x = c.xdp;
+    const bool first = shared == nullptr;
     const std::uint32_t rx_frames = c.receive ? x.rx_size : 0;
-    const std::uint32_t tx_frames = c.send ? x.tx_size : 0;
-    const std::size_t bytes = std::size_t{rx_frames + tx_frames} * x.frame_size;
-    void* area = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (area == MAP_FAILED) return from_errno(step::xdp_socket, errno);
-    q.area = mapping(static_cast<std::byte*>(area), bytes);
+    const std::uint32_t tx_frames = c.send && sends ? x.tx_size : 0;
+    if (first) {
+        const std::size_t total = frames_of(c, sends) + (umem_sockets - 1) * std::size_t{frames_of(c, false)};
+        const std::size_t bytes = total * x.frame_size;
+        void* area = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (area == MAP_FAILED) return from_errno(step::xdp_socket, errno);
+        q.area = mapping(static_cast<std::byte*>(area), bytes);
+        q.base = q.area.data();
+    } else {
+        q.base = shared->base;
+        q.umem = shared->umem;
+    }
 
     const xdp_copy modes[2] = {x.copy == xdp_copy::copy ? xdp_copy::copy : xdp_copy::zero_copy, xdp_copy::copy};
-    const int tries = x.copy == xdp_copy::automatic ? 2 : 1;
+    const int tries = x.copy == xdp_copy::automatic && first ? 2 : 1;
     int last = 0;
     const deadline busy_wait(timeout{1000});
     for (int t = 0; t < tries; ++t) {
         xsk_umem_config ucfg{};
-        // Both rings of the UMEM must exist; the unused one stays small.
+        // Both rings must exist; an unused one stays small.
         ucfg.fill_size = std::max<std::uint32_t>(rx_frames, 64);
         ucfg.comp_size = std::max<std::uint32_t>(tx_frames, 64);
         ucfg.frame_size = x.frame_size;
         ucfg.frame_headroom = 0;
-        if (const int rc = xsk_umem__create(&q.umem, area, bytes, &q.fill, &q.comp, &ucfg); rc != 0) {
-            return from_errno(step::xdp_socket, errno_of(rc));
+        if (first) {
+            if (const int rc = xsk_umem__create(&q.umem, q.base, q.area.size(), &q.fill, &q.comp, &ucfg); rc != 0) {
+                return from_errno(step::xdp_socket, errno_of(rc));
+            }
+            q.owns_umem = true;
         }
         xsk_socket_config scfg{};
         scfg.rx_size = rx_frames;
@@ -216,8 +257,11 @@ status open_socket(xsk_queue& q, const interface_info& iface, const config& c, b
         scfg.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
         scfg.bind_flags = static_cast<__u16>((x.need_wakeup ? XDP_USE_NEED_WAKEUP : 0) |
                                              (modes[t] == xdp_copy::zero_copy ? XDP_ZEROCOPY : XDP_COPY));
-        const int rc = xsk_socket__create(&q.xsk, iface.name.c_str(), q.queue, q.umem, c.receive ? &q.rx : nullptr,
-                                          c.send ? &q.tx : nullptr, &scfg);
+        xsk_ring_cons* rx = c.receive ? &q.rx : nullptr;
+        xsk_ring_prod* tx = tx_frames != 0 ? &q.tx : nullptr;
+        const int rc = first ? xsk_socket__create(&q.xsk, iface.name.c_str(), q.queue, q.umem, rx, tx, &scfg)
+                             : xsk_socket__create_shared(&q.xsk, iface.name.c_str(), q.queue, q.umem, rx, tx, &q.fill,
+                                                         &q.comp, &scfg);
         if (rc == 0) {
             q.fd = xsk_socket__fd(q.xsk);
             xdp_options opt{};
@@ -228,8 +272,11 @@ status open_socket(xsk_queue& q, const interface_info& iface, const config& c, b
         }
         last = errno_of(rc);
         q.xsk = nullptr;
-        (void)xsk_umem__delete(q.umem);
-        q.umem = nullptr;
+        if (first) {
+            (void)xsk_umem__delete(q.umem);
+            q.umem = nullptr;
+            q.owns_umem = false;
+        }
         // The kernel releases a closed socket's hold on its queue a little
         // later (deferred work): a queue that was just closed reads busy.
         if (last == EBUSY && !busy_wait.passed()) {
@@ -269,7 +316,8 @@ status attach(xdp_port& p, const config& c) {
     int first = 0;
     for (const bool native : {true, false}) {
         if ((native && !try_native) || (!native && !try_generic)) continue;
-        LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE);
+        auto opts = libbpf_opts<bpf_link_create_opts>();
+        opts.flags = native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
         const int fd = bpf_link_create(prog_fd, static_cast<int>(p.ifindex), BPF_XDP, &opts);
         if (fd >= 0) {
             p.link = unique_fd(fd);
@@ -319,6 +367,7 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
     port->batch = c.xdp.batch;
     port->need_wakeup = c.xdp.need_wakeup;
     port->busy_poll = c.xdp.busy_poll;
+    port->shared_umem = c.xdp.shared_umem;
     port->tx_batch = c.tx_batch;
 
     if (c.receive) {
@@ -343,11 +392,17 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
         if (const status s = attach(*port, c); !s) return s.error();
     }
     bool all_zero_copy = true;
+    const std::size_t umem_sockets = c.xdp.shared_umem ? queues.size() : 1;
+    std::uint32_t next_frame = 0;
     for (const std::uint32_t q : queues) {
         auto sock = std::make_unique<xsk_queue>();
         sock->queue = q;
+        const bool first = port->sockets.empty();
+        xsk_queue* shared = c.xdp.shared_umem && !first ? port->sockets.front().get() : nullptr;
+        sock->first_frame = shared != nullptr ? next_frame : 0;
         bool zc = false;
-        if (const status s = open_socket(*sock, iface, c, zc); !s) return s.error();
+        if (const status s = open_socket(*sock, iface, c, umem_sockets, shared, first, zc); !s) return s.error();
+        next_frame = sock->first_frame + frames_of(c, first);
         all_zero_copy = all_zero_copy && zc;
         if (c.xdp.busy_poll) {
             if (const status s = busy_poll_options(sock->fd, c.xdp); !s) return s.error();
@@ -359,7 +414,8 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
                 return with_queue(make_error(errc::no_room, step::xdp_socket), q);
             }
             for (std::uint32_t i = 0; i < port->rx_frames; ++i) {
-                *xsk_ring_prod__fill_addr(&sock->fill, idx + i) = std::uint64_t{i} * port->frame_size;
+                *xsk_ring_prod__fill_addr(&sock->fill, idx + i) =
+                    std::uint64_t{sock->first_frame + i} * port->frame_size;
             }
             xsk_ring_prod__submit(&sock->fill, port->rx_frames);
             const int fd = sock->fd;
@@ -371,7 +427,7 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
     }
     port->zero_copy = all_zero_copy;
     if (c.send) {
-        const std::uint32_t first = port->rx_frames;
+        const std::uint32_t first = port->sockets.front()->first_frame + port->rx_frames;
         for (std::uint32_t i = c.xdp.tx_size; i-- > 0;) {
             port->free_tx.push_back(std::uint64_t{first + i} * port->frame_size);
         }
@@ -421,6 +477,7 @@ xdp_info info_of(const xdp_port& p) {
     i.program_id = p.link.get() >= 0 ? p.program_id : 0;
     i.need_wakeup = p.need_wakeup;
     i.busy_poll = p.busy_poll;
+    i.shared_umem = p.shared_umem && p.sockets.size() > 1;
     return i;
 }
 
@@ -475,7 +532,7 @@ result<std::span<const frame>> xdp_rx::fetch(std::vector<frame>& frames, const r
                 const xdp_desc* desc = xsk_ring_cons__rx_desc(&q.rx, idx + i);
                 frame& f = frames[i];
                 const std::uint32_t caplen = std::min(desc->len, s.snaplen);
-                f.data = bytes{q.area.data() + desc->addr, caplen};
+                f.data = bytes{q.base + desc->addr, caplen};
                 f.timestamp_ns = now;
                 f.original_len = desc->len;
                 f.interface = s.ifindex;
@@ -613,14 +670,14 @@ result<mut_bytes> xdp_tx::acquire(tx_setup& s, tx_stats& st, std::size_t len) {
         }
     }
     xsk_queue& q = *p.sockets[0];
-    return mut_bytes{q.area.data() + p.free_tx.back(), len};
+    return mut_bytes{q.base + p.free_tx.back(), len};
 }
 
 status xdp_tx::commit(tx_setup& s, tx_stats& st, std::size_t offset, std::size_t len) {
     xdp_port& p = *port_;
     xsk_queue& q = *p.sockets[0];
     const std::uint64_t addr = p.free_tx.back();
-    if (const status ok = check_frame(s, q.area.data() + addr + offset, len); !ok) return ok;
+    if (const status ok = check_frame(s, q.base + addr + offset, len); !ok) return ok;
     // The TX ring has an entry for every TX frame: this cannot fail.
     std::uint32_t idx = 0;
     if (xsk_ring_prod__reserve(&q.tx, 1, &idx) != 1) return make_error(errc::no_room, step::send, 0, 0, p.in_flight);
@@ -681,8 +738,10 @@ result<bool> xdp_filter_accepts(const filter& f, bytes frame, std::string* messa
     if (classic->empty()) return true;
     const auto prog = detail::load_filter(*classic, detail::xdp_accept{-1, XDP_TX}, message);
     if (!prog) return prog.error();
-    LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame.data(), .data_size_in = static_cast<__u32>(frame.size()),
-                .repeat = 1);
+    auto run = detail::libbpf_opts<bpf_test_run_opts>();
+    run.data_in = frame.data();
+    run.data_size_in = static_cast<__u32>(frame.size());
+    run.repeat = 1;
     if (bpf_prog_test_run_opts(prog->get(), &run) != 0) return from_errno(step::xdp_program, errno);
     return run.retval == XDP_TX;
 }
