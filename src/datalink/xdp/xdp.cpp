@@ -453,7 +453,12 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
         setup.ifindex = iface.index;
         setup.snaplen = c.snaplen;
         setup.batch = c.xdp.batch;
-        std::vector<frame> frames(c.xdp.batch);
+        // What every frame of this receiver has in common, set once.
+        frame common;
+        common.interface = iface.index;
+        common.link = link;
+        common.dir = direction::inbound;
+        std::vector<frame> frames(c.xdp.batch, common);
         port->held.reserve(c.xdp.batch);
         ch.rx = rx_impl::wrap(new rx_impl{setup, backend::xdp, xdp_rx(port), std::move(frames), {}});
     }
@@ -532,15 +537,10 @@ result<std::span<const frame>> xdp_rx::fetch(std::vector<frame>& frames, const r
                 const xdp_desc* desc = xsk_ring_cons__rx_desc(&q.rx, idx + i);
                 frame& f = frames[i];
                 const std::uint32_t caplen = std::min(desc->len, s.snaplen);
+                // The other fields were set once at open().
                 f.data = bytes{q.base + desc->addr, caplen};
                 f.timestamp_ns = now;
                 f.original_len = desc->len;
-                f.interface = s.ifindex;
-                f.link = s.link;
-                f.dir = direction::inbound;
-                f.vlan_tpid = 0;
-                f.vlan_tci = 0;
-                f.comment = {};
                 p.held.push_back(desc->addr);
             }
             xsk_ring_cons__release(&q.rx, n);
