@@ -39,7 +39,13 @@ run() { # name, command...
     sleep 1
     kill -INT "$pid"
     wait "$pid" || true
-    printf '%-16s %s  %s\n' "$name" "$(cat "$out")" "$(grep -o 'cpu.*s sys [0-9.]* s' "$err")"
+    local cpu
+    cpu=$(grep -o 'cpu.*s sys [0-9.]* s' "$err")
+    # Capturer CPU (user + sys) per captured frame.
+    local per
+    per=$(awk -v c="$(cat "$out")" -v t="$cpu" 'BEGIN { split(c, a, /[= ]/); split(t, b, " ");
+        if (a[3] > 0) printf "%.2f us/frame", (b[3] + b[6]) / a[3] * 1e6 }')
+    printf '%-16s %s  %s  %s\n' "$name" "$(cat "$out")" "$cpu" "$per"
     rm -f "$out" "$err"
 }
 echo "frames=$frames size=$size"
