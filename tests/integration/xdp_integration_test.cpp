@@ -583,6 +583,17 @@ TEST_F(xdp_live, clear_errors_for_a_busy_interface_a_driver_without_xdp_and_miss
     ASSERT_FALSE(second);
     EXPECT_NE(why.find("already has an XDP program"), std::string::npos) << why;
 
+    // veth has no zero-copy AF_XDP: refused when asked for (automatic
+    // falls back to copy, as every other test shows).
+    dl::config zc = xdp_receiver();
+    zc.xdp.copy = dl::xdp_copy::zero_copy;
+    first = dl::channel{}; // frees va's queue 0 and its XDP program
+    const auto refused = v.net.in_a([&] { return dl::open("va", zc, &why); });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, rawpkt::errc::unsupported);
+    EXPECT_NE(why.find("zero-copy"), std::string::npos) << why;
+    EXPECT_EQ(v.program_on_a(), 0u); // nothing left behind by the failed open
+
     // Loopback has no native XDP: refused when asked for, generic when
     // automatic.
     ASSERT_TRUE(v.net.ip_a("link set lo up"));
