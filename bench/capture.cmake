@@ -2,6 +2,7 @@
 # bench/CMakeLists.txt with include(capture.cmake).
 #   capture_count  rawpkt's receiver, a block at a time
 #   tpacket_floor  the minimal C TPACKET_V3 loop it is compared with
+#   xdp_floor      the minimal C AF_XDP loop backend::xdp is compared with
 #   flood_send     rawpkt's sender, building frames in the TX ring
 #   capture_compare.sh runs them side by side over a veth pair (root)
 foreach(prog capture_count flood_send)
@@ -14,6 +15,14 @@ if(CMAKE_C_COMPILER)
   enable_language(C)
   add_executable(tpacket_floor ${CMAKE_CURRENT_LIST_DIR}/tpacket_floor.c)
   target_compile_options(tpacket_floor PRIVATE -O2 -Wall -Wextra)
+  # The AF_XDP floor, with the XDP program the library embeds.
+  if(RAWPKT_HAVE_XDP)
+    add_executable(xdp_floor ${CMAKE_CURRENT_LIST_DIR}/xdp_floor.c)
+    target_compile_options(xdp_floor PRIVATE -O2 -Wall -Wextra)
+    target_include_directories(xdp_floor SYSTEM PRIVATE ${RAWPKT_LIBXDP_INCLUDE_DIRS})
+    target_link_libraries(xdp_floor PRIVATE ${RAWPKT_LIBXDP_LINK_LIBRARIES})
+    add_dependencies(xdp_floor rawpkt)
+  endif()
 else()
   message(STATUS "No C compiler: tpacket_floor is not built")
 endif()

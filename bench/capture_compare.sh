@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Live capture side by side: the same flood over a veth pair between two
 # network namespaces, captured by tpacket_floor (a minimal C TPACKET_V3
-# loop) and by rawpkt's capture_count (ring and socket backends). Needs
-# root. Prints one line per capturer and the ratios to the floor.
+# loop) and by rawpkt's capture_count (ring and socket backends); when the
+# build has the AF_XDP backend, also by xdp_floor (a minimal C AF_XDP loop)
+# and capture_count's xdp backend. Needs root. Prints one line per
+# capturer: frames captured, drops, and the capturer's CPU time.
 #
 # Usage: bench/capture_compare.sh <build-dir> [frames] [size] [rounds]
 set -euo pipefail
@@ -37,7 +39,13 @@ run() { # name, command...
     sleep 1
     kill -INT "$pid"
     wait "$pid" || true
-    printf '%-16s %s  %s\n' "$name" "$(cat "$out")" "$(grep -o 'cpu.*s sys [0-9.]* s' "$err")"
+    local cpu
+    cpu=$(grep -o 'cpu.*s sys [0-9.]* s' "$err")
+    # Capturer CPU (user + sys) per captured frame.
+    local per
+    per=$(awk -v c="$(cat "$out")" -v t="$cpu" 'BEGIN { split(c, a, /[= ]/); split(t, b, " ");
+        if (a[3] > 0) printf "%.2f us/frame", (b[3] + b[6]) / a[3] * 1e6 }')
+    printf '%-16s %s  %s  %s\n' "$name" "$(cat "$out")" "$cpu" "$per"
     rm -f "$out" "$err"
 }
 echo "frames=$frames size=$size"
@@ -45,4 +53,8 @@ for r in $(seq "$rounds"); do
     run floor "$bin/tpacket_floor" vb
     run rawpkt-ring "$bin/capture_count" vb ring
     run rawpkt-socket "$bin/capture_count" vb socket
+    if [ -x "$bin/xdp_floor" ]; then
+        run xdp-floor "$bin/xdp_floor" vb "$build/xdp/rawpkt_xdp.bpf.o"
+        run rawpkt-xdp "$bin/capture_count" vb xdp
+    fi
 done

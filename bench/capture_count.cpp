@@ -5,7 +5,7 @@
 //
 //   CAPBENCH captured=N drops=D
 //
-// Usage: capture_count <interface> [ring|socket]
+// Usage: capture_count <interface> [ring|socket|xdp]
 // Compare with tpacket_floor (a minimal C TPACKET_V3 loop) on the same
 // traffic: the ratio of what each captures is the price of the library.
 #include <rawpkt/datalink/datalink.hpp>
@@ -26,7 +26,7 @@ void on_signal(int) { stop = 1; }
 int main(int argc, char** argv) {
     namespace dl = rawpkt::datalink;
     if (argc < 2 || argc > 3) {
-        std::fprintf(stderr, "usage: %s <interface> [ring|socket]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s <interface> [ring|socket|xdp]\n", argv[0]);
         return 2;
     }
     dl::config cfg;
@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
     if (argc == 3) {
         if (std::strcmp(argv[2], "socket") == 0) {
             cfg.backend = dl::backend::socket;
+        } else if (std::strcmp(argv[2], "xdp") == 0) {
+            cfg.backend = dl::backend::xdp;
         } else if (std::strcmp(argv[2], "ring") != 0) {
-            std::fprintf(stderr, "backend must be ring or socket\n");
+            std::fprintf(stderr, "backend must be ring, socket or xdp\n");
             return 2;
         }
     }

@@ -31,6 +31,22 @@ error setting(step s, std::uint64_t value, std::uint64_t limit = 0, errc code = 
     return make_error(code, s, 0, limit, value);
 }
 
+constexpr bool power_of_two(std::uint32_t v) noexcept { return v != 0 && (v & (v - 1)) == 0; }
+
+// AF_XDP rings are powers of two; a UMEM frame is 2 or 4 KiB (a frame may
+// not cross a page in copy mode).
+status validate_xdp(const xdp_config& x) noexcept {
+    constexpr std::uint32_t min_ring = 64, max_ring = 65536;
+    for (const std::uint32_t size : {x.rx_size, x.tx_size}) {
+        if (!power_of_two(size) || size < min_ring || size > max_ring) {
+            return setting(step::xdp_ring_size, size, max_ring);
+        }
+    }
+    if (x.frame_size != 2048 && x.frame_size != 4096) return setting(step::xdp_frame_size, x.frame_size, 4096);
+    if (x.batch == 0 || x.batch > x.rx_size) return setting(step::batch, x.batch, x.rx_size);
+    return {};
+}
+
 } // namespace
 
 std::size_t page_size() noexcept {
@@ -99,12 +115,14 @@ const char* to_string(backend b) noexcept {
     case backend::pcap: return "pcap";
     case backend::file: return "file";
     case backend::memory: return "memory";
+    case backend::xdp: return "xdp";
     }
     return "?";
 }
 
 status validate(const config& c, std::size_t page, std::uint64_t memory_limit) {
-    if (c.backend != backend::ring && c.backend != backend::socket && c.backend != backend::pcap) {
+    if (c.backend != backend::ring && c.backend != backend::socket && c.backend != backend::pcap &&
+        c.backend != backend::xdp) {
         // file and memory channels come from open_file() and open_memory().
         return setting(step::config_backend, static_cast<std::uint8_t>(c.backend));
     }
@@ -138,6 +156,8 @@ status validate(const config& c, std::size_t page, std::uint64_t memory_limit) {
             const auto l = plan_tx_ring(c.tx_ring, 1500, 14, page);
             if (!l) return l.error();
         }
+    } else if (c.backend == backend::xdp) {
+        if (const status s = validate_xdp(c.xdp); !s) return s;
     } else {
         if (c.socket_batch == 0 || c.socket_batch > 1024) return setting(step::socket_batch, c.socket_batch, 1024);
     }

@@ -56,6 +56,13 @@ const char* to_string(step s) noexcept {
     case step::batch: return "batch";
     case step::mtu: return "mtu";
     case step::pcap_create: return "pcap_activate";
+    case step::xdp_ring_size: return "xdp.rx_size/tx_size";
+    case step::xdp_frame_size: return "xdp.frame_size";
+    case step::xdp_queue: return "xdp.queue";
+    case step::xdp_program: return "XDP program load";
+    case step::xdp_attach: return "XDP attach";
+    case step::xdp_socket: return "AF_XDP socket";
+    case step::xdp_filter: return "XDP filter";
     }
     return "?";
 }
@@ -167,7 +174,63 @@ std::string setting_rule(step s, const error& e) {
     case step::block_timeout: return "config.block_timeout = " + value + " ms must be 1 .. " + limit + " ms";
     case step::fanout_mode: return "config.fanout.mode = " + value + " is not a fanout mode";
     case step::filter_choice: return "config.filter holds both an expression and a program";
+    case step::xdp_ring_size:
+        return "config.xdp.rx_size/tx_size = " + value + " must be a power of two, 64 .. " + limit;
+    case step::xdp_frame_size: return "config.xdp.frame_size = " + value + " must be 2048 or 4096";
     default: return std::string("bad ") + to_string(s);
+    }
+}
+
+// The AF_XDP backend's failures, with what to do about them.
+std::string describe_xdp(const error& e, step s, const std::string& name, const std::string& sys) {
+    const std::string because = sys.empty() ? std::string{} : " (" + sys + ")";
+    switch (s) {
+    case step::xdp_queue:
+        return "config.xdp.queue = " + std::to_string(e.available) + " is out of range: " + name + " has " +
+               std::to_string(e.needed) + " receive queue(s) (ethtool -l " + name + ")";
+    case step::xdp_program:
+        if (e.code == errc::permission) {
+            return "cannot load the XDP program: CAP_BPF and CAP_NET_ADMIN needed (or CAP_SYS_ADMIN on kernels "
+                   "before 5.8)" +
+                   because;
+        }
+        return "the kernel refused the XDP program" + because;
+    case step::xdp_attach:
+        if (e.code == errc::permission) return "cannot attach an XDP program to " + name + ": CAP_NET_ADMIN needed";
+        if (e.sys_errno == EBUSY || e.sys_errno == EEXIST) {
+            return name + " already has an XDP program (ip link show dev " + name + "; ip link set dev " + name +
+                   " xdp off removes it)";
+        }
+        if (e.code == errc::unsupported) {
+            return "the driver of " + name +
+                   " has no native XDP: set config.xdp.attach to xdp_attach::generic (or automatic)" + because;
+        }
+        if (e.code == errc::bad_value) {
+            return "cannot attach the XDP program to " + name +
+                   ": its MTU is too large for XDP in this mode (at most a page per frame)" + because;
+        }
+        return "cannot attach the XDP program to " + name + because;
+    case step::xdp_socket:
+        if (e.code == errc::unsupported && e.sys_errno == EAFNOSUPPORT) {
+            return "this kernel has no AF_XDP sockets (CONFIG_XDP_SOCKETS)";
+        }
+        if (e.code == errc::unsupported) {
+            return "the driver of " + name + " cannot do zero-copy AF_XDP: set config.xdp.copy to xdp_copy::copy" +
+                   because;
+        }
+        if (e.code == errc::permission) {
+            return "cannot open an AF_XDP socket on " + name + ": CAP_NET_RAW needed" + because;
+        }
+        if (e.sys_errno == EBUSY)
+            return "queue " + std::to_string(e.available) + " of " + name + " already has an AF_XDP socket" + because;
+        return "cannot set up the AF_XDP socket on " + name + because;
+    case step::xdp_filter:
+        return e.code == errc::unsupported ? "the filter cannot run in the XDP program: it uses " +
+                                                 std::string(e.needed == 1 ? "a Linux ancillary load (SKF_AD_*)"
+                                                                           : "an instruction the translation lacks") +
+                                                 " at instruction " + std::to_string(e.available)
+                                           : "the kernel refused the translated XDP filter" + because;
+    default: return std::string(to_string(s)) + " failed" + because;
     }
 }
 
@@ -182,6 +245,9 @@ std::string describe(const error& e, std::string_view interface) {
     if (s == step::disabled) return "the receiver or sender was not enabled in the config";
     if (s == step::end_of_input) return "end of input: every frame was read";
     if (s == step::config_backend) {
+        if (e.code == errc::unsupported && e.available == static_cast<std::uint8_t>(backend::xdp)) {
+            return "rawpkt was built without libxdp/libbpf: backend::xdp is not available";
+        }
         if (e.code == errc::unsupported) return "rawpkt was built without libpcap: backend::pcap is not available";
         return "config.backend = " + std::string(to_string(static_cast<backend>(e.available))) +
                " is opened with open_file() or open_memory(), not open()";
@@ -193,6 +259,7 @@ std::string describe(const error& e, std::string_view interface) {
         return "memory_config.mtu = " + std::to_string(e.available) + " must be 1 .. " + std::to_string(e.needed);
     if (s == step::link_layer) return "cooked mode (config.layer) is not available with this backend" + on;
     if (s == step::pcap_create && e.code == errc::io) return "libpcap could not open " + name;
+    if (s >= step::xdp_queue && s <= step::xdp_filter) return describe_xdp(e, s, name, sys);
     switch (e.code) {
     case errc::not_found:
         if (s == step::interface_lookup || s == step::bind || s == step::socket) {
@@ -248,6 +315,7 @@ std::string describe(const error& e, std::string_view interface) {
                    (sys.empty() ? std::string{} : " (" + sys + ")");
         }
         if (s <= step::filter_choice && s != step::none) return setting_rule(s, e);
+        if (s == step::xdp_ring_size || s == step::xdp_frame_size) return setting_rule(s, e);
         break;
     case errc::unsupported:
         if (s == step::timestamping) {

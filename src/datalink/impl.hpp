@@ -9,6 +9,9 @@
 #include "memory_backend.hpp"
 #include "pcap_backend.hpp"
 #include "replay_backend.hpp"
+#if RAWPKT_HAVE_XDP
+#include "xdp/xdp_backend.hpp"
+#endif
 
 #include <rawpkt/datalink/channel.hpp>
 
@@ -17,8 +20,13 @@
 
 namespace rawpkt::datalink::detail {
 
+#if RAWPKT_HAVE_XDP
+using rx_backend = std::variant<ring_rx, socket_rx, pcap_rx, replay_rx, memory_rx, xdp_rx>;
+using tx_backend = std::variant<ring_tx, socket_tx, pcap_tx, memory_tx, xdp_tx>;
+#else
 using rx_backend = std::variant<ring_rx, socket_rx, pcap_rx, replay_rx, memory_rx>;
 using tx_backend = std::variant<ring_tx, socket_tx, pcap_tx, memory_tx>;
+#endif
 
 struct rx_impl {
     rx_setup setup;
@@ -37,6 +45,8 @@ struct rx_impl {
         r.impl_.reset(p);
         return r;
     }
+    /// The implementation behind a receiver (nullptr: disabled).
+    static const rx_impl* of(const receiver& r) noexcept { return r.impl_.get(); }
 };
 
 struct tx_impl {
@@ -52,6 +62,8 @@ struct tx_impl {
         s.impl_.reset(p);
         return s;
     }
+    /// The implementation behind a sender (nullptr: disabled).
+    static const tx_impl* of(const sender& s) noexcept { return s.impl_.get(); }
 };
 
 } // namespace rawpkt::datalink::detail

@@ -68,7 +68,7 @@ status receiver::set_filter(const datalink::filter& f, std::string* message) {
     // unread (it passed the old filter). A file or a memory port loses no
     // frame: the rest of the batch comes out as it was.
     const bool live = impl_->kind == datalink::backend::ring || impl_->kind == datalink::backend::socket ||
-                      impl_->kind == datalink::backend::pcap;
+                      impl_->kind == datalink::backend::pcap || impl_->kind == datalink::backend::xdp;
     if (s && live) pos_ = count_ = 0;
     return s;
 }

@@ -20,11 +20,14 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <initializer_list>
+#include <linux/capability.h>
 #include <optional>
 #include <sched.h>
 #include <signal.h>
 #include <stdexcept>
 #include <string>
+#include <sys/syscall.h>
 #include <thread>
 #include <unistd.h>
 #include <utility>
@@ -35,6 +38,16 @@ namespace rawpkt::test {
 inline bool run(const std::string& cmd) {
     const int rc = std::system((cmd + " >/dev/null 2>&1").c_str());
     return rc == 0;
+}
+
+/// Takes capabilities (CAP_*) out of the calling thread's effective set;
+/// false when the kernel refuses.
+inline bool drop_capabilities(std::initializer_list<unsigned> caps) {
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (::syscall(SYS_capget, &hdr, data) != 0) return false;
+    for (const unsigned c : caps) data[c / 32].effective &= ~(1u << (c % 32));
+    return ::syscall(SYS_capset, &hdr, data) == 0;
 }
 
 /// Runs `fn` on a thread that joined the network namespace `ns` (a name

@@ -40,7 +40,8 @@
 /// call.
 ///
 /// Backends. open() opens a live channel on an interface: a TPACKET_V3
-/// ring (default), a plain socket, or libpcap (config::backend).
+/// ring (default), a plain socket, libpcap, or AF_XDP sockets fed by an XDP
+/// program (config::backend; xdp.hpp).
 /// open_file() (replay.hpp) replays a capture file through the same
 /// receiver, open_memory() (memory.hpp) gives a channel whose other end a
 /// test holds. Sources that can end (a file, a closed memory port) return
@@ -163,7 +164,8 @@ public:
     /// A descriptor for the caller's own poll/epoll, readable when a block
     /// or a frame is ready: the socket (ring, socket), libpcap's selectable
     /// descriptor (pcap), a timerfd (file: see replay.hpp), an eventfd
-    /// (memory). -1 when disabled.
+    /// (memory), the AF_XDP socket or, with several queues, an epoll
+    /// descriptor over their sockets (xdp). -1 when disabled.
     [[nodiscard]] int native_handle() const noexcept;
     [[nodiscard]] datalink::backend backend() const noexcept;
     /// The link type of the frames (Ethernet, LINUX_SLL for cooked, ...).

@@ -67,6 +67,13 @@ enum class backend : std::uint8_t {
     /// In-memory channel for tests: opened with open_memory() (memory.hpp),
     /// not open().
     memory,
+    /// AF_XDP sockets (one per receive queue) fed by an XDP program that
+    /// rawpkt attaches to the interface: frames go from the driver into
+    /// shared memory (UMEM) without the kernel stack, and the filter runs
+    /// in the XDP program (frames it rejects go on to the stack). Built
+    /// when rawpkt is linked with libxdp and libbpf (has_xdp_backend()).
+    /// Settings in config::xdp; see xdp.hpp.
+    xdp,
 };
 
 /// The backend's name: "ring", "socket", "pcap", "file", "memory".
@@ -76,6 +83,68 @@ enum class backend : std::uint8_t {
 /// libpcap). Without it, open() with backend::pcap fails with
 /// errc::unsupported, step::config_backend.
 [[nodiscard]] bool has_pcap_backend() noexcept;
+
+/// True when this build has the AF_XDP backend (rawpkt was linked with
+/// libxdp and libbpf, and the XDP program was compiled). Without it, open()
+/// with backend::xdp fails with errc::unsupported, step::config_backend.
+[[nodiscard]] bool has_xdp_backend() noexcept;
+
+/// How the XDP program is attached to the interface (backend::xdp).
+enum class xdp_attach : std::uint8_t {
+    /// Native (in the driver) where the driver supports it, generic
+    /// otherwise.
+    automatic,
+    native,  ///< in the driver (XDP_FLAGS_DRV_MODE); fails if it has no XDP
+    generic, ///< after the driver built an sk_buff (XDP_FLAGS_SKB_MODE): any interface, slower
+};
+
+/// How frames get into the UMEM (backend::xdp).
+enum class xdp_copy : std::uint8_t {
+    automatic, ///< zero-copy where the driver supports it, copy otherwise
+    zero_copy, ///< the NIC writes into the UMEM (XDP_ZEROCOPY); fails if it cannot
+    copy,      ///< the kernel copies each frame into the UMEM (XDP_COPY)
+};
+
+/// config::xdp::queue value: a socket on every receive queue.
+inline constexpr std::uint32_t all_queues = 0xffffffffu;
+
+/// AF_XDP settings (backend::xdp).
+struct xdp_config {
+    /// The receive queue to open, or all_queues (one socket per queue, the
+    /// receiver takes frames from each in turn; the sender sends on the
+    /// first).
+    std::uint32_t queue = 0;
+    /// RX ring entries per socket: also the UMEM frames given to the fill
+    /// ring. A power of two, 64 .. 65536.
+    std::uint32_t rx_size = 2048;
+    /// TX ring entries per socket: also the UMEM frames the sender builds
+    /// in. A power of two, 64 .. 65536.
+    std::uint32_t tx_size = 2048;
+    /// Bytes per UMEM frame: 2048 or 4096. A received frame longer than the
+    /// frame size minus the headroom the kernel keeps (256 bytes) does not
+    /// fit and is dropped by the kernel.
+    std::uint32_t frame_size = 4096;
+    /// Frames one receive call takes from the RX ring at most (1 .. rx_size).
+    std::uint32_t batch = 64;
+    xdp_attach attach = xdp_attach::automatic;
+    xdp_copy copy = xdp_copy::automatic;
+    /// XDP_USE_NEED_WAKEUP: the kernel says when it needs a system call to
+    /// go on filling or sending, so a busy application makes none.
+    bool need_wakeup = true;
+    /// Busy polling (SO_PREFER_BUSY_POLL, SO_BUSY_POLL, SO_BUSY_POLL_BUDGET):
+    /// the receiver runs the driver's NAPI loop itself from its poll() calls
+    /// instead of waiting for interrupts. Pair with the interface's
+    /// napi_defer_hard_irqs and gro_flush_timeout (see README).
+    bool busy_poll = false;
+    /// SO_BUSY_POLL: microseconds a poll() may spin (busy_poll only).
+    std::uint32_t busy_poll_usecs = 20;
+    /// SO_BUSY_POLL_BUDGET: frames one busy-poll round may process.
+    std::uint32_t busy_poll_budget = 64;
+    /// With several queues: one UMEM (one memory region, registered once)
+    /// for every socket (XDP_SHARED_UMEM, each socket with its own fill and
+    /// completion rings); otherwise each socket has a UMEM of its own.
+    bool shared_umem = false;
+};
 
 /// What the receiver hands out.
 enum class link_layer : std::uint8_t {
@@ -195,6 +264,8 @@ struct config {
     /// Open a channel on an interface that is down (frames flow once it is
     /// up). By default open() refuses, as libpcap does.
     bool allow_down = false;
+    /// backend::xdp settings.
+    xdp_config xdp{};
 };
 
 /// The page size rings are made of.

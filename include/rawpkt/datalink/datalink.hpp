@@ -11,3 +11,4 @@
 #include <rawpkt/datalink/interfaces.hpp>
 #include <rawpkt/datalink/memory.hpp>
 #include <rawpkt/datalink/replay.hpp>
+#include <rawpkt/datalink/xdp.hpp>

@@ -80,6 +80,14 @@ enum class step : std::uint16_t {
     batch,          ///< replay_config::batch, memory_config::tx_batch
     mtu,            ///< memory_config::mtu
     pcap_create,    ///< libpcap's pcap_create / pcap_activate (its message says more)
+    // added with the AF_XDP backend
+    xdp_ring_size,  ///< config::xdp.rx_size / tx_size
+    xdp_frame_size, ///< config::xdp.frame_size
+    xdp_queue,      ///< config::xdp.queue beyond the interface's queues
+    xdp_program,    ///< loading the XDP program (bpf(BPF_PROG_LOAD), needs CAP_BPF)
+    xdp_attach,     ///< attaching it to the interface (a bpf_link)
+    xdp_socket,     ///< socket(AF_XDP), the UMEM, bind
+    xdp_filter,     ///< the filter cannot run in the XDP program
 };
 
 /// The error every receive call returns once a source that can end (a

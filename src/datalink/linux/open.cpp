@@ -313,6 +313,17 @@ result<channel> open_on(const interface_info& iface, const config& c, std::strin
         }
         return ch;
     }
+    if (c.backend == backend::xdp) {
+#if RAWPKT_HAVE_XDP
+        auto xdp = detail::open_xdp(iface, c, link, detail);
+        if (!xdp) return xdp.error();
+        ch.rx = std::move(xdp->rx);
+        ch.tx = std::move(xdp->tx);
+        return ch;
+#else
+        return make_error(errc::unsupported, step::config_backend, 0, 0, static_cast<std::uint8_t>(backend::xdp));
+#endif
+    }
     if (c.receive) {
         auto rx = open_receiver(iface, c, link, detail);
         if (!rx) return rx.error();

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// \file
+/// The AF_XDP backend (config::backend = backend::xdp).
+///
+/// ```cpp
+/// namespace dl = rawpkt::datalink;
+/// dl::config cfg;
+/// cfg.backend = dl::backend::xdp;
+/// cfg.xdp.queue = dl::all_queues;       // one AF_XDP socket per receive queue
+/// cfg.filter = "udp port 4789";         // runs in the XDP program
+/// auto ch = dl::open("eth0", cfg, &why);
+/// auto info = dl::xdp_state(ch->rx);    // zero-copy or copy, native or generic
+/// ```
+///
+/// open() loads an XDP program into the kernel (compiled with clang when
+/// rawpkt was built and embedded in the library) and attaches it to the
+/// interface through a bpf_link: the program belongs to the channel's file
+/// descriptors, so it goes away when the channel closes or the process
+/// exits, however it exits, and never stays behind on the interface. No
+/// bpffs mount is needed (nothing is pinned). The program sends every frame
+/// that arrives on a queue with a socket to that socket (XSKMAP, indexed by
+/// the receive queue) and lets every other frame go on to the kernel stack.
+///
+/// Each socket has its own UMEM, or with config::xdp.shared_umem all share
+/// the first socket's (XDP_SHARED_UMEM; each keeps its own fill and
+/// completion rings): config::xdp.rx_size frames per socket that the fill
+/// ring gives the kernel to receive into, and config::xdp.tx_size frames
+/// the sender (on the first socket) builds in. The receiver hands out frames in place in the UMEM
+/// (no copy in zero-copy mode, one copy by the kernel in copy mode) and
+/// gives them back to the fill ring at its next receive call; the sender's
+/// send_with() builds in a UMEM frame that goes into the TX ring as it is.
+///
+/// Filters run in the XDP program: the classic BPF that libpcap compiles
+/// from the expression (or the program given) is translated into eBPF,
+/// loaded as a second XDP program, and tail-called by the first; a frame it
+/// rejects goes on to the kernel stack untouched (XDP_PASS) and never
+/// reaches the socket. The whole of classic BPF is translated (loads,
+/// arithmetic, jumps, scratch memory, `len`) except the Linux ancillary
+/// loads (SKF_AD_*: VLAN metadata, protocol, packet type, ...), which an XDP
+/// program has no way to read: a filter using them fails with errc::unsupported,
+/// step::xdp_filter. libpcap emits those only for handles opened on a live
+/// interface; rawpkt compiles expressions without one, so "vlan 10" reads
+/// the tag from the frame, where XDP still sees it. Frames seen by XDP are
+/// received frames only (direction::inbound); the snaplen cuts what the
+/// receiver hands out, as on the other backends.
+///
+/// Time stamps: AF_XDP carries none, so each frame gets the time the
+/// receiver took its batch out of the RX ring (CLOCK_REALTIME, one reading
+/// per batch); timestamp_source::hardware is refused.
+///
+/// Refused at open() with errc::unsupported: cooked mode (step::link_layer),
+/// fanout (step::fanout; use several queues instead), qdisc_bypass
+/// (step::qdisc_bypass; AF_XDP sends past the qdisc anyway), hardware time
+/// stamps (step::timestamping).
+#pragma once
+
+#include <rawpkt/bytes.hpp>
+#include <rawpkt/datalink/channel.hpp>
+#include <rawpkt/datalink/config.hpp>
+#include <rawpkt/datalink/filter.hpp>
+#include <rawpkt/error.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rawpkt::datalink {
+
+/// What open() chose for an AF_XDP channel.
+struct xdp_info {
+    /// The receive queues with a socket, in the order the receiver visits them.
+    std::vector<std::uint32_t> queues;
+    /// The NIC writes into the UMEM (XDP_ZEROCOPY); false: copy mode.
+    bool zero_copy = false;
+    /// The program runs in the driver; false: generic (sk_buff) XDP. False
+    /// too when no program was attached (a send-only channel).
+    bool native = false;
+    /// The kernel's id of the attached XDP program (0: none attached).
+    std::uint32_t program_id = 0;
+    bool need_wakeup = false;
+    bool busy_poll = false;
+    /// The sockets share one UMEM (config::xdp.shared_umem, several queues).
+    bool shared_umem = false;
+};
+
+/// What a backend::xdp receiver (or sender) runs on; errc::unsupported
+/// (step::config_backend) for another backend.
+[[nodiscard]] result<xdp_info> xdp_state(const receiver& rx);
+[[nodiscard]] result<xdp_info> xdp_state(const sender& tx);
+
+/// The id of the XDP program attached to the interface with this index in
+/// the calling thread's network namespace (0: none), in any mode.
+[[nodiscard]] result<std::uint32_t> attached_xdp_program(std::uint32_t ifindex);
+
+/// Runs a filter the way the XDP program runs it: translated into eBPF,
+/// loaded into the kernel and run on `frame` with BPF_PROG_TEST_RUN. True
+/// when the frame would go to the socket. Fails as open() would for a filter
+/// that cannot be translated (errc::unsupported, step::xdp_filter), does
+/// not compile (step::filter_compile) or cannot be loaded (step::xdp_program:
+/// permission without CAP_BPF).
+[[nodiscard]] result<bool> xdp_filter_accepts(const filter& f, bytes frame, std::string* message = nullptr);
+
+} // namespace rawpkt::datalink
