@@ -7,9 +7,22 @@
 #include <cctype>
 #include <csignal>
 #include <fcntl.h>
+#include <map>
 #include <unistd.h>
 
 namespace rawpkt::tool {
+
+CLI::Option* add_backend_option(CLI::App& app, datalink::backend& backend) {
+    using datalink::backend;
+    const std::map<std::string, datalink::backend> names{
+        {"ring", backend::ring}, {"socket", backend::socket}, {"pcap", backend::pcap}, {"xdp", backend::xdp}};
+    return app
+        .add_option("--backend", backend,
+                    "Live backend: ring (TPACKET_V3 ring and TX ring, default), socket (plain AF_PACKET), "
+                    "pcap (libpcap) or xdp (AF_XDP)")
+        ->transform(CLI::CheckedTransformer(names))
+        ->type_name("NAME");
+}
 
 int parse(CLI::App& app, int argc, char** argv) {
     try {

@@ -4,6 +4,7 @@
 // statistics report.
 #pragma once
 
+#include <rawpkt/datalink/config.hpp>
 #include <rawpkt/traffic.hpp>
 
 #include <CLI/CLI.hpp>
@@ -25,6 +26,12 @@ inline constexpr int exit_input = 2; ///< input (or output) failed: file, interf
 /// with (0 after --help or --version, exit_usage after an error, whose
 /// message CLI11 has printed).
 int parse(CLI::App& app, int argc, char** argv);
+
+/// Adds `--backend NAME` for a live channel: ring (TPACKET_V3 RX ring and
+/// TX ring, the default), socket (plain AF_PACKET, recvmmsg/sendmmsg),
+/// pcap (libpcap) or xdp (AF_XDP). A backend this build lacks is refused
+/// when the channel opens, with the library's explanation.
+CLI::Option* add_backend_option(CLI::App& app, datalink::backend& backend);
 
 /// Makes SIGINT and SIGTERM set a flag (stop_requested()) instead of
 /// killing the program, so that it can flush and close what it writes.

@@ -98,7 +98,7 @@ enum class output_mode { text, fields, json };
 struct options {
     std::string read_path;
     std::string interface;
-    std::string backend = "ring";
+    dl::backend backend = dl::backend::ring;
     bool no_promiscuous = false;
     std::uint32_t snaplen = 262144;
     std::uint64_t count = 0;
@@ -491,7 +491,7 @@ private:
 
     int capture() {
         dl::config cfg;
-        if (o_.backend == "socket") cfg.backend = dl::backend::socket;
+        cfg.backend = o_.backend;
         cfg.send = false;
         cfg.snaplen = o_.snaplen;
         cfg.promiscuous = !o_.no_promiscuous;
@@ -612,9 +612,7 @@ int main(int argc, char** argv) {
                   ->type_name("IFACE")
                   ->group("Input");
     r->excludes(i);
-    app.add_option("--backend", o.backend, "Live capture backend: ring (TPACKET_V3, default) or socket")
-        ->check(CLI::IsMember({"ring", "socket"}))
-        ->group("Capture");
+    tool::add_backend_option(app, o.backend)->group("Capture");
     app.add_flag("-p,--no-promiscuous-mode", o.no_promiscuous, "Do not put the interface into promiscuous mode")
         ->group("Capture");
     app.add_option("-s,--snapshot-length", o.snaplen, "Keep at most SNAPLEN bytes of each packet (default 262144)")

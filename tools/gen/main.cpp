@@ -63,7 +63,7 @@ EXIT STATUS
 
 struct options {
     std::string interface;
-    std::string backend = "ring";
+    dl::backend backend = dl::backend::ring;
     std::string src_mac = "02:00:00:00:00:01";
     std::string dst_mac = "ff:ff:ff:ff:ff:ff";
     std::vector<std::string> vlans;
@@ -361,8 +361,7 @@ int main(int argc, char** argv) {
     app.get_formatter()->column_width(30);
 
     app.add_option("-i,--interface", o.interface, "Send on IFACE (required)")->required()->type_name("IFACE");
-    app.add_option("--backend", o.backend, "ring (TX ring, default) or socket (sendmmsg)")
-        ->check(CLI::IsMember({"ring", "socket"}));
+    tool::add_backend_option(app, o.backend);
 
     const char* frame = "Frame";
     auto* src_mac = app.add_option("--src-mac", o.src_mac,
@@ -441,7 +440,7 @@ int main(int argc, char** argv) {
     }
 
     dl::config cfg;
-    cfg.backend = o.backend == "socket" ? dl::backend::socket : dl::backend::ring;
+    cfg.backend = o.backend;
     cfg.receive = false;
     cfg.send = true;
     std::string why;

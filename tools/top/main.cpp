@@ -62,7 +62,7 @@ EXIT STATUS
 struct options {
     std::string read_path;
     std::string interface;
-    std::string backend = "ring";
+    dl::backend backend = dl::backend::ring;
     bool realtime = false;
     bool once = false;
     double interval = 1.0;
@@ -147,7 +147,7 @@ private:
 
     int live() {
         dl::config cfg;
-        cfg.backend = o_.backend == "socket" ? dl::backend::socket : dl::backend::ring;
+        cfg.backend = o_.backend;
         cfg.send = false;
         cfg.filter = expr_;
         std::string why;
@@ -368,8 +368,7 @@ int main(int argc, char** argv) {
                   ->type_name("FILE");
     auto* i = app.add_option("-i,--interface", o.interface, "Watch the interface IFACE")->type_name("IFACE");
     r->excludes(i);
-    app.add_option("--backend", o.backend, "Live capture backend: ring (default) or socket")
-        ->check(CLI::IsMember({"ring", "socket"}));
+    tool::add_backend_option(app, o.backend);
     app.add_flag("--realtime", o.realtime, "Replay a file at its own timing (default: as fast as possible)");
     app.add_flag("--once", o.once, "No screen: print a plain summary (of the file, or of one interval live)");
     app.add_option("--interval", o.interval, "Seconds between refreshes (default 1)")->check(CLI::Range(0.1, 3600.0));
