@@ -42,7 +42,10 @@ public:
                      " net.ipv6.conf.all.forwarding=1");
         }
         for (std::size_t k = 0; ok && k + 1 < n; ++k) {
-            const std::string r = "r" + std::to_string(k), l = "l" + std::to_string(k + 1);
+            // Built with append: g++ 12 warns (-Wrestrict) on "r" + to_string(k).
+            std::string r = "r", l = "l";
+            r.append(std::to_string(k));
+            l.append(std::to_string(k + 1));
             ok = run("ip -n " + names_[k] + " link add " + r + " type veth peer name " + l + " netns " +
                      names_[k + 1]) &&
                  run("ip -n " + names_[k] + " addr add " + v4(k, 1) + "/24 dev " + r) &&

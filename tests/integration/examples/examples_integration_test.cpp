@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Runs every network example (examples/) inside network namespaces this
+// test creates and removes, and checks what it prints and how it exits.
+// Needs root. Traffic never leaves the namespaces.
+#include "netns_chain.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using rawpkt::test::netns_chain;
+
+namespace {
+
+const std::filesystem::path examples_dir{RAWPKT_EXAMPLES_DIR};
+
+struct outcome {
+    int status = -1; // exit status
+    std::string output;
+};
+
+// Runs an example with `args` inside namespace `ns` of `net`, standard
+// error merged into standard output.
+outcome run_example(const netns_chain& net, std::size_t ns, const std::string& example, const std::string& args) {
+    const std::string cmd = net.exec_prefix(ns) + (examples_dir / example).string() + " " + args + " 2>&1";
+    outcome o;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (p == nullptr) return o;
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.output.append(buf, n);
+    const int st = ::pclose(p);
+    o.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return o;
+}
+
+std::size_t count_matches(const std::string& text, const std::regex& re) {
+    return static_cast<std::size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), {}));
+}
+
+class ExamplesTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "needs root (network namespaces, CAP_NET_RAW)";
+    }
+};
+
+} // namespace
+
+TEST_F(ExamplesTest, PingPrintsWhatIputilsPrints) {
+    netns_chain net{3};
+    // Host 0 to host 2, through the router: TTL 63.
+    const auto v4 = run_example(net, 0, "ping", "-c 3 -i 0.2 -W 5 " + netns_chain::v4(1, 2));
+    EXPECT_EQ(v4.status, 0) << v4.output;
+    EXPECT_NE(v4.output.find("PING 10.99.1.2 (10.99.1.2) 56(84) bytes of data.\n"), std::string::npos) << v4.output;
+    EXPECT_EQ(count_matches(v4.output,
+                            std::regex(R"(\n64 bytes from 10\.99\.1\.2: icmp_seq=[123] ttl=63 time=\d+\.\d{3} ms)")),
+              3u)
+        << v4.output;
+    EXPECT_NE(v4.output.find("\n--- 10.99.1.2 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, "
+                             "time "),
+              std::string::npos)
+        << v4.output;
+    EXPECT_TRUE(
+        std::regex_search(v4.output, std::regex(R"(\nrtt min/avg/max/mdev = [\d.]+/[\d.]+/[\d.]+/[\d.]+ ms\n$)")))
+        << v4.output;
+
+    const auto v6 = run_example(net, 0, "ping", "-6 -c 2 -i 0.2 -W 5 " + netns_chain::v6(1, 2));
+    EXPECT_EQ(v6.status, 0) << v6.output;
+    EXPECT_NE(v6.output.find("PING 2001:db8:1::2(2001:db8:1::2) 56 data bytes\n"), std::string::npos) << v6.output;
+    EXPECT_EQ(count_matches(v6.output,
+                            std::regex(R"(\n64 bytes from 2001:db8:1::2: icmp_seq=[12] ttl=63 time=\d+\.\d{3} ms)")),
+              2u)
+        << v6.output;
+    EXPECT_NE(v6.output.find("2 packets transmitted, 2 received, 0% packet loss"), std::string::npos) << v6.output;
+
+    // Nobody at .9 on the first link: no reply, exit 1.
+    const auto none = run_example(net, 0, "ping", "-c 1 -W 1 10.99.0.9");
+    EXPECT_EQ(none.status, 1) << none.output;
+    EXPECT_NE(none.output.find("1 packets transmitted, 0 received, 100% packet loss"), std::string::npos)
+        << none.output;
+    EXPECT_EQ(none.output.find("rtt "), std::string::npos) << none.output;
+    // Usage errors: exit 2.
+    EXPECT_EQ(run_example(net, 0, "ping", "-c 1").status, 2);
+    EXPECT_EQ(run_example(net, 0, "ping", "-6 -c 1 10.99.0.2").status, 2);
+}
