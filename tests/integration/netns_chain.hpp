@@ -85,8 +85,11 @@ public:
     [[nodiscard]] static std::string v4(std::size_t link, int side) {
         return "10.99." + std::to_string(link) + "." + std::to_string(side);
     }
+    /// In the form addresses print in (RFC 5952: "2001:db8::1" for link 0).
     [[nodiscard]] static std::string v6(std::size_t link, int side) {
-        return "2001:db8:" + std::to_string(link) + "::" + std::to_string(side);
+        std::string s = "2001:db8:";
+        if (link != 0) s += std::to_string(link) + ":";
+        return s + ":" + std::to_string(side);
     }
 
     template <class F>

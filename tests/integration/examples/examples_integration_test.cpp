@@ -89,3 +89,27 @@ TEST_F(ExamplesTest, PingPrintsWhatIputilsPrints) {
     EXPECT_EQ(run_example(net, 0, "ping", "-c 1").status, 2);
     EXPECT_EQ(run_example(net, 0, "ping", "-6 -c 1 10.99.0.2").status, 2);
 }
+
+TEST_F(ExamplesTest, TracerouteFindsTheRouterAndTheHost) {
+    netns_chain net{3}; // host 0 - router 1 - host 2
+    for (const char* flags : {"", "-I ", "-6 ", "-6 -I "}) {
+        const bool v6 = std::string(flags).find("-6") != std::string::npos;
+        const std::string dst = v6 ? netns_chain::v6(1, 2) : netns_chain::v4(1, 2);
+        const std::string router = v6 ? netns_chain::v6(0, 2) : netns_chain::v4(0, 2);
+        const auto r = run_example(net, 0, "traceroute", std::string(flags) + "-m 5 -w 3 " + dst);
+        EXPECT_EQ(r.status, 0) << flags << "\n" << r.output;
+        EXPECT_TRUE(std::regex_match(r.output, std::regex("traceroute to " + dst + " \\(" + dst +
+                                                          "\\), 5 hops max\n"
+                                                          " 1  " +
+                                                          router + "  \\d+\\.\\d{3} ms\n" + " 2  " + dst +
+                                                          "  \\d+\\.\\d{3} ms\n")))
+            << flags << "\n"
+            << r.output;
+    }
+    // A hop that does not answer prints "*": the router drops what it
+    // would forward to host 2.
+    ASSERT_TRUE(rawpkt::test::run("ip netns exec " + net.name(1) + " sysctl -qw net.ipv4.ip_forward=0"));
+    const auto blocked = run_example(net, 0, "traceroute", "-m 3 -w 0.3 " + netns_chain::v4(1, 2));
+    EXPECT_EQ(blocked.status, 1) << blocked.output;
+    EXPECT_NE(blocked.output.find("\n 2  *\n 3  *\n"), std::string::npos) << blocked.output;
+}
