@@ -91,29 +91,34 @@ bool is_our_probe(rawpkt::bytes probe, const options& o, std::uint16_t ident, in
            rawpkt::load_be<std::uint16_t>(probe, 2) == base_port + hop;
 }
 
-answer classify(const tp::packet& p, const options& o, std::uint16_t ident, int hop) {
-    if (o.v6) {
-        namespace icmp = rawpkt::icmpv6;
-        const auto v = icmp::view::checked(p.data);
-        if (!v) return answer::none;
-        if (v->type() == icmp::message_type::echo_reply) {
-            return o.icmp && v->identifier() == ident && v->sequence() == hop ? answer::destination : answer::none;
-        }
-        const bool exceeded = v->type() == icmp::message_type::time_exceeded;
-        if (!exceeded && v->type() != icmp::message_type::destination_unreachable) return answer::none;
-        if (!is_our_probe(quoted_probe(*v), o, ident, hop)) return answer::none;
-        return exceeded ? answer::router : answer::destination;
-    }
-    namespace icmp = rawpkt::icmpv4;
-    const auto v = icmp::view::checked(p.data);
+/// The ICMP or ICMPv6 message types that answer a probe.
+template <class Type>
+struct answer_types {
+    Type echo_reply, time_exceeded, unreachable;
+};
+
+template <class View, class Type>
+answer classify_as(rawpkt::bytes data, answer_types<Type> t, const options& o, std::uint16_t ident, int hop) {
+    const auto v = View::checked(data);
     if (!v) return answer::none;
-    if (v->type() == icmp::message_type::echo_reply) {
+    if (v->type() == t.echo_reply) {
         return o.icmp && v->identifier() == ident && v->sequence() == hop ? answer::destination : answer::none;
     }
-    const bool exceeded = v->type() == icmp::message_type::time_exceeded;
-    if (!exceeded && v->type() != icmp::message_type::destination_unreachable) return answer::none;
+    const bool exceeded = v->type() == t.time_exceeded;
+    if (!exceeded && v->type() != t.unreachable) return answer::none;
     if (!is_our_probe(quoted_probe(*v), o, ident, hop)) return answer::none;
     return exceeded ? answer::router : answer::destination;
+}
+
+answer classify(const tp::packet& p, const options& o, std::uint16_t ident, int hop) {
+    if (o.v6) {
+        using t = rawpkt::icmpv6::message_type;
+        return classify_as<rawpkt::icmpv6::view>(
+            p.data, answer_types<t>{t::echo_reply, t::time_exceeded, t::destination_unreachable}, o, ident, hop);
+    }
+    using t = rawpkt::icmpv4::message_type;
+    return classify_as<rawpkt::icmpv4::view>(
+        p.data, answer_types<t>{t::echo_reply, t::time_exceeded, t::destination_unreachable}, o, ident, hop);
 }
 
 } // namespace
