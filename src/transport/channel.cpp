@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <cstring>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
@@ -360,6 +361,22 @@ channel::impl::outcome channel::impl::fill_packet_socket(std::size_t n, const so
 
 namespace {
 
+socklen_t to_sockaddr(const ip_address& to, sockaddr_storage& addr) noexcept {
+    if (to.family == transport::family::ipv4) {
+        sockaddr_in sin{};
+        sin.sin_family = AF_INET;
+        std::memcpy(&sin.sin_addr, to.v4.octets.data(), 4);
+        std::memcpy(&addr, &sin, sizeof sin);
+        return sizeof sin;
+    }
+    sockaddr_in6 sin6{};
+    sin6.sin6_family = AF_INET6;
+    std::memcpy(&sin6.sin6_addr, to.v6.octets.data(), 16);
+    sin6.sin6_scope_id = to.scope_id;
+    std::memcpy(&addr, &sin6, sizeof sin6);
+    return sizeof sin6;
+}
+
 result<bool> poll_one(int fd, short events, int ms, step s) {
     pollfd p{fd, events, 0};
     const int rc = ::poll(&p, 1, ms);
@@ -422,21 +439,7 @@ status channel::send_to(bytes message, const ip_address& to) {
                           static_cast<std::uint8_t>(to.family));
     }
     sockaddr_storage addr{};
-    socklen_t addr_len = 0;
-    if (to.family == transport::family::ipv4) {
-        sockaddr_in sin{};
-        sin.sin_family = AF_INET;
-        std::memcpy(&sin.sin_addr, to.v4.octets.data(), 4);
-        std::memcpy(&addr, &sin, sizeof sin);
-        addr_len = sizeof sin;
-    } else {
-        sockaddr_in6 sin6{};
-        sin6.sin6_family = AF_INET6;
-        std::memcpy(&sin6.sin6_addr, to.v6.octets.data(), 16);
-        sin6.sin6_scope_id = to.scope_id;
-        std::memcpy(&addr, &sin6, sizeof sin6);
-        addr_len = sizeof sin6;
-    }
+    const socklen_t addr_len = to_sockaddr(to, addr);
     const int fd = impl_->tx_fd();
     const deadline d{impl_->cfg.send_timeout};
     for (;;) {
@@ -458,6 +461,37 @@ status channel::send_to(bytes message, const ip_address& to) {
         }
         return from_errno(step::send, e);
     }
+}
+
+result<ip_address> source_address(const ip_address& to) {
+    // connect() on a UDP socket picks the route and the source; it sends nothing.
+    const bool v6 = to.family == transport::family::ipv6;
+    const unique_fd fd{::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
+    if (fd.get() < 0) return from_errno(step::socket, errno);
+    sockaddr_storage addr{};
+    const socklen_t len = to_sockaddr(to, addr);
+    // Any port will do; sin_port and sin6_port are at the same offset.
+    static_assert(offsetof(sockaddr_in, sin_port) == offsetof(sockaddr_in6, sin6_port));
+    const std::uint16_t port = htons(9);
+    std::memcpy(reinterpret_cast<char*>(&addr) + offsetof(sockaddr_in, sin_port), &port, sizeof port);
+    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), len) != 0) return from_errno(step::route, errno);
+    sockaddr_storage local{};
+    socklen_t local_len = sizeof local;
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &local_len) != 0) {
+        return from_errno(step::route, errno);
+    }
+    if (v6) {
+        sockaddr_in6 sin6{};
+        std::memcpy(&sin6, &local, sizeof sin6);
+        ipv6_address a;
+        std::memcpy(a.octets.data(), &sin6.sin6_addr, 16);
+        return ip_address{a, sin6.sin6_scope_id};
+    }
+    sockaddr_in sin{};
+    std::memcpy(&sin, &local, sizeof sin);
+    ipv4_address a;
+    std::memcpy(a.octets.data(), &sin.sin_addr, 4);
+    return ip_address{a};
 }
 
 int channel::native_handle() const noexcept { return impl_ ? impl_->rx.get() : -1; }

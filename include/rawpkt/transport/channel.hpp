@@ -346,6 +346,12 @@ packet_range<View> channel::packets(timeout wait) {
     return packet_range<View>{*this, wait};
 }
 
+/// The source address the kernel picks for packets to `to` (the route's
+/// preferred source): what an IPv4 TCP or UDP checksum's pseudo header
+/// needs in layer 4. Nothing is sent. errc::not_found, step::route when
+/// there is no route.
+[[nodiscard]] result<ip_address> source_address(const ip_address& to);
+
 /// Waits until `fd` (any channel's native_handle(), datalink or transport)
 /// is readable: false on timeout or a signal. For event loops that wait on
 /// one descriptor without a receive call.

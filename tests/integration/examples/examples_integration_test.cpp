@@ -113,3 +113,35 @@ TEST_F(ExamplesTest, TracerouteFindsTheRouterAndTheHost) {
     EXPECT_EQ(blocked.status, 1) << blocked.output;
     EXPECT_NE(blocked.output.find("\n 2  *\n 3  *\n"), std::string::npos) << blocked.output;
 }
+
+TEST_F(ExamplesTest, ListInterfacesShowsEveryInterface) {
+    netns_chain net{2};
+    ASSERT_TRUE(rawpkt::test::run("ip -n " + net.name(0) + " link set r0 mtu 1400 address 02:00:5e:00:53:01"));
+    const auto r = run_example(net, 0, "list_interfaces", "");
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(^1: lo <UP,LOOPBACK,RUNNING,LOWER_UP> mtu 65536\n)"
+                                                       R"(    link/loopback 00:00:00:00:00:00\n)"
+                                                       R"(    inet 127\.0\.0\.1/8\n    inet6 ::1/128\n)")))
+        << r.output;
+    EXPECT_TRUE(
+        std::regex_search(r.output, std::regex(R"(\n\d+: r0 <UP,BROADCAST,RUNNING,MULTICAST,LOWER_UP> mtu 1400\n)"
+                                               R"(    link/ether 02:00:5e:00:53:01\n)"
+                                               R"(    inet 10\.99\.0\.1/24\n)"
+                                               R"(    inet6 2001:db8::1/64\n)")))
+        << r.output;
+}
+
+TEST_F(ExamplesTest, EventLoopDrivesDatalinkAndTransportTogether) {
+    netns_chain net{2};
+    for (const std::string& host : {netns_chain::v4(0, 2), netns_chain::v6(0, 2)}) {
+        const auto r = run_example(net, 0, "event_loop", "r0 " + host + " 4");
+        EXPECT_EQ(r.status, 0) << r.output;
+        std::smatch m;
+        ASSERT_TRUE(std::regex_search(
+            r.output, m,
+            std::regex(R"(^sent 4 echo requests\ntransport: 4 echo replies\ndatalink: (\d+) frames on r0\n$)")))
+            << r.output;
+        // The ring saw each request leave and each reply come in.
+        EXPECT_GE(std::stol(m[1]), 8) << r.output;
+    }
+}
