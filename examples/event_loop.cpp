@@ -17,6 +17,8 @@
 #include <rawpkt/datalink/datalink.hpp>
 #include <rawpkt/transport/channel.hpp>
 
+#include "echo.hpp"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -27,19 +29,6 @@
 
 namespace dl = rawpkt::datalink;
 namespace tp = rawpkt::transport;
-
-namespace {
-
-bool is_echo_reply(const tp::packet& p, bool v6) {
-    if (v6) {
-        const auto v = rawpkt::icmpv6::view::checked(p.data);
-        return v && v->type() == rawpkt::icmpv6::message_type::echo_reply;
-    }
-    const auto v = rawpkt::icmpv4::view::checked(p.data);
-    return v && v->type() == rawpkt::icmpv4::message_type::echo_reply;
-}
-
-} // namespace
 
 int main(int argc, char** argv) {
     tp::ip_address host;
@@ -90,7 +79,7 @@ int main(int argc, char** argv) {
             case from_icmp:
                 while (const auto p = icmp->next(tp::no_wait)) {
                     if (*p == nullptr) break;
-                    if ((*p)->source == host && is_echo_reply(**p, v6)) ++replies;
+                    if ((*p)->source == host && example::is_echo_reply(**p, v6)) ++replies;
                 }
                 break;
             case from_timer: {
@@ -98,15 +87,8 @@ int main(int argc, char** argv) {
                 if (::read(timer, &expirations, sizeof expirations) < 0) break;
                 ++ticks;
                 if (sent >= count) break;
-                rawpkt::builder b{buf};
-                b.reserve_payload(16);
                 const auto seq = static_cast<std::uint16_t>(++sent);
-                if (v6) {
-                    b.icmpv6(rawpkt::icmpv6::echo_repr{false, ident, seq, 0});
-                } else {
-                    b.icmpv4(rawpkt::icmpv4::echo_repr{false, ident, seq, 0});
-                }
-                if (const auto s = icmp->send_to(rawpkt::bytes{*b.finish()}, host); !s) {
+                if (const auto s = icmp->send_to(example::echo_request(buf, v6, ident, seq), host); !s) {
                     std::fprintf(stderr, "event_loop: %s\n", tp::describe(s.error()).c_str());
                 }
                 break;
