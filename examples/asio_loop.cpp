@@ -106,38 +106,17 @@ struct pinger {
 } // namespace
 
 int main(int argc, char** argv) {
-    tp::ip_address host;
-    if (argc < 3 || !tp::ip_address::parse(argv[2], host)) {
-        std::fprintf(stderr, "usage: asio_loop INTERFACE HOST [COUNT]\n");
-        return 2;
-    }
-    const long count = argc > 3 ? std::strtol(argv[3], nullptr, 10) : 5;
-    std::string why;
-    dl::config dcfg;
-    dcfg.send = false;
-    auto link = dl::open(argv[1], dcfg, &why);
-    tp::config tcfg;
-    tcfg.family = host.family;
-    tcfg.protocol = host.family == tp::family::ipv6 ? rawpkt::ip_proto::icmpv6 : rawpkt::ip_proto::icmp;
-    auto icmp = link ? tp::open(tcfg, &why) : rawpkt::result<tp::channel>{tp::channel{}};
-    if (!link || !icmp) {
-        std::fprintf(stderr, "asio_loop: %s\n", why.c_str());
-        return 1;
-    }
+    int status = 0;
+    auto setup = example::open_loop(argc, argv, "asio_loop", status);
+    if (!setup) return status;
     asio::io_context io;
     long replies = 0;
     {
-        pinger p{io, *link, *icmp, host, count};
+        pinger p{io, setup->link, setup->icmp, setup->host, setup->count};
         p.start();
         io.run();
-        // Frames of the last block not yet handed over by the ring's timeout.
-        while (const auto batch = link->rx.next_batch(std::chrono::milliseconds(50))) {
-            if (batch->empty()) break;
-            p.frames += static_cast<long>(batch->size());
-        }
-        std::printf("sent %ld echo requests\ntransport: %ld echo replies\ndatalink: %ld frames on %s\n", p.sent,
-                    p.replies, p.frames, argv[1]);
+        example::report(*setup, argv[1], p.sent, p.replies, p.frames);
         replies = p.replies;
     }
-    return replies == count ? 0 : 1;
+    return replies == setup->count ? 0 : 1;
 }

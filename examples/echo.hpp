@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Shared by the event-loop examples: an ICMP / ICMPv6 echo request built in
-// place, and a check for echo replies.
+// Shared by the event-loop examples: their command line and channels, an
+// ICMP / ICMPv6 echo request built in place, a check for echo replies.
 #pragma once
 
 #include <rawpkt/build.hpp>
+#include <rawpkt/datalink/datalink.hpp>
 #include <rawpkt/transport/channel.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
 
 namespace example {
 
@@ -31,6 +37,57 @@ inline bool is_echo_reply(const rawpkt::transport::packet& p, bool v6) {
     }
     const auto v = rawpkt::icmpv4::view::checked(p.data);
     return v && v->type() == rawpkt::icmpv4::message_type::echo_reply;
+}
+
+/// What an event loop example works with: a capturing datalink channel on
+/// INTERFACE and an ICMP (ICMPv6) transport channel to HOST.
+struct loop_setup {
+    rawpkt::datalink::channel link;
+    rawpkt::transport::channel icmp;
+    rawpkt::transport::ip_address host;
+    long count = 5;
+    [[nodiscard]] bool v6() const noexcept { return host.family == rawpkt::transport::family::ipv6; }
+};
+
+/// Reads `NAME INTERFACE HOST [COUNT]` and opens both channels; prints what
+/// went wrong and sets `exit_status` otherwise.
+inline std::optional<loop_setup> open_loop(int argc, char** argv, const char* name, int& exit_status) {
+    namespace dl = rawpkt::datalink;
+    namespace tp = rawpkt::transport;
+    loop_setup s;
+    if (argc < 3 || !tp::ip_address::parse(argv[2], s.host)) {
+        std::fprintf(stderr, "usage: %s INTERFACE HOST [COUNT]\n", name);
+        exit_status = 2;
+        return std::nullopt;
+    }
+    if (argc > 3) s.count = std::strtol(argv[3], nullptr, 10);
+    std::string why;
+    dl::config dcfg;
+    dcfg.send = false; // capture only
+    auto link = dl::open(argv[1], dcfg, &why);
+    tp::config tcfg;
+    tcfg.family = s.host.family;
+    tcfg.protocol = s.v6() ? rawpkt::ip_proto::icmpv6 : rawpkt::ip_proto::icmp;
+    auto icmp = link ? tp::open(tcfg, &why) : rawpkt::result<tp::channel>{tp::channel{}};
+    if (!link || !icmp) {
+        std::fprintf(stderr, "%s: %s\n", name, why.c_str());
+        exit_status = 1;
+        return std::nullopt;
+    }
+    s.link = std::move(*link);
+    s.icmp = std::move(*icmp);
+    return s;
+}
+
+/// Counts the frames the ring still holds (a block not yet handed over by
+/// its timeout), then prints the three counters.
+inline void report(loop_setup& s, const char* interface, long sent, long replies, long frames) {
+    while (const auto batch = s.link.rx.next_batch(std::chrono::milliseconds(50))) {
+        if (batch->empty()) break;
+        frames += static_cast<long>(batch->size());
+    }
+    std::printf("sent %ld echo requests\ntransport: %ld echo replies\ndatalink: %ld frames on %s\n", sent, replies,
+                frames, interface);
 }
 
 } // namespace example

@@ -31,34 +31,22 @@ namespace dl = rawpkt::datalink;
 namespace tp = rawpkt::transport;
 
 int main(int argc, char** argv) {
-    tp::ip_address host;
-    if (argc < 3 || !tp::ip_address::parse(argv[2], host)) {
-        std::fprintf(stderr, "usage: event_loop INTERFACE HOST [COUNT]\n");
-        return 2;
-    }
-    const long count = argc > 3 ? std::strtol(argv[3], nullptr, 10) : 5;
-    const bool v6 = host.family == tp::family::ipv6;
-
-    std::string why;
-    dl::config dcfg;
-    dcfg.send = false;
-    auto link = dl::open(argv[1], dcfg, &why);
-    tp::config tcfg;
-    tcfg.family = host.family;
-    tcfg.protocol = v6 ? rawpkt::ip_proto::icmpv6 : rawpkt::ip_proto::icmp;
-    auto icmp = link ? tp::open(tcfg, &why) : rawpkt::result<tp::channel>{tp::channel{}};
-    if (!link || !icmp) {
-        std::fprintf(stderr, "event_loop: %s\n", why.c_str());
-        return 1;
-    }
+    int status = 0;
+    auto setup = example::open_loop(argc, argv, "event_loop", status);
+    if (!setup) return status;
+    auto& link = setup->link;
+    auto& icmp = setup->icmp;
+    const auto& host = setup->host;
+    const long count = setup->count;
+    const bool v6 = setup->v6();
 
     const int timer = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     const itimerspec every_100ms{{0, 100'000'000}, {0, 1}};
     ::timerfd_settime(timer, 0, &every_100ms, nullptr);
     const int ep = ::epoll_create1(EPOLL_CLOEXEC);
     enum : std::uint64_t { from_link, from_icmp, from_timer };
-    for (const auto& [fd, tag] : {std::pair{link->rx.native_handle(), from_link},
-                                  std::pair{icmp->native_handle(), from_icmp}, std::pair{timer, from_timer}}) {
+    for (const auto& [fd, tag] : {std::pair{link.rx.native_handle(), from_link},
+                                  std::pair{icmp.native_handle(), from_icmp}, std::pair{timer, from_timer}}) {
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.u64 = tag;
@@ -74,10 +62,10 @@ int main(int argc, char** argv) {
         for (int i = 0; i < n; ++i) {
             switch (events[static_cast<std::size_t>(i)].data.u64) {
             case from_link: // every frame of the ready block
-                if (const auto batch = link->rx.next_batch(tp::no_wait)) frames += static_cast<long>(batch->size());
+                if (const auto batch = link.rx.next_batch(tp::no_wait)) frames += static_cast<long>(batch->size());
                 break;
             case from_icmp:
-                while (const auto p = icmp->next(tp::no_wait)) {
+                while (const auto p = icmp.next(tp::no_wait)) {
                     if (*p == nullptr) break;
                     if ((*p)->source == host && example::is_echo_reply(**p, v6)) ++replies;
                 }
@@ -88,7 +76,7 @@ int main(int argc, char** argv) {
                 ++ticks;
                 if (sent >= count) break;
                 const auto seq = static_cast<std::uint16_t>(++sent);
-                if (const auto s = icmp->send_to(example::echo_request(buf, v6, ident, seq), host); !s) {
+                if (const auto s = icmp.send_to(example::echo_request(buf, v6, ident, seq), host); !s) {
                     std::fprintf(stderr, "event_loop: %s\n", tp::describe(s.error()).c_str());
                 }
                 break;
@@ -96,13 +84,7 @@ int main(int argc, char** argv) {
             }
         }
     }
-    // Frames of the last block not yet handed over by the ring's timeout.
-    while (const auto batch = link->rx.next_batch(std::chrono::milliseconds(50))) {
-        if (batch->empty()) break;
-        frames += static_cast<long>(batch->size());
-    }
-    std::printf("sent %ld echo requests\ntransport: %ld echo replies\ndatalink: %ld frames on %s\n", sent, replies,
-                frames, argv[1]);
+    example::report(*setup, argv[1], sent, replies, frames);
     ::close(ep);
     ::close(timer);
     return replies == count ? 0 : 1;
