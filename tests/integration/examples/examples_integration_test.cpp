@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -150,4 +152,25 @@ TEST_F(ExamplesTest, EventLoopsDriveDatalinkAndTransportTogether) {
             EXPECT_GE(std::stol(m[1]), 8) << r.output;
         }
     }
+}
+
+TEST_F(ExamplesTest, SynProbeTellsOpenFromClosed) {
+    netns_chain net{2};
+    // A listener on port 8080 (IPv4 and IPv6) in namespace 1, for as long as the test needs it.
+    const std::string listener = net.exec_prefix(1) +
+                                 "python3 -c 'import os,socket,time\n"
+                                 "s=socket.socket(socket.AF_INET6)\n"
+                                 "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)\n"
+                                 "s.bind((\"::\", 8080))\ns.listen()\nprint(os.getpid(), flush=True)\ntime.sleep(30)'";
+    FILE* l = ::popen(listener.c_str(), "r");
+    ASSERT_NE(l, nullptr);
+    char pid[16] = {}; // the listener says its pid once it listens
+    ASSERT_NE(std::fgets(pid, sizeof pid, l), nullptr);
+    for (const std::string& host : {netns_chain::v4(0, 2), netns_chain::v6(0, 2)}) {
+        const auto r = run_example(net, 0, "syn_probe", "-w 3 " + host + " 8080,8081");
+        EXPECT_EQ(r.status, 0) << r.output;
+        EXPECT_EQ(r.output, host + " 8080/tcp open\n" + host + " 8081/tcp closed\n");
+    }
+    ::kill(static_cast<pid_t>(std::strtol(pid, nullptr, 10)), SIGTERM);
+    ::pclose(l);
 }
