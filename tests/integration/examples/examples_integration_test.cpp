@@ -174,3 +174,16 @@ TEST_F(ExamplesTest, SynProbeTellsOpenFromClosed) {
     ::kill(static_cast<pid_t>(std::strtol(pid, nullptr, 10)), SIGTERM);
     ::pclose(l);
 }
+
+TEST_F(ExamplesTest, ArpScanFindsTheNeighbours) {
+    netns_chain net{2};
+    ASSERT_TRUE(rawpkt::test::run("ip -n " + net.name(1) + " link set l1 address 02:00:5e:00:53:02"));
+    // A second neighbour on the same link.
+    ASSERT_TRUE(rawpkt::test::run("ip -n " + net.name(1) + " addr add 10.99.0.77/24 dev l1"));
+    const auto r = run_example(net, 0, "arp_scan", "-w 1 r0");
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output, "10.99.0.2\t02:00:5e:00:53:02\n10.99.0.77\t02:00:5e:00:53:02\n2 hosts answered of 253 asked\n");
+    // A smaller subnet given on the command line.
+    const auto small = run_example(net, 0, "arp_scan", "-w 1 r0 10.99.0.0/30");
+    EXPECT_EQ(small.output, "10.99.0.2\t02:00:5e:00:53:02\n1 hosts answered of 1 asked\n");
+}
