@@ -26,12 +26,16 @@ struct outcome {
     std::string output;
 };
 
-// Runs an example with `args` inside namespace `ns` of `net`, standard
+// Starts an example with `args` inside namespace `ns` of `net`, standard
 // error merged into standard output.
-outcome run_example(const netns_chain& net, std::size_t ns, const std::string& example, const std::string& args) {
+FILE* start_example(const netns_chain& net, std::size_t ns, const std::string& example, const std::string& args) {
     const std::string cmd = net.exec_prefix(ns) + (examples_dir / example).string() + " " + args + " 2>&1";
+    return ::popen(cmd.c_str(), "r");
+}
+
+// Reads what a started example prints until it ends; its exit status.
+outcome finish_example(FILE* p) {
     outcome o;
-    FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) return o;
     char buf[4096];
     std::size_t n = 0;
@@ -40,6 +44,38 @@ outcome run_example(const netns_chain& net, std::size_t ns, const std::string& e
     o.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     return o;
 }
+
+outcome run_example(const netns_chain& net, std::size_t ns, const std::string& example, const std::string& args) {
+    return finish_example(start_example(net, ns, example, args));
+}
+
+// An example running in the background: started, its first line read
+// (it prints one once it is ready), the rest read by finish().
+class background_example {
+public:
+    background_example(const netns_chain& net, std::size_t ns, const std::string& example, const std::string& args)
+        : pipe_(start_example(net, ns, example, args)) {
+        char line[512] = {};
+        if (pipe_ != nullptr && std::fgets(line, sizeof line, pipe_) != nullptr) first_line_ = line;
+    }
+    ~background_example() {
+        if (pipe_ != nullptr) (void)finish();
+    }
+    background_example(const background_example&) = delete;
+    background_example& operator=(const background_example&) = delete;
+
+    [[nodiscard]] const std::string& first_line() const noexcept { return first_line_; }
+    /// Waits for the example to end: its exit status and the rest of its output.
+    outcome finish() {
+        FILE* p = pipe_;
+        pipe_ = nullptr;
+        return finish_example(p);
+    }
+
+private:
+    FILE* pipe_ = nullptr;
+    std::string first_line_;
+};
 
 std::size_t count_matches(const std::string& text, const std::regex& re) {
     return static_cast<std::size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), {}));
@@ -186,4 +222,52 @@ TEST_F(ExamplesTest, ArpScanFindsTheNeighbours) {
     // A smaller subnet given on the command line.
     const auto small = run_example(net, 0, "arp_scan", "-w 1 r0 10.99.0.0/30");
     EXPECT_EQ(small.output, "10.99.0.2\t02:00:5e:00:53:02\n1 hosts answered of 1 asked\n");
+}
+
+TEST_F(ExamplesTest, PacketdumpPrintsDecodedFrames) {
+    netns_chain net{2};
+    background_example dump{net, 1, "packetdump", "-c 4 -t 20 -f icmp l1"};
+    ASSERT_EQ(dump.first_line(), "listening on l1, link-type EN10MB\n");
+    const auto ping = run_example(net, 0, "ping", "-c 2 -i 0.2 -W 5 " + netns_chain::v4(0, 2));
+    ASSERT_EQ(ping.status, 0) << ping.output;
+    const auto r = dump.finish();
+    EXPECT_EQ(r.status, 0) << r.output;
+    // Two requests in, two replies out, each line as tcpdump prints it.
+    EXPECT_EQ(
+        count_matches(
+            r.output,
+            std::regex(
+                R"(\d\d:\d\d:\d\d\.\d{6} IP 10\.99\.0\.1 > 10\.99\.0\.2: ICMP echo request, id \d+, seq [12], length 64\n)")),
+        2u)
+        << r.output;
+    EXPECT_EQ(
+        count_matches(
+            r.output,
+            std::regex(
+                R"(\d\d:\d\d:\d\d\.\d{6} IP 10\.99\.0\.2 > 10\.99\.0\.1: ICMP echo reply, id \d+, seq [12], length 64\n)")),
+        2u)
+        << r.output;
+    EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\n4 packets printed, \d+ received, 0 dropped\n$)")))
+        << r.output;
+}
+
+TEST_F(ExamplesTest, FanoutCaptureSpreadsFramesOverThreads) {
+    netns_chain net{2};
+    background_example capture{net, 1, "fanout_capture", "-n 2 -t 3 -m lb l1"};
+    ASSERT_EQ(capture.first_line(), "capturing on l1 with 2 threads\n");
+    const auto ping = run_example(net, 0, "ping", "-c 10 -i 0.05 -W 2 " + netns_chain::v4(0, 2));
+    ASSERT_EQ(ping.status, 0) << ping.output;
+    const auto r = capture.finish();
+    EXPECT_EQ(r.status, 0) << r.output;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(
+        r.output, m,
+        std::regex(R"(thread 0: (\d+) frames, \d+ bytes\nthread 1: (\d+) frames, \d+ bytes\ntotal: (\d+) frames\n)")))
+        << r.output;
+    // Round robin: both threads got frames, together at least the 10
+    // requests and 10 replies.
+    EXPECT_GT(std::stol(m[1]), 0) << r.output;
+    EXPECT_GT(std::stol(m[2]), 0) << r.output;
+    EXPECT_EQ(std::stol(m[1]) + std::stol(m[2]), std::stol(m[3]));
+    EXPECT_GE(std::stol(m[3]), 20) << r.output;
 }
