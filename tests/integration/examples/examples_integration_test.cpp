@@ -26,10 +26,11 @@ struct outcome {
     std::string output;
 };
 
-// Starts an example with `args` inside namespace `ns` of `net`, standard
-// error merged into standard output.
-FILE* start_example(const netns_chain& net, std::size_t ns, const std::string& example, const std::string& args) {
-    const std::string cmd = net.exec_prefix(ns) + (examples_dir / example).string() + " " + args + " 2>&1";
+// Starts an example with `args` inside namespace `ns` of `net` (with no
+// `net`, here), standard error merged into standard output.
+FILE* start_example(const netns_chain* net, std::size_t ns, const std::string& example, const std::string& args) {
+    const std::string cmd = (net != nullptr ? net->exec_prefix(ns) : std::string{}) +
+                            (examples_dir / example).string() + " " + args + " 2>&1";
     return ::popen(cmd.c_str(), "r");
 }
 
@@ -46,7 +47,7 @@ outcome finish_example(FILE* p) {
 }
 
 outcome run_example(const netns_chain& net, std::size_t ns, const std::string& example, const std::string& args) {
-    return finish_example(start_example(net, ns, example, args));
+    return finish_example(start_example(&net, ns, example, args));
 }
 
 // An example running in the background: started, its first line read
@@ -54,7 +55,7 @@ outcome run_example(const netns_chain& net, std::size_t ns, const std::string& e
 class background_example {
 public:
     background_example(const netns_chain& net, std::size_t ns, const std::string& example, const std::string& args)
-        : pipe_(start_example(net, ns, example, args)) {
+        : pipe_(start_example(&net, ns, example, args)) {
         char line[512] = {};
         if (pipe_ != nullptr && std::fgets(line, sizeof line, pipe_) != nullptr) first_line_ = line;
     }
@@ -270,4 +271,42 @@ TEST_F(ExamplesTest, FanoutCaptureSpreadsFramesOverThreads) {
     EXPECT_GT(std::stol(m[2]), 0) << r.output;
     EXPECT_EQ(std::stol(m[1]) + std::stol(m[2]), std::stol(m[3]));
     EXPECT_GE(std::stol(m[3]), 20) << r.output;
+}
+
+TEST(ExamplesFiles, PacketRewriteUpdatesAddressesAndChecksums) {
+    // No network: a capture file in, a capture file out, checked by tshark.
+    if (::system("tshark -v >/dev/null 2>&1") != 0) GTEST_SKIP() << "tshark is not installed";
+    const std::filesystem::path corpus = std::filesystem::path(RAWPKT_TEST_DATA_DIR) / "corpus";
+    const std::filesystem::path work = std::filesystem::path(RAWPKT_TEST_WORK_DIR) / std::to_string(::getpid());
+    std::filesystem::create_directories(work);
+    struct case_ {
+        const char* file;
+        const char* mapping;
+        const char* fields;
+        const char* summary;
+    };
+    // DNS over UDP (checksums set) and over TCP, pcap and pcapng.
+    for (const case_& c : {case_{"gopacket__test_dns.pcap", "95.211.92.14=192.0.2.14 95.211.92.15=192.0.2.15", "udp",
+                                 "10 frames, 10 addresses rewritten\n"},
+                           case_{"pcapplusplus__dns_over_tcp.pcapng", "165.21.83.88=198.51.100.88", "tcp",
+                                 "4 frames, 2 addresses rewritten\n"}}) {
+        const auto out = work / (std::string("rewritten-") + c.file);
+        const auto r = finish_example(start_example(nullptr, 0, "packet_rewrite",
+                                                    (corpus / c.file).string() + " " + out.string() + " " + c.mapping));
+        EXPECT_EQ(r.status, 0) << r.output;
+        EXPECT_EQ(r.output, c.summary);
+        // tshark recomputes every checksum from scratch: 1 is "good".
+        const std::string proto = c.fields;
+        const std::string cmd = "tshark -r " + out.string() + " -o ip.check_checksum:TRUE -o " + proto +
+                                ".check_checksum:TRUE -Y ip -T fields -e ip.src -e ip.dst -e ip.checksum.status -e " +
+                                proto + ".checksum.status 2>/dev/null";
+        const auto t = finish_example(::popen(cmd.c_str(), "r"));
+        ASSERT_EQ(t.status, 0);
+        EXPECT_EQ(count_matches(t.output, std::regex("\t1\t1\n")), count_matches(t.output, std::regex("\n")))
+            << t.output;
+        EXPECT_EQ(t.output.find("95.211.92."), std::string::npos) << t.output;
+        EXPECT_EQ(t.output.find("165.21.83.88"), std::string::npos) << t.output;
+        EXPECT_NE(t.output.find(proto == "udp" ? "192.0.2.14" : "198.51.100.88"), std::string::npos) << t.output;
+    }
+    std::filesystem::remove_all(work);
 }
