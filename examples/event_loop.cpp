@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
     const int timer = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     const itimerspec every_100ms{{0, 100'000'000}, {0, 1}};
     ::timerfd_settime(timer, 0, &every_100ms, nullptr);
+    // [tour:event_loop]
     const int ep = ::epoll_create1(EPOLL_CLOEXEC);
     enum : std::uint64_t { from_link, from_icmp, from_timer };
     for (const auto& [fd, tag] : {std::pair{link.rx.native_handle(), from_link},
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
         ev.data.u64 = tag;
         if (::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) return 1;
     }
+    // [/tour:event_loop]
 
     const auto ident = static_cast<std::uint16_t>(::getpid());
     long sent = 0, replies = 0, frames = 0, ticks = 0;

@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
     options o;
     if (!parse_args(argc, argv, o)) return usage();
 
+    // [tour:transport_open]
     tp::config cfg;
     cfg.family = o.v6 ? tp::family::ipv6 : tp::family::ipv4;
     cfg.protocol = o.v6 ? rawpkt::ip_proto::icmpv6 : rawpkt::ip_proto::icmp;
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "ping: %s\n", why.c_str());
         return 2;
     }
+    // [/tour:transport_open]
     const auto ident = static_cast<std::uint16_t>(::getpid());
     const std::string addr = o.host.to_string();
     if (o.v6) {

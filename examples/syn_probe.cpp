@@ -86,18 +86,20 @@ int main(int argc, char** argv) {
     while (answered < ports.size()) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(give_up - clock_type::now());
         if (left.count() <= 0) break;
+        // [tour:transport_typed]
         const auto seg = ch->next_as<rawpkt::tcp::view>(left);
         if (!seg) {
             std::fprintf(stderr, "syn_probe: %s\n", tp::describe(seg.error()).c_str());
             return 1;
         }
-        if (!*seg) break;
+        if (!*seg) break; // nothing in time; segments the view rejects were skipped and counted
         const auto& [tcp, packet] = **seg;
         if (packet->source != host || tcp.dst_port() != local_port || tcp.ack_number() != isn + 1) continue;
         const auto it = ports.find(tcp.src_port());
         if (it == ports.end() || it->second[0] != 'f') continue; // not ours, or answered already
         it->second = tcp.rst() ? "closed" : tcp.syn() && tcp.ack() ? "open" : "filtered";
         ++answered;
+        // [/tour:transport_typed]
     }
     for (const auto& [port, state] : ports) std::printf("%s %u/tcp %s\n", host.to_string().c_str(), port, state);
     return 0;
