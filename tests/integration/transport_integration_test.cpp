@@ -8,12 +8,14 @@
 //
 // No assertion depends on timing beyond "a wait did not end early": the
 // waits are deadlines that only end a test that would otherwise hang.
+// Sending and receiving are shown to allocate nothing.
 #include <rawpkt/build.hpp>
 #include <rawpkt/packet/icmpv4.hpp>
 #include <rawpkt/packet/icmpv6.hpp>
 #include <rawpkt/packet/udp.hpp>
 #include <rawpkt/transport/channel.hpp>
 
+#include "counting_allocator.hpp"
 #include "netns_chain.hpp"
 
 #include <gtest/gtest.h>
@@ -409,4 +411,37 @@ TEST_F(TransportTest, BoundToAnInterfaceSeesOnlyItsPackets) {
     ASSERT_TRUE(p->has_value());
     EXPECT_EQ((*p)->view.sequence(), 20);
     EXPECT_EQ((*p)->packet->source, addr(netns_chain::v4(1, 2)));
+}
+
+TEST_F(TransportTest, SendingAndReceivingAllocateNothing) {
+    netns_chain net{2};
+    for (const auto fam : {tp::family::ipv4, tp::family::ipv6}) {
+        const bool v6 = fam == tp::family::ipv6;
+        const auto dst = addr(v6 ? netns_chain::v6(0, 2) : netns_chain::v4(0, 2));
+        tp::config c;
+        c.family = fam;
+        c.protocol = rawpkt::ip_proto::udp;
+        c.filter = "udp dst port 7777";
+        tp::channel rx = open_in(net, 1, c);
+        c.filter = {};
+        c.hop_limit = 9;
+        tp::channel tx = open_in(net, 0, c);
+        std::array<std::byte, 16> msg{};
+        rawpkt::udp::repr{.src_port = 1, .dst_port = 7777, .payload_len = 8}.emit(
+            rawpkt::udp::mut_view::unchecked(msg));
+        // One exchange first: neighbour discovery and lazy set-up happen there.
+        ASSERT_TRUE(tx.send_to(rawpkt::bytes{msg}, dst));
+        ASSERT_TRUE(rx.next_as<rawpkt::udp::view>(5s));
+        constexpr int rounds = 200;
+        int received = 0;
+        const std::size_t before = rawpkt::test::allocations.load();
+        for (int i = 0; i < rounds; ++i) {
+            if (!tx.send_to(rawpkt::bytes{msg}, dst)) break;
+            const auto p = rx.next_as<rawpkt::udp::view>(5s);
+            if (p && *p) ++received;
+        }
+        const std::size_t after = rawpkt::test::allocations.load();
+        EXPECT_EQ(received, rounds);
+        EXPECT_EQ(after - before, 0u) << (v6 ? "IPv6" : "IPv4");
+    }
 }
