@@ -149,7 +149,9 @@ status channel::impl::apply_filter(const dl::filter& f, std::string* message) {
 
 result<channel> open(const config& c, std::string* message) {
     const auto fail = [&](const error& e, std::string_view subject = {}) -> result<channel> {
-        if (message != nullptr && message->empty()) *message = describe(e, subject);
+        if (message == nullptr) return e;
+        // A filter that does not compile left libpcap's text: keep it after the sentence.
+        *message = message->empty() ? describe(e, subject) : describe(e, subject) + ": " + *message;
         return e;
     };
     if (message != nullptr) message->clear();

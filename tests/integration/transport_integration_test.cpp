@@ -321,6 +321,11 @@ TEST_F(TransportTest, KernelFilterPassesOnlyWhatTheExpressionSays) {
         ASSERT_FALSE(bad);
         EXPECT_EQ(tp::step_of(bad.error()), tp::step::filter_compile);
         EXPECT_FALSE(why.empty());
+        tp::config bad_config = c;
+        bad_config.filter = "udp port";
+        const auto refused = net.in(1, [&] { return tp::open(bad_config, &why); });
+        ASSERT_FALSE(refused);
+        EXPECT_EQ(why.rfind("the filter expression does not compile: ", 0), 0u) << why;
     }
 }
 
