@@ -37,4 +37,5 @@
 #include <rawpkt/pcap/format.hpp>
 #include <rawpkt/pcap/reader.hpp>
 #include <rawpkt/pcap/writer.hpp>
+#include <rawpkt/transport/channel.hpp>
 #include <rawpkt/version.hpp>

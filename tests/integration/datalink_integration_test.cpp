@@ -15,6 +15,7 @@
 #include <rawpkt/packet/sll.hpp>
 #include <rawpkt/pcap/writer.hpp>
 
+#include "counting_allocator.hpp"
 #include "netns.hpp"
 
 #include <gtest/gtest.h>
@@ -37,33 +38,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-// Every allocation of this program is counted, to show that receiving and
-// sending allocate nothing.
-namespace {
-std::atomic<std::size_t> allocations{0};
-void* counted_malloc(std::size_t n) noexcept {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(n == 0 ? 1 : n);
-}
-} // namespace
-
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    if (void* p = counted_malloc(n)) return p;
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](std::size_t n) {
-    if (void* p = counted_malloc(n)) return p;
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-[[gnu::noinline]] void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 
@@ -754,7 +728,7 @@ TEST_P(datalink_live, receiving_and_sending_allocate_nothing) {
     const auto frame = make_frame(e.mac_b, e.mac_a, 1, 200);
     constexpr std::size_t n = 2000;
     std::size_t ok = 0, received = 0;
-    const std::size_t before_send = allocations.load();
+    const std::size_t before_send = rawpkt::test::allocations.load();
     for (std::size_t i = 0; i < n; ++i) {
         ok +=
             tx.tx.send_with(frame.size(), [&](mut_bytes slot) { std::memcpy(slot.data(), frame.data(), frame.size()); })
@@ -762,9 +736,9 @@ TEST_P(datalink_live, receiving_and_sending_allocate_nothing) {
                 : 0;
     }
     ok += tx.tx.flush() ? 1 : 0;
-    const std::size_t send_allocations = allocations.load() - before_send;
+    const std::size_t send_allocations = rawpkt::test::allocations.load() - before_send;
     const auto end = std::chrono::steady_clock::now() + 30s;
-    const std::size_t before_receive = allocations.load();
+    const std::size_t before_receive = rawpkt::test::allocations.load();
     std::uint32_t sum = 0;
     while (received < n && std::chrono::steady_clock::now() < end) {
         const auto f = rx.rx.next(100ms);
@@ -772,7 +746,7 @@ TEST_P(datalink_live, receiving_and_sending_allocate_nothing) {
         sum += std::to_integer<std::uint32_t>((*f)->data[0]);
         ++received;
     }
-    const std::size_t receive_allocations = allocations.load() - before_receive;
+    const std::size_t receive_allocations = rawpkt::test::allocations.load() - before_receive;
     EXPECT_EQ(ok, n + 1);
     EXPECT_EQ(received, n);
     EXPECT_EQ(sum, n * std::to_integer<std::uint32_t>(frame[0]));

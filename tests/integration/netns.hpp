@@ -75,6 +75,20 @@ auto in_netns(const std::string& ns, F&& fn) -> decltype(fn()) {
     return std::move(*out);
 }
 
+/// Removes the namespaces named <prefix><pid>-... whose process <pid> is
+/// gone (left by a test that died).
+inline void remove_stale_netns(const std::string& prefix) {
+    DIR* d = ::opendir("/var/run/netns");
+    if (d == nullptr) return;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name.rfind(prefix, 0) != 0) continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) run("ip netns del " + name);
+    }
+    ::closedir(d);
+}
+
 class netns_pair {
 public:
     /// The two ends: "va" in namespace a, "vb" in namespace b, MTU 9000,
@@ -127,17 +141,7 @@ private:
         if (!b_.empty()) run("ip netns del " + b_);
     }
     // Namespaces left by a test process that died (rpdl-<pid>-...).
-    static void remove_stale() {
-        DIR* d = ::opendir("/var/run/netns");
-        if (d == nullptr) return;
-        while (const dirent* e = ::readdir(d)) {
-            const std::string name = e->d_name;
-            if (name.rfind("rpdl-", 0) != 0) continue;
-            const long pid = std::strtol(name.c_str() + 5, nullptr, 10);
-            if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) run("ip netns del " + name);
-        }
-        ::closedir(d);
-    }
+    static void remove_stale() { remove_stale_netns("rpdl-"); }
 
     std::string a_;
     std::string b_;
