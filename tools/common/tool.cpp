@@ -12,15 +12,16 @@
 
 namespace rawpkt::tool {
 
-CLI::Option* add_backend_option(CLI::App& app, datalink::backend& backend) {
-    using datalink::backend;
-    const std::map<std::string, datalink::backend> names{
-        {"ring", backend::ring}, {"socket", backend::socket}, {"pcap", backend::pcap}, {"xdp", backend::xdp}};
+CLI::Option* add_backend_option(CLI::App& app, datalink::backend& chosen) {
+    using enum datalink::backend;
+    static const std::map<std::string, datalink::backend> names{
+        {"ring", ring}, {"socket", socket}, {"pcap", pcap}, {"xdp", xdp}};
     return app
-        .add_option("--backend", backend,
-                    "Live backend: ring (TPACKET_V3 ring and TX ring, default), socket (plain AF_PACKET), "
-                    "pcap (libpcap) or xdp (AF_XDP)")
-        ->transform(CLI::CheckedTransformer(names))
+        .add_option_function<std::string>(
+            "--backend", [&chosen](const std::string& name) { chosen = names.at(name); },
+            "Live backend: ring (TPACKET_V3 ring and TX ring, default), socket (plain AF_PACKET), pcap (libpcap) "
+            "or xdp (AF_XDP)")
+        ->check(CLI::IsMember({"ring", "socket", "pcap", "xdp"}))
         ->type_name("NAME");
 }
 
