@@ -78,7 +78,7 @@ now() { date +%s.%N; }
 
 # Nanoseconds the process has run, all its threads.
 cpu_ns() {
-    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%d", t }'
+    { cat /proc/"$1"/task/*/schedstat 2>/dev/null || true; } | awk '{ t += $1 } END { printf "%d", t }'
 }
 
 # The frame flood_send sends, as a trafgen configuration: locally
@@ -221,10 +221,10 @@ for r in $(seq "$rounds"); do
         t1=$(now)
         rx1=$(rx_packets)
         # The sender's own rate: flood_send's TXBENCH line, rawpkt-gen's
-        # "... in S s: P pps", trafgen's packets over its elapsed time.
+        # "sent N frames, B bytes in S s", trafgen's packets over its time.
         reported=$(awk '
             /^TXBENCH/ { split($2, n, "="); split($4, s, "="); if (s[2] > 0) print n[2] / s[2] }
-            / pps/ { for (i = 1; i <= NF; ++i) if ($(i + 1) ~ /^pps/) print $i }
+            /^sent [0-9]+ frames, [0-9]+ bytes in / { if ($7 > 0) print $2 / $7 }
             /packets outgoing/ { sent = $1 }
             /sec,/ && sent > 0 { secs = $1 + $3 / 1e6; if (secs > 0) print sent / secs }' <(tr -d '\r' <"$tmp/gen") |
             head -n 1)
