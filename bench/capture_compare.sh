@@ -64,6 +64,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP # through the EXIT trap
 ip netns add "$a"
 ip netns add "$b"
 for ns in "$a" "$b"; do
@@ -116,8 +117,8 @@ send() { # sender size count
 capturer_command() {
     case $1 in
     floor) [ -x "$bin/tpacket_floor" ] && echo "$bin/tpacket_floor vb" ;;
-    rawpkt-ring) echo "$bin/capture_count vb ring" ;;
-    rawpkt-socket) echo "$bin/capture_count vb socket" ;;
+    rawpkt-ring) [ -x "$bin/capture_count" ] && echo "$bin/capture_count vb ring" ;;
+    rawpkt-socket) [ -x "$bin/capture_count" ] && echo "$bin/capture_count vb socket" ;;
     xdp-floor) echo "$bin/xdp_floor vb $build/xdp/rawpkt_xdp.bpf.o" ;;
     rawpkt-xdp) echo "$bin/capture_count vb xdp" ;;
     recvfrom) [ -x "$bin/recvfrom_floor" ] && echo "$bin/recvfrom_floor vb" ;;
@@ -152,7 +153,7 @@ capture() { # name size
     sleep 0.3 # the last ring block retires after 10 ms; tcpdump flushes its buffer
     rx1=$(rx_packets)
     cpu1=$(cpu_ns "$cap_pid")
-    kill -INT "$cap_pid"
+    kill -INT "$cap_pid" 2>/dev/null || true # gone already: no count below
     wait "$cap_pid" || true
     cap_pid=
     rm -f "$tmp"/*.pcap
