@@ -6,8 +6,8 @@
 # Capture: a generator pinned to one core floods 60-byte (64 on the wire)
 # and 1514-byte frames; each capturer in turn, pinned to the other core,
 # counts them: tpacket_floor (a minimal C TPACKET_V3 loop, the floor),
-# rawpkt's capture_count (ring and socket backends; xdp when built, next to
-# xdp_floor), recvfrom_floor (poll + recvfrom per frame, libpnet's way),
+# rawpkt's capture_count (ring backend with next_batch and with next,
+# socket backend; xdp when built, next to xdp_floor), recvfrom_floor (poll + recvfrom per frame, libpnet's way),
 # pcap_floor (libpcap's pcap_dispatch), `tcpdump -w /dev/null`, and
 # `rawpkt-dump -w FILE` next to `tcpdump -w FILE` on tmpfs. The generator is
 # trafgen (netsniff-ng), or rawpkt's flood_send when trafgen is missing.
@@ -118,6 +118,7 @@ capturer_command() {
     case $1 in
     floor) [ -x "$bin/tpacket_floor" ] && echo "$bin/tpacket_floor vb" ;;
     rawpkt-ring) [ -x "$bin/capture_count" ] && echo "$bin/capture_count vb ring" ;;
+    rawpkt-ring-next) [ -x "$bin/capture_count" ] && echo "$bin/capture_count vb ring next" ;;
     rawpkt-socket) [ -x "$bin/capture_count" ] && echo "$bin/capture_count vb socket" ;;
     xdp-floor) echo "$bin/xdp_floor vb $build/xdp/rawpkt_xdp.bpf.o" ;;
     rawpkt-xdp) echo "$bin/capture_count vb xdp" ;;
@@ -129,7 +130,7 @@ capturer_command() {
     esac
     return 0
 }
-capturers=(floor rawpkt-ring rawpkt-socket)
+capturers=(floor rawpkt-ring rawpkt-ring-next rawpkt-socket)
 if [ -x "$bin/xdp_floor" ]; then capturers+=(xdp-floor rawpkt-xdp); fi
 capturers+=(recvfrom pcap-dispatch tcpdump-null rawpkt-dump-file tcpdump-file)
 for name in "${capturers[@]}"; do
