@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Counts frames captured on an interface with rawpkt, a block at a time
-// (next_batch), touching the first byte of each, until SIGINT or SIGTERM;
-// then prints
+// (next_batch) or, with `next`, a frame at a time, touching the first byte
+// of each, until SIGINT or SIGTERM; then prints
 //
 //   CAPBENCH captured=N drops=D
 //
-// Usage: capture_count <interface> [ring|socket|xdp]
+// Usage: capture_count <interface> [ring|socket|xdp] [next]
 // Compare with tpacket_floor (a minimal C TPACKET_V3 loop) on the same
 // traffic: the ratio of what each captures is the price of the library.
 #include <rawpkt/datalink/datalink.hpp>
@@ -25,13 +25,18 @@ void on_signal(int) { stop = 1; }
 
 int main(int argc, char** argv) {
     namespace dl = rawpkt::datalink;
-    if (argc < 2 || argc > 3) {
-        std::fprintf(stderr, "usage: %s <interface> [ring|socket|xdp]\n", argv[0]);
+    if (argc < 2 || argc > 4) {
+        std::fprintf(stderr, "usage: %s <interface> [ring|socket|xdp] [next]\n", argv[0]);
+        return 2;
+    }
+    const bool one_at_a_time = argc == 4 && std::strcmp(argv[3], "next") == 0;
+    if (argc == 4 && !one_at_a_time) {
+        std::fprintf(stderr, "the last argument must be next\n");
         return 2;
     }
     dl::config cfg;
     cfg.send = false;
-    if (argc == 3) {
+    if (argc >= 3) {
         if (std::strcmp(argv[2], "socket") == 0) {
             cfg.backend = dl::backend::socket;
         } else if (std::strcmp(argv[2], "xdp") == 0) {
@@ -56,7 +61,17 @@ int main(int argc, char** argv) {
     std::uint64_t captured = 0;
     unsigned touched = 0;
     const auto start = std::chrono::steady_clock::now();
-    while (stop == 0) {
+    while (stop == 0 && one_at_a_time) {
+        const auto f = ch->rx.next(std::chrono::milliseconds(100));
+        if (!f) {
+            std::fprintf(stderr, "capture_count: %s\n", dl::describe(f.error(), argv[1]).c_str());
+            return 1;
+        }
+        if (*f == nullptr) continue;
+        if (!(*f)->data.empty()) touched += std::to_integer<unsigned>((*f)->data[0]);
+        ++captured;
+    }
+    while (stop == 0 && !one_at_a_time) {
         const auto batch = ch->rx.next_batch(std::chrono::milliseconds(100));
         if (!batch) {
             std::fprintf(stderr, "capture_count: %s\n", dl::describe(batch.error(), argv[1]).c_str());
