@@ -5,6 +5,7 @@
 #include <rawpkt/flow/flow_table.hpp>
 
 #include "support/hex.hpp"
+#include "support/tcp_segments.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,29 +18,12 @@ using namespace rawpkt;
 using namespace rawpkt::flow;
 using rawpkt::test::operator""_hex;
 
-// 10.0.0.1:12345 -> 10.0.0.2:80, TCP SYN, 40 bytes of IPv4.
-constexpr auto syn_packet = R"(
-    45 00 00 28 00 01 00 00 40 06 66 cd 0a 00 00 01 0a 00 00 02
-    30 39 00 50 00 00 00 00 00 00 00 00 50 02 20 00 00 00 00 00)"_hex;
-
 // 10.0.0.1:53 -> 10.0.0.2:53, UDP, 28 bytes.
 constexpr auto udp_packet =
     R"(45 00 00 1c 00 01 00 00 40 11 66 ce 0a 00 00 01 0a 00 00 02 00 35 00 35 00 08 00 00)"_hex;
 
-std::vector<std::byte> tcp_packet(bool reply, std::uint16_t flags) {
-    std::vector<std::byte> p(syn_packet.size());
-    std::memcpy(p.data(), syn_packet.data(), p.size());
-    if (reply) {
-        auto ip = ipv4::mut_view::unchecked(mut_bytes{p});
-        ip.set_src(ipv4_address{{10, 0, 0, 2}});
-        ip.set_dst(ipv4_address{{10, 0, 0, 1}});
-        auto t = tcp::mut_view::unchecked(mut_bytes{p}.subspan(20));
-        t.set_src_port(80);
-        t.set_dst_port(12345);
-    }
-    tcp::mut_view::unchecked(mut_bytes{p}.subspan(20)).set_flags(flags);
-    return p;
-}
+/// 10.0.0.1:12345 <-> 10.0.0.2:80, 40 bytes of IPv4 each.
+std::vector<std::byte> tcp_packet(bool reply, std::uint16_t flags) { return rawpkt::test::segment(reply, 0, flags); }
 
 struct sink {
     std::vector<flow_record> flows;
