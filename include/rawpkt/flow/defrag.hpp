@@ -517,4 +517,35 @@ private:
     defrag_stats stats_{};
 };
 
+/// Decodes frames and reassembles their IP fragments on the way: what a
+/// consumer of whole datagrams (TCP reassembly, application parsers) reads
+/// from. Frames that are not fragments are decoded in place.
+class reassembling_decoder {
+public:
+    explicit reassembling_decoder(const defrag_config& config = {},
+                                  const decode_options& options = {.mode = decode_mode::lax})
+        : defrag_(config), options_(options) {}
+
+    /// The decoded frame, or the datagram its fragment completed (decoded
+    /// from the IP header on, valid until the next call); nullptr for a
+    /// fragment that was held or rejected.
+    [[nodiscard]] const decoded* decode(bytes frame, link_type link, std::int64_t timestamp_ns) {
+        (void)rawpkt::decode(frame, link, frame_, options_);
+        if (!frame_.is_fragment()) return &frame_;
+        const defrag_result r = defrag_.add(frame_, timestamp_ns);
+        if (r.status == defrag_status::whole) return &frame_;
+        if (r.status != defrag_status::reassembled) return nullptr;
+        (void)rawpkt::decode(r.datagram, r.link, datagram_, options_);
+        return &datagram_;
+    }
+
+    [[nodiscard]] const defragmenter& defrag() const noexcept { return defrag_; }
+
+private:
+    defragmenter defrag_;
+    decode_options options_;
+    decoded frame_;
+    decoded datagram_;
+};
+
 } // namespace rawpkt::flow

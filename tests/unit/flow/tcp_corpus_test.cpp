@@ -73,19 +73,10 @@ streams rawpkt_streams(const std::filesystem::path& capture) {
     collector col{&out};
     // tshark times nothing out, and some captures jump in time.
     flow::tcp_reassembler<collector> tcp(col, {.idle_timeout_ns = INT64_MAX});
-    flow::defragmenter defrag;
-    decoded d, inner;
+    flow::reassembling_decoder decoder;
     frame f;
     while (r->next(f)) {
-        (void)decode(f.data, f.link, d, {.mode = decode_mode::lax});
-        if (d.is_fragment()) {
-            const auto res = defrag.add(d, f.timestamp_ns);
-            if (res.status != flow::defrag_status::reassembled) continue;
-            (void)decode(res.datagram, res.link, inner, {.mode = decode_mode::lax});
-            tcp.add(inner, f.timestamp_ns);
-            continue;
-        }
-        tcp.add(d, f.timestamp_ns);
+        if (const decoded* d = decoder.decode(f.data, f.link, f.timestamp_ns)) tcp.add(*d, f.timestamp_ns);
     }
     col.finishing = true;
     tcp.finish();
