@@ -154,7 +154,7 @@ TEST(TcpCorpus, EveryStreamEqualsTsharkFollow) {
         if (!ours.empty()) jobs.push_back({entry.path(), std::move(ours)});
     }
     std::size_t compared = 0, equal = 0, after_gap = 0;
-    constexpr std::size_t parallel = 6;
+    constexpr std::size_t parallel = 12;
     for (std::size_t first = 0; first < jobs.size(); first += parallel) {
         const std::size_t last = std::min(jobs.size(), first + parallel);
         for (std::size_t i = first; i < last; ++i) jobs[i].tshark = start_tshark(jobs[i].path, jobs[i].ours.size());
