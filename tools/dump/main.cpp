@@ -64,7 +64,8 @@ constexpr const char* footer = R"(FIELDS (-T fields -e NAME)
   udp.srcport udp.dstport udp.length udp.checksum udp.checksum.status
   icmp.type icmp.code icmp.checksum.status icmpv6.type icmpv6.code
   arp.opcode arp.src.hw_mac arp.src.proto_ipv4 arp.dst.hw_mac
-  arp.dst.proto_ipv4 gre.proto vxlan.vni
+  arp.dst.proto_ipv4 gre.proto vxlan.vni dns.id dns.flags.response
+  dns.qry.name dns.qry.type dns.count.answers dns.a dns.aaaa dhcp.option.dhcp
   Values are printed as tshark 4.0 prints them; a field that occurs several
   times (VLAN stacks, tunnels, ICMP quotes) lists every occurrence, outermost
   first. Checksum status: 0 bad, 1 good, 2 unverified, 3 not present.
