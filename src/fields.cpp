@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <rawpkt/fields.hpp>
+#include <rawpkt/packet/dhcp.hpp>
+#include <rawpkt/packet/dns.hpp>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 namespace rawpkt::fields {
 namespace {
 
-constexpr std::array<std::string_view, static_cast<std::size_t>(id::vxlan_vni) + 1> field_names = {
+constexpr std::array<std::string_view, static_cast<std::size_t>(id::dhcp_option_dhcp) + 1> field_names = {
     "frame.number",
     "frame.len",
     "frame.cap_len",
@@ -68,6 +72,14 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(id::vxlan_vni) +
     "arp.dst.proto_ipv4",
     "gre.proto",
     "vxlan.vni",
+    "dns.id",
+    "dns.flags.response",
+    "dns.qry.name",
+    "dns.qry.type",
+    "dns.count.answers",
+    "dns.a",
+    "dns.aaaa",
+    "dhcp.option.dhcp",
 };
 
 // tshark's checksum status values (epan/proto.h, PROTO_CHECKSUM_E_*).
@@ -164,6 +176,16 @@ layer layer_of(id f) {
     case id::arp_dst_proto_ipv4: return layer::arp;
     case id::gre_proto: return layer::gre;
     case id::vxlan_vni: return layer::vxlan;
+    // Application fields are read from transport payloads (see
+    // append_application()), not from a decoded layer of their own.
+    case id::dns_id:
+    case id::dns_flags_response:
+    case id::dns_qry_name:
+    case id::dns_qry_type:
+    case id::dns_count_answers:
+    case id::dns_a:
+    case id::dns_aaaa:
+    case id::dhcp_option_dhcp: return layer::none;
     }
     return layer::none;
 }
@@ -407,6 +429,14 @@ bool put_layer_field(std::string& out, id f, const context& ctx, std::size_t i) 
         put_hex(out, static_cast<std::uint16_t>(gre::view::unchecked(b).protocol_type()), 4);
         return true;
     case id::vxlan_vni: put_dec(out, vxlan::view::unchecked(b).vni()); return true;
+    case id::dns_id:
+    case id::dns_flags_response:
+    case id::dns_qry_name:
+    case id::dns_qry_type:
+    case id::dns_count_answers:
+    case id::dns_a:
+    case id::dns_aaaa:
+    case id::dhcp_option_dhcp:
     case id::frame_number:
     case id::frame_len:
     case id::frame_cap_len:
@@ -414,6 +444,67 @@ bool put_layer_field(std::string& out, id f, const context& ctx, std::size_t i) 
     }
     return false;
 }
+
+bool is_dns_port(std::uint16_t p) { return p == 53 || p == 5353 || p == 5355; } // DNS, mDNS, LLMNR
+
+/// Every value of a DNS or DHCP field in the frame: one per message field
+/// (per question or record for the repeated ones), in order.
+void application_values(std::vector<std::string>& values, id field, const decoded& d) {
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        const layer_info& l = d[i];
+        if (l.kind != layer::udp && l.kind != layer::tcp) continue;
+        const bytes t = d.bytes_of(l);
+        if (t.size() < 4) continue;
+        const std::uint16_t sport = load_be<std::uint16_t>(t, 0), dport = load_be<std::uint16_t>(t, 2);
+        bytes payload = t.subspan(std::min<std::size_t>(l.header_len, t.size()));
+        if (field == id::dhcp_option_dhcp) {
+            if (l.kind != layer::udp || !((sport == 67 || sport == 68) && (dport == 67 || dport == 68))) continue;
+            const auto v = dhcp::view::checked(payload);
+            if (!v) continue;
+            for (const auto& o : v->options()) {
+                if (!o) break;
+                if (const auto type = o->message_type()) values.push_back(std::to_string(*type));
+            }
+            continue;
+        }
+        if (!is_dns_port(sport) && !is_dns_port(dport)) continue;
+        if (l.kind == layer::tcp) {
+            const auto m = dns::tcp_message(payload);
+            if (!m) continue;
+            payload = *m;
+        }
+        const auto v = dns::view::checked(payload);
+        if (!v) continue;
+        std::string s;
+        switch (field) {
+        case id::dns_id:
+            put_hex(s, v->id(), 4);
+            values.push_back(s);
+            continue;
+        case id::dns_flags_response: values.push_back(v->is_response() ? "1" : "0"); continue;
+        case id::dns_count_answers: values.push_back(std::to_string(v->answer_count())); continue;
+        default: break;
+        }
+        dns::reader r{*v};
+        while (const auto e = r.next()) {
+            if (!*e) break;
+            const auto& entry = **e;
+            if (entry.section == dns::section::question) {
+                if (field == id::dns_qry_name) values.push_back(entry.question.name.to_string());
+                if (field == id::dns_qry_type) values.push_back(std::to_string(entry.question.type));
+                continue;
+            }
+            if (field == id::dns_a) {
+                if (const auto a = entry.record.a()) values.push_back(a->to_string());
+            }
+            if (field == id::dns_aaaa) {
+                if (const auto a = entry.record.aaaa()) values.push_back(a->to_string());
+            }
+        }
+    }
+}
+
+bool is_application(id f) { return f >= id::dns_id && f <= id::dhcp_option_dhcp; }
 
 } // namespace
 
@@ -435,6 +526,22 @@ void append(std::string& out, id field, const context& ctx, occurrence which, ch
     case id::frame_cap_len: put_dec(out, ctx.record.captured_len()); return;
     case id::frame_time_epoch: put_time(out, ctx.record.timestamp_ns); return;
     default: break;
+    }
+    if (is_application(field)) {
+        std::vector<std::string> values;
+        application_values(values, field, ctx.layers);
+        if (values.empty()) return;
+        if (which == occurrence::first) {
+            out += values.front();
+        } else if (which == occurrence::last) {
+            out += values.back();
+        } else {
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                if (i > 0) out += aggregator;
+                out += values[i];
+            }
+        }
+        return;
     }
     // Every layer that carries the field and has a value for it, outermost
     // first; `first` and `last` pick among those, as tshark does.

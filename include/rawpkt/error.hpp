@@ -55,6 +55,9 @@ enum class layer : std::uint8_t {
     datalink,
     transport,
     flow,
+    dns,
+    dhcp,
+    dhcpv6,
 };
 
 /// What went wrong.
@@ -171,6 +174,9 @@ private:
     case layer::datalink: return "datalink";
     case layer::transport: return "transport";
     case layer::flow: return "flow";
+    case layer::dns: return "dns";
+    case layer::dhcp: return "dhcp";
+    case layer::dhcpv6: return "dhcpv6";
     }
     return "?";
 }

@@ -9,6 +9,13 @@
 /// Checksum status fields follow tshark with checksum validation on
 /// (`-o ip.check_checksum:TRUE` and the same for TCP and UDP): 0 bad, 1 good,
 /// 2 unverified (the data it covers was not all captured), 3 not present.
+///
+/// The dns.* fields are read from the payload of UDP or TCP (after its
+/// two-byte length) on port 53, 5353 (mDNS) or 5355 (LLMNR), and
+/// dhcp.option.dhcp from UDP between ports 67 and 68, as each frame holds
+/// them (no TCP reassembly, like tshark with desegmentation off). They
+/// have no decoded layer of their own: fields_of() and append_at() do not
+/// list them.
 #pragma once
 
 #include <rawpkt/decode.hpp>
@@ -82,6 +89,14 @@ enum class id : std::uint8_t {
     arp_dst_proto_ipv4,
     gre_proto,
     vxlan_vni,
+    dns_id,
+    dns_flags_response,
+    dns_qry_name,
+    dns_qry_type,
+    dns_count_answers,
+    dns_a,
+    dns_aaaa,
+    dhcp_option_dhcp,
 };
 
 /// Every field, in the order of `id`.

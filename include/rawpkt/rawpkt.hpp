@@ -10,8 +10,14 @@
 #include <rawpkt/decode.hpp>
 #include <rawpkt/error.hpp>
 #include <rawpkt/fields.hpp>
+#include <rawpkt/flow/defrag.hpp>
+#include <rawpkt/flow/flow_table.hpp>
+#include <rawpkt/flow/follow.hpp>
+#include <rawpkt/flow/tcp_reassembly.hpp>
 #include <rawpkt/frame.hpp>
 #include <rawpkt/packet/arp.hpp>
+#include <rawpkt/packet/dhcp.hpp>
+#include <rawpkt/packet/dns.hpp>
 #include <rawpkt/packet/ethernet.hpp>
 #include <rawpkt/packet/geneve.hpp>
 #include <rawpkt/packet/gre.hpp>

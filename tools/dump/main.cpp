@@ -4,6 +4,7 @@
 // per packet (or fields, or JSON), writes capture files with rotation. All
 // the work is the library's; this file wires it to a command line.
 #include "common/tool.hpp"
+#include "dump/flows.hpp"
 
 #include <rawpkt/datalink/datalink.hpp>
 #include <rawpkt/decode.hpp>
@@ -63,7 +64,8 @@ constexpr const char* footer = R"(FIELDS (-T fields -e NAME)
   udp.srcport udp.dstport udp.length udp.checksum udp.checksum.status
   icmp.type icmp.code icmp.checksum.status icmpv6.type icmpv6.code
   arp.opcode arp.src.hw_mac arp.src.proto_ipv4 arp.dst.hw_mac
-  arp.dst.proto_ipv4 gre.proto vxlan.vni
+  arp.dst.proto_ipv4 gre.proto vxlan.vni dns.id dns.flags.response
+  dns.qry.name dns.qry.type dns.count.answers dns.a dns.aaaa dhcp.option.dhcp
   Values are printed as tshark 4.0 prints them; a field that occurs several
   times (VLAN stacks, tunnels, ICMP quotes) lists every occurrence, outermost
   first. Checksum status: 0 bad, 1 good, 2 unverified, 3 not present.
@@ -84,6 +86,8 @@ EXAMPLES
   rawpkt-dump -i eth0 -w capture.pcapng -C 100 -W 10 not port 22
   rawpkt-dump -i eth0 -w 'dump-%H%M%S.pcap' -G 60
   tcpdump -w - -U | rawpkt-dump -r - -v
+  rawpkt-dump -r trace.pcap --follow tcp,0
+  rawpkt-dump -r trace.pcap --flows json
 
 EXIT STATUS
   0 success; 1 usage error (options, fields, filter expression); 2 input or
@@ -120,6 +124,8 @@ struct options {
     bool stats = false;
     std::size_t top = 10;
     bool list_fields = false;
+    std::string follow;
+    std::string flows;
     std::vector<std::string> expression;
 };
 
@@ -674,6 +680,14 @@ int main(int argc, char** argv) {
         ->group("Printing");
     app.add_option("--top", o.top, "Rows of top talkers and ports in --stats (default 10)")->group("Printing");
     app.add_flag("--list-fields", o.list_fields, "List the field names -e takes and exit")->group("Printing");
+    app.add_option("--follow", o.follow,
+                   "Print TCP stream N (tshark's tcp.stream) of the -r file as tshark -z follow,tcp,raw,N does")
+        ->type_name("tcp,N")
+        ->group("Flows");
+    app.add_option("--flows", o.flows, "Print the -r file's flows at the end: table, json (JSON lines) or csv")
+        ->check(CLI::IsMember({"table", "json", "csv"}))
+        ->type_name("FORMAT")
+        ->group("Flows");
     app.add_option("expression", o.expression, "Filter expression (tcpdump syntax), e.g. tcp port 80")
         ->type_name("EXPRESSION");
 
@@ -690,5 +704,20 @@ int main(int argc, char** argv) {
         return tool::exit_usage;
     }
     tool::install_stop_signals();
+    if (!o.follow.empty() || !o.flows.empty()) {
+        if (o.read_path.empty()) {
+            fmt::print(stderr, "rawpkt-dump: --follow and --flows read a file (-r FILE)\n");
+            return tool::exit_usage;
+        }
+        if (!o.follow.empty()) {
+            const auto stream = dump::parse_follow(o.follow);
+            if (!stream) {
+                fmt::print(stderr, "rawpkt-dump: --follow takes tcp,N (a TCP stream number), not '{}'\n", o.follow);
+                return tool::exit_usage;
+            }
+            return dump::follow_tcp(o.read_path, *stream);
+        }
+        return dump::list_flows(o.read_path, o.flows);
+    }
     return dumper{o}.run();
 }

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// \file
+/// One TCP connection's conversation as tshark's `-z follow,tcp,raw,N`
+/// prints it: a tcp_reassembler handler that keeps the chunks of stream
+/// `index` (one per delivered segment, in arrival order) and formats them.
+///
+/// A hole that the reassembler gives up on while the capture goes on (the
+/// receiver acknowledged it) becomes tshark's note "[N bytes missing in
+/// capture file]" followed by a NUL byte; after a hole still open when the
+/// input ends (call input_ended() before the reassembler's finish()),
+/// tshark prints nothing more of that direction, and neither does this.
+#pragma once
+
+#include <rawpkt/bytes.hpp>
+#include <rawpkt/flow/tcp_reassembly.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace rawpkt::flow {
+
+/// tshark's text for bytes of a stream the capture does not hold, with
+/// its terminating NUL.
+[[nodiscard]] inline std::string missing_bytes_note(std::uint64_t size) {
+    char text[64];
+    const int n =
+        std::snprintf(text, sizeof text, "[%llu bytes missing in capture file]", static_cast<unsigned long long>(size));
+    std::string s(text, static_cast<std::size_t>(n));
+    s.push_back('\0');
+    return s;
+}
+
+class tcp_follower {
+public:
+    struct chunk {
+        unsigned direction;
+        std::string data;
+    };
+
+    explicit tcp_follower(std::uint64_t index) noexcept : index_(index) {}
+
+    void on_data(const tcp_connection& c, unsigned dir, bytes data) {
+        if (c.index != index_ || stopped_[dir]) return;
+        chunks_.push_back({dir, std::string(reinterpret_cast<const char*>(data.data()), data.size())});
+    }
+    void on_gap(const tcp_connection& c, unsigned dir, std::uint64_t size) {
+        if (c.index != index_ || stopped_[dir]) return;
+        if (ended_) {
+            stopped_[dir] = true;
+            return;
+        }
+        chunks_.push_back({dir, missing_bytes_note(size)});
+    }
+    void on_close(const tcp_connection& c, tcp_close) {
+        if (c.index != index_) return;
+        nodes_[0] = c.endpoint(0);
+        nodes_[1] = c.endpoint(1);
+    }
+    /// The capture ended: holes reported from now on were never filled.
+    void input_ended() noexcept { ended_ = true; }
+
+    [[nodiscard]] const std::vector<chunk>& chunks() const noexcept { return chunks_; }
+
+    /// tshark's follow,tcp,raw output for the stream (both directions).
+    [[nodiscard]] std::string text() const {
+        static constexpr char rule[] = "===================================================================\n";
+        std::string out = "\n";
+        out += rule;
+        out += "Follow: tcp,raw\nFilter: tcp.stream eq " + std::to_string(index_) + "\n";
+        out += "Node 0: " + (nodes_[0].empty() ? std::string(":0") : nodes_[0]) + "\n";
+        out += "Node 1: " + (nodes_[1].empty() ? std::string(":0") : nodes_[1]) + "\n";
+        static constexpr char digits[] = "0123456789abcdef";
+        for (const chunk& c : chunks_) {
+            if (c.direction == 1) out += '\t';
+            for (const char ch : c.data) {
+                const auto b = static_cast<unsigned char>(ch);
+                out += digits[b >> 4];
+                out += digits[b & 15];
+            }
+            out += '\n';
+        }
+        out += rule;
+        return out;
+    }
+
+private:
+    std::uint64_t index_;
+    std::vector<chunk> chunks_;
+    std::string nodes_[2];
+    bool stopped_[2] = {false, false};
+    bool ended_ = false;
+};
+
+} // namespace rawpkt::flow
