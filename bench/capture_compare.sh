@@ -18,7 +18,8 @@
 # to the floor. Contenders alternate within each round; medians over rounds.
 #
 # Transmit: 60-byte frames from rawpkt's TX ring (flood_send, and rawpkt-gen)
-# and from trafgen, each pinned to the generator core with nothing
+# and from trafgen, all past the qdisc layer (PACKET_QDISC_BYPASS, trafgen's
+# default), each pinned to the generator core with nothing
 # capturing: frames per second counted by the receiving interface (over the
 # sender's wall time, start-up included) and as the sender reports it.
 #
@@ -105,9 +106,13 @@ send() { # sender size count
             --num "$count" --no-sock-mem 2>&1
         ;;
     flood_send) ip netns exec "$a" taskset -c "$gen_cpu" "$bin/flood_send" va "$count" "$size" ;;
+    # The transmit comparison: past the qdisc layer, as trafgen sends.
+    flood_send-bypass)
+        ip netns exec "$a" taskset -c "$gen_cpu" "$bin/flood_send" va "$count" "$size" ring bypass
+        ;;
     rawpkt-gen)
         ip netns exec "$a" taskset -c "$gen_cpu" "$tools/rawpkt-gen" -i va --count "$count" --frame-size "$size" \
-            --dst-mac 02:00:00:00:00:01 -q
+            --dst-mac 02:00:00:00:00:01 -q --qdisc-bypass
         ;;
     esac
 }
@@ -206,7 +211,7 @@ done
 tx_frames=$((frames * 4))
 echo
 echo "transmit: $tx_frames 60-byte frames per run, senders on CPU $gen_cpu, $rounds round(s)"
-senders=(flood_send)
+senders=(flood_send-bypass)
 if [ -x "$tools/rawpkt-gen" ]; then senders+=(rawpkt-gen); else echo "rawpkt-gen: not built, skipped"; fi
 if [ "$generator" = trafgen ]; then senders+=(trafgen); else echo "trafgen: not installed, skipped"; fi
 : >"$tmp/tx"

@@ -4,7 +4,9 @@
 //
 //   TXBENCH sent=N failed=F seconds=S
 //
-// Usage: flood_send <interface> <count> [size] [ring|socket]
+// Usage: flood_send <interface> <count> [size] [ring|socket] [bypass]
+// `bypass` skips the qdisc layer (PACKET_QDISC_BYPASS), as trafgen does by
+// default.
 // Frames go to a locally administered unicast address with EtherType
 // 0x88b5 (IEEE 802 local experimental), each numbered.
 #include <rawpkt/datalink/datalink.hpp>
@@ -17,8 +19,8 @@
 
 int main(int argc, char** argv) {
     namespace dl = rawpkt::datalink;
-    if (argc < 3 || argc > 5) {
-        std::fprintf(stderr, "usage: %s <interface> <count> [size] [ring|socket]\n", argv[0]);
+    if (argc < 3 || argc > 6) {
+        std::fprintf(stderr, "usage: %s <interface> <count> [size] [ring|socket] [bypass]\n", argv[0]);
         return 2;
     }
     const unsigned long long count = std::strtoull(argv[2], nullptr, 10);
@@ -27,7 +29,8 @@ int main(int argc, char** argv) {
     cfg.receive = false;
     cfg.tx_ring.frame_count = 1024;
     cfg.tx_batch = 256;
-    if (argc == 5 && std::strcmp(argv[4], "socket") == 0) cfg.backend = dl::backend::socket;
+    if (argc >= 5 && std::strcmp(argv[4], "socket") == 0) cfg.backend = dl::backend::socket;
+    cfg.qdisc_bypass = argc == 6 && std::strcmp(argv[5], "bypass") == 0;
     std::string why;
     auto ch = dl::open(argv[1], cfg, &why);
     if (!ch) {

@@ -64,6 +64,7 @@ EXIT STATUS
 struct options {
     std::string interface;
     dl::backend backend = dl::backend::ring;
+    bool qdisc_bypass = false;
     std::string src_mac = "02:00:00:00:00:01";
     std::string dst_mac = "ff:ff:ff:ff:ff:ff";
     std::vector<std::string> vlans;
@@ -410,6 +411,10 @@ int main(int argc, char** argv) {
     rate->excludes(bitrate);
     app.add_option("--seed", o.seed, "Seed of the random values (default 1)")->group(how);
     app.add_flag("-q,--quiet", o.quiet, "No live rate on standard error")->group(how);
+    app.add_flag("--qdisc-bypass", o.qdisc_bypass,
+                 "Hand frames straight to the driver, past the qdisc layer (PACKET_QDISC_BYPASS; trafgen's "
+                 "default): faster, no traffic control, and local captures do not see the frames")
+        ->group(how);
 
     const char* rp = "Replay";
     app.add_option("--replay", o.replay, "Send the frames of a capture file instead")->type_name("FILE")->group(rp);
@@ -443,6 +448,7 @@ int main(int argc, char** argv) {
     cfg.backend = o.backend;
     cfg.receive = false;
     cfg.send = true;
+    cfg.qdisc_bypass = o.qdisc_bypass;
     std::string why;
     auto ch = dl::open(o.interface, cfg, &why);
     if (!ch) {
