@@ -5,8 +5,12 @@
 
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace rawpkt::tool {
@@ -25,6 +29,25 @@ int parse(CLI::App& app, int argc, char** argv) {
         return exit_usage;
     }
     return -1;
+}
+
+std::string drop_privileges(const std::string& user) {
+    if (user.empty()) return {};
+    const passwd* pw = ::getpwnam(user.c_str());
+    if (pw == nullptr) return fmt::format("-Z {}: no such user", user);
+    const uid_t uid = pw->pw_uid;
+    const gid_t gid = pw->pw_gid;
+    if (::getuid() == uid && ::geteuid() == uid && uid != 0) return {};
+    const auto failed = [&](const char* what) {
+        return fmt::format("-Z {}: cannot {}: {} (dropping privileges needs root, or CAP_SETUID and CAP_SETGID)", user,
+                           what, std::strerror(errno));
+    };
+    // Groups first: once the user id is not root, they cannot change.
+    if (::initgroups(user.c_str(), gid) != 0) return failed("set its supplementary groups");
+    if (::setresgid(gid, gid, gid) != 0) return failed("set its group id");
+    if (::setresuid(uid, uid, uid) != 0) return failed("set its user id");
+    if (uid != 0 && ::setuid(0) == 0) return fmt::format("-Z {}: could become root again", user);
+    return {};
 }
 
 namespace {

@@ -63,6 +63,7 @@ EXIT STATUS
 
 struct options {
     std::string interface;
+    std::string user; ///< -Z
     std::string backend = "ring";
     std::string src_mac = "02:00:00:00:00:01";
     std::string dst_mac = "ff:ff:ff:ff:ff:ff";
@@ -361,6 +362,10 @@ int main(int argc, char** argv) {
     app.get_formatter()->column_width(30);
 
     app.add_option("-i,--interface", o.interface, "Send on IFACE (required)")->required()->type_name("IFACE");
+    app.add_option("-Z,--relinquish-privileges", o.user,
+                   "After opening the interface, become USER (its uid, gid and groups); a --replay file is then "
+                   "read as USER")
+        ->type_name("USER");
     app.add_option("--backend", o.backend, "ring (TX ring, default) or socket (sendmmsg)")
         ->check(CLI::IsMember({"ring", "socket"}));
 
@@ -450,6 +455,7 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "rawpkt-gen: {}\n", why);
         return tool::exit_input;
     }
+    if (const std::string failed = tool::drop_privileges(o.user); !failed.empty()) return fail(failed);
     if (g && g->frame_len() > ch->tx.max_frame_len()) {
         return fail(fmt::format("frames of {} bytes do not fit {} (at most {})", g->frame_len(), o.interface,
                                 ch->tx.max_frame_len()));
