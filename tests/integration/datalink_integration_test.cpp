@@ -38,32 +38,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-// Every allocation of this program is counted, to show that receiving and
-// sending allocate nothing.
-namespace {
-std::atomic<std::size_t> allocations{0};
-void* counted_malloc(std::size_t n) noexcept {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(n == 0 ? 1 : n);
-}
-} // namespace
-
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    if (void* p = counted_malloc(n)) return p;
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](std::size_t n) {
-    if (void* p = counted_malloc(n)) return p;
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-[[gnu::noinline]] void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+// Every allocation of this program is counted (support/counted_new.hpp), to
+// show that receiving and sending allocate nothing.
+#include "support/counted_new.hpp"
 
 namespace {
 
@@ -72,6 +49,7 @@ using rawpkt::bytes;
 using rawpkt::direction;
 using rawpkt::mac_address;
 using rawpkt::mut_bytes;
+using rawpkt::test::allocations;
 using rawpkt::test::netns_pair;
 using namespace std::chrono_literals;
 
@@ -745,6 +723,7 @@ TEST_P(datalink_live, qdisc_bypass_sends_past_the_taps) {
 }
 
 TEST_P(datalink_live, receiving_and_sending_allocate_nothing) {
+    if (!rawpkt::test::counts_allocations) GTEST_SKIP() << "allocations are not counted under ThreadSanitizer";
     netns_pair net;
     const ends e = look_up(net);
     dl::channel rx = open_in(net, false, receiver_config());
