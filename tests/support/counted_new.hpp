@@ -40,6 +40,9 @@ inline void* counted_malloc(std::size_t n) noexcept {
 } // namespace rawpkt::test
 
 #ifndef RAWPKT_TEST_NO_COUNTED_NEW
+// The whole family is replaced (plain, array, nothrow), so that every new
+// and delete pair meets in malloc and free. Not inlined: g++ would otherwise
+// pair free() with `new` (a false -Wmismatched-new-delete).
 [[gnu::noinline]] void* operator new(std::size_t n) {
     if (void* p = rawpkt::test::detail::counted_malloc(n)) return p;
     throw std::bad_alloc();
