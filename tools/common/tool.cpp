@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -141,7 +142,7 @@ void progress::update(std::uint64_t done) {
     const double left = rate > 0 ? static_cast<double>(total_ - (done < total_ ? done : total_)) / rate : 0;
     constexpr int width = 30;
     const int filled = static_cast<int>(frac * width);
-    const auto left_s = static_cast<long long>(left + 0.5);
+    const auto left_s = std::llround(left);
     fmt::print(stderr, "\r[{:=<{}}{: <{}}] {:5.1f}% {} / {}  {}/s  {}:{:02d} left ", "", filled, "", width - filled,
                frac * 100, human_bytes(static_cast<double>(done)), human_bytes(static_cast<double>(total_)),
                human_bytes(rate), left_s / 60, static_cast<int>(left_s % 60));

@@ -213,6 +213,8 @@ private:
 class dumper {
 public:
     explicit dumper(const options& o) : o_(o) {}
+    dumper(const dumper&) = delete;
+    dumper& operator=(const dumper&) = delete;
 
     int run() {
         if (int rc = prepare(); rc >= 0) return rc;
