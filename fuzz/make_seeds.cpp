@@ -6,8 +6,8 @@
 //   fuzz_make_seeds CAPTURE_DIR OUT_DIR
 //
 // OUT_DIR/<target>/ then holds one file per distinct input (named by a hash
-// of its bytes): every frame for fuzz_decode and fuzz_build; every layer the
-// decoder finds (strict and lax), as the buffer its view is laid over, for
+// of its bytes): every frame for fuzz_decode, fuzz_build and fuzz_format;
+// every layer the decoder finds (strict and lax), as the buffer its view is laid over, for
 // the protocol targets; every capture file, cut after its first records
 // when it is large, for fuzz_pcap. fuzz/seed.sh minimises them into
 // fuzz/corpus/ with libFuzzer's -merge=1.
@@ -150,6 +150,7 @@ void frame_seeds(seed_writer& w, link_type link, bytes frame) {
     if (index < 0) return;
     w.write("fuzz_decode", static_cast<std::uint8_t>(index), frame);
     w.write("fuzz_build", static_cast<std::uint8_t>(index), frame);
+    w.write("fuzz_format", static_cast<std::uint8_t>(index), frame);
     for (const decode_mode mode : {decode_mode::strict, decode_mode::lax}) {
         decoded d;
         (void)decode(frame, link, d, {.mode = mode});

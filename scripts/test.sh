@@ -6,7 +6,9 @@
 # CorpusFields.*: the asan preset's GTEST_FILTER). Those spend their time in
 # the reference tools, which the sanitizers do not instrument; the code
 # they drive runs under the sanitizers in broken_captures_test, the reader
-# corpus test and the fuzz replays.
+# corpus test and the fuzz replays. Then the fuzz build (clang++, libFuzzer)
+# fuzzes every target for a bounded time over its seeds and regression
+# inputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -21,4 +23,8 @@ for preset in release asan; do
     # flooding on both cores) runs on demand: ctest --preset release -L bench
     ctest --preset "$preset" -j "$jobs" -LE bench
 done
+echo "== fuzz: build every target, fuzz each one briefly"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs"
+ctest --preset fuzz
 echo "== all tests passed"

@@ -16,21 +16,32 @@ void put_dec(std::string& out, std::uint64_t v) {
     out.append(buf, r.ptr);
 }
 
-/// Length of the UTF-8 sequence starting at s[i], or 0 when it is not one.
+/// Length of the UTF-8 sequence starting at s[i], or 0 when it is not one:
+/// RFC 3629 §4, so no overlong forms, no surrogates (U+D800..U+DFFF) and
+/// nothing above U+10FFFF, which the second byte's range rules out.
 std::size_t utf8_len(std::string_view s, std::size_t i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
     if (c < 0x80) return 1;
-    if ((c & 0xe0) == 0xc0 && c >= 0xc2)
+    std::size_t n = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
         n = 2;
-    else if ((c & 0xf0) == 0xe0)
+    } else if (c >= 0xe0 && c <= 0xef) {
         n = 3;
-    else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
+        if (c == 0xe0) lo = 0xa0;
+        if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
         n = 4;
-    else
+        if (c == 0xf0) lo = 0x90;
+        if (c == 0xf4) hi = 0x8f;
+    } else {
         return 0;
+    }
     if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
+    const auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k) {
         if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
     }
     return n;

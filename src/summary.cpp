@@ -54,7 +54,7 @@ const char* ethertype_name(std::uint16_t t) {
 class summarizer {
 public:
     summarizer(std::string& out, const frame& f, const decoded& d, const summary_options& o)
-        : out_(out), f_(f), d_(d), opt_(o) {}
+        : out_(out), start_(out.size()), f_(f), d_(d), opt_(o) {}
 
     void run() {
         if (f_.vlan_tpid != 0) {
@@ -431,7 +431,7 @@ private:
             if (at(ip_at).kind == layer::ipv4) {
                 out_ += "ip-proto-";
                 put_dec(out_, proto);
-            } else if (!out_.empty() && out_.back() == ' ') {
+            } else if (out_.size() > start_ && out_.back() == ' ') {
                 out_.pop_back();
             }
             unsupported_said_ = true;
@@ -952,13 +952,16 @@ private:
 
     void error_suffix() {
         if (d_.stop() != stop_reason::error) return;
-        if (!out_.empty() && out_.back() != ' ') out_ += ' ';
+        if (out_.size() > start_ && out_.back() != ' ') out_ += ' ';
         out_ += "[|";
         out_ += to_string(d_.error());
         out_ += ']';
     }
 
     std::string& out_;
+    /// Where this summary starts in out_: what the caller wrote before
+    /// (a timestamp) is not ours to trim or to separate from.
+    std::size_t start_;
     const frame& f_;
     const decoded& d_;
     const summary_options& opt_;
@@ -980,10 +983,13 @@ std::string summary(const frame& f, const decoded& d, const summary_options& opt
 
 void append_time(std::string& out, std::int64_t ns, time_format format, bool nano, std::int64_t reference_ns) {
     if (format == time_format::none) return;
-    std::int64_t t = ns;
-    if (format == time_format::delta || format == time_format::since_first) t = ns - reference_ns;
-    const bool negative = t < 0;
-    const std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(t) : static_cast<std::uint64_t>(t);
+    // The magnitude of ns - reference in unsigned arithmetic: the difference
+    // of two timestamps from a file can be outside the range of int64.
+    const std::int64_t ref =
+        format == time_format::delta || format == time_format::since_first ? reference_ns : std::int64_t{0};
+    const bool negative = ns < ref;
+    const std::uint64_t mag = negative ? static_cast<std::uint64_t>(ref) - static_cast<std::uint64_t>(ns)
+                                       : static_cast<std::uint64_t>(ns) - static_cast<std::uint64_t>(ref);
     std::uint64_t secs = mag / 1'000'000'000;
     std::uint64_t frac = mag % 1'000'000'000;
     if (!nano) frac /= 1000;

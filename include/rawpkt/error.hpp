@@ -303,7 +303,7 @@ public:
         }
         return *this;
     }
-    constexpr result& operator=(result&& o) requires std::is_trivially_move_assignable_v<T> &&
+    constexpr result& operator=(result&& o) noexcept requires std::is_trivially_move_assignable_v<T> &&
         std::is_trivially_move_constructible_v<T> && std::is_trivially_destructible_v<T>
     = default;
     constexpr result& operator=(result&& o) noexcept(std::is_nothrow_move_constructible_v<T>) {

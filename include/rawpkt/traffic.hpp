@@ -40,7 +40,7 @@ public:
         std::uint64_t bytes = 0; ///< wire bytes (original lengths)
     };
     struct protocol_count {
-        const char* name; ///< protocol_name()
+        const char* name = nullptr; ///< protocol_name()
         counter count;
     };
     struct talker {
@@ -48,8 +48,8 @@ public:
         counter count;
     };
     struct port_count {
-        const char* protocol; ///< "tcp" or "udp"
-        std::uint16_t port;
+        const char* protocol = nullptr; ///< "tcp" or "udp"
+        std::uint16_t port = 0;
         counter count;
     };
 

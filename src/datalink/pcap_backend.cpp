@@ -135,7 +135,7 @@ status apply_filter(pcap_t* p, const filter& f, std::uint32_t snaplen, std::stri
     std::vector<bpf_insn> insns;
     bool compiled = false;
     if (!f.is_program() && !f.expression().empty()) {
-        const std::string expr = f.expression();
+        const std::string& expr = f.expression();
         const std::lock_guard<std::mutex> lock(pcap_compile_mutex());
         if (pcap_compile(p, &prog, expr.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
             if (message != nullptr) *message = pcap_geterr(p);

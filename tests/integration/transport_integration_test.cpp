@@ -15,7 +15,7 @@
 #include <rawpkt/packet/udp.hpp>
 #include <rawpkt/transport/channel.hpp>
 
-#include "counting_allocator.hpp"
+#include "support/counted_new.hpp"
 #include "netns_chain.hpp"
 
 #include <gtest/gtest.h>

@@ -5,9 +5,14 @@
 
 #include <atomic>
 #include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
+#include <grp.h>
 #include <map>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace rawpkt::tool {
@@ -39,6 +44,25 @@ int parse(CLI::App& app, int argc, char** argv) {
         return exit_usage;
     }
     return -1;
+}
+
+std::string drop_privileges(const std::string& user) {
+    if (user.empty()) return {};
+    const passwd* pw = ::getpwnam(user.c_str());
+    if (pw == nullptr) return fmt::format("-Z {}: no such user", user);
+    const uid_t uid = pw->pw_uid;
+    const gid_t gid = pw->pw_gid;
+    if (::getuid() == uid && ::geteuid() == uid && uid != 0) return {};
+    const auto failed = [&](const char* what) {
+        return fmt::format("-Z {}: cannot {}: {} (dropping privileges needs root, or CAP_SETUID and CAP_SETGID)", user,
+                           what, std::strerror(errno));
+    };
+    // Groups first: once the user id is not root, they cannot change.
+    if (::initgroups(user.c_str(), gid) != 0) return failed("set its supplementary groups");
+    if (::setresgid(gid, gid, gid) != 0) return failed("set its group id");
+    if (::setresuid(uid, uid, uid) != 0) return failed("set its user id");
+    if (uid != 0 && ::setuid(0) == 0) return fmt::format("-Z {}: could become root again", user);
+    return {};
 }
 
 namespace {
@@ -132,7 +156,7 @@ void progress::update(std::uint64_t done) {
     const double left = rate > 0 ? static_cast<double>(total_ - (done < total_ ? done : total_)) / rate : 0;
     constexpr int width = 30;
     const int filled = static_cast<int>(frac * width);
-    const auto left_s = static_cast<long long>(left + 0.5);
+    const auto left_s = std::llround(left);
     fmt::print(stderr, "\r[{:=<{}}{: <{}}] {:5.1f}% {} / {}  {}/s  {}:{:02d} left ", "", filled, "", width - filled,
                frac * 100, human_bytes(static_cast<double>(done)), human_bytes(static_cast<double>(total_)),
                human_bytes(rate), left_s / 60, static_cast<int>(left_s % 60));

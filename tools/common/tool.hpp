@@ -43,6 +43,15 @@ void install_stop_signals();
 void stop_reading_on_signal(int fd);
 [[nodiscard]] bool stop_requested() noexcept;
 
+/// Becomes `user` (tcpdump's -Z): its user id, its primary group and its
+/// supplementary groups, for real, effective and saved ids, so that the
+/// process keeps no capability and cannot become root again. The tools
+/// call it after opening their sockets (and input), before opening any
+/// file they write. Nothing to do for an empty name, or when the process
+/// already runs as `user` and is not root. Returns what went wrong, or an
+/// empty string.
+[[nodiscard]] std::string drop_privileges(const std::string& user);
+
 /// "2m", "10k", "3G", "1500": a size with an optional k/m/g suffix (powers
 /// of 1024); a bare number is in `unit` bytes. nullopt when malformed.
 [[nodiscard]] std::optional<std::uint64_t> parse_size(std::string_view s, std::uint64_t unit);

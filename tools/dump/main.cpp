@@ -102,6 +102,7 @@ enum class output_mode { text, fields, json };
 struct options {
     std::string read_path;
     std::string interface;
+    std::string user; ///< -Z
     dl::backend backend = dl::backend::ring;
     bool no_promiscuous = false;
     std::uint32_t snaplen = 262144;
@@ -218,6 +219,8 @@ private:
 class dumper {
 public:
     explicit dumper(const options& o) : o_(o) {}
+    dumper(const dumper&) = delete;
+    dumper& operator=(const dumper&) = delete;
 
     int run() {
         if (int rc = prepare(); rc >= 0) return rc;
@@ -300,6 +303,15 @@ private:
     }
 
     /// Opens the output file (or the rotation of them); -1 to go on.
+    /// -Z: after the input is open, before any output file is.
+    int drop_privileges() {
+        if (const std::string why = tool::drop_privileges(o_.user); !why.empty()) {
+            fmt::print(stderr, "rawpkt-dump: {}\n", why);
+            return tool::exit_usage;
+        }
+        return -1;
+    }
+
     int open_output(link_type link, pcap::time_precision precision, pcap::reader* source) {
         if (o_.write_path.empty()) return -1;
         pcap::rotation_options ro;
@@ -446,6 +458,7 @@ private:
         }
         const pcap::time_precision precision =
             r->format() == pcap::file_format::pcap ? r->precision() : pcap::time_precision::micro;
+        if (int rc = drop_privileges(); rc >= 0) return rc;
         if (int rc = open_output(r->link(), precision, &*r); rc >= 0) return rc;
         print_header();
 
@@ -513,6 +526,7 @@ private:
             fmt::print(stderr, "rawpkt-dump: {}\n", why);
             return tool::exit_input;
         }
+        if (int rc = drop_privileges(); rc >= 0) return rc;
         if (int rc = open_output(ch->link, pcap::time_precision::micro, nullptr); rc >= 0) return rc;
         if (!o_.quiet || o_.stats) {
             fmt::print(stderr, "rawpkt-dump: listening on {}, link-type {}, snapshot length {} bytes\n", o_.interface,
@@ -619,6 +633,11 @@ int main(int argc, char** argv) {
                   ->group("Input");
     r->excludes(i);
     tool::add_backend_option(app, o.backend)->group("Capture");
+    app.add_option("-Z,--relinquish-privileges", o.user,
+                   "After opening the interface or input file, become USER (its uid, gid and groups) before "
+                   "opening any file to write")
+        ->type_name("USER")
+        ->group("Input");
     app.add_flag("-p,--no-promiscuous-mode", o.no_promiscuous, "Do not put the interface into promiscuous mode")
         ->group("Capture");
     app.add_option("-s,--snapshot-length", o.snaplen, "Keep at most SNAPLEN bytes of each packet (default 262144)")

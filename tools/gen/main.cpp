@@ -63,6 +63,7 @@ EXIT STATUS
 
 struct options {
     std::string interface;
+    std::string user; ///< -Z
     dl::backend backend = dl::backend::ring;
     bool qdisc_bypass = false;
     std::string src_mac = "02:00:00:00:00:01";
@@ -363,6 +364,10 @@ int main(int argc, char** argv) {
 
     app.add_option("-i,--interface", o.interface, "Send on IFACE (required)")->required()->type_name("IFACE");
     tool::add_backend_option(app, o.backend);
+    app.add_option("-Z,--relinquish-privileges", o.user,
+                   "After opening the interface, become USER (its uid, gid and groups); a --replay file is then "
+                   "read as USER")
+        ->type_name("USER");
 
     const char* frame = "Frame";
     auto* src_mac = app.add_option("--src-mac", o.src_mac,
@@ -455,6 +460,7 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "rawpkt-gen: {}\n", why);
         return tool::exit_input;
     }
+    if (const std::string failed = tool::drop_privileges(o.user); !failed.empty()) return fail(failed);
     if (g && g->frame_len() > ch->tx.max_frame_len()) {
         return fail(fmt::format("frames of {} bytes do not fit {} (at most {})", g->frame_len(), o.interface,
                                 ch->tx.max_frame_len()));

@@ -33,37 +33,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-// Every allocation of this test program is counted, to show that writing a
-// frame allocates nothing. The whole family is replaced (plain, array,
-// nothrow), so that every new and delete pair meets in malloc and free.
-namespace {
-std::atomic<std::size_t> allocations{0};
-void* counted_malloc(std::size_t n) noexcept {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(n == 0 ? 1 : n);
-}
-} // namespace
-
-// Not inlined: g++ would otherwise pair free() with `new` (a false
-// -Wmismatched-new-delete).
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    if (void* p = counted_malloc(n)) return p;
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](std::size_t n) {
-    if (void* p = counted_malloc(n)) return p;
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-[[gnu::noinline]] void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+// Every allocation of this test program is counted (support/counted_new.hpp),
+// to show that writing a frame allocates nothing.
+#include "support/counted_new.hpp"
 
 using namespace rawpkt;
+using rawpkt::test::allocations;
 using namespace rawpkt::test;
 using rawpkt::pcap::time_precision;
 using rawpkt::pcap::writer;
@@ -927,6 +902,7 @@ TEST_F(Writer, MovesCarryTheFile) {
 }
 
 TEST_F(Writer, NoAllocationPerFrame) {
+    if (!rawpkt::test::counts_allocations) GTEST_SKIP() << "allocations are not counted under ThreadSanitizer";
     std::vector<std::byte> jumbo(70000); // larger than the buffer: written through
     for (const auto fmt : {pcap::file_format::pcap, pcap::file_format::pcapng}) {
         writer_options o = fmt == pcap::file_format::pcap ? pcap_options() : pcapng_options();
