@@ -15,8 +15,8 @@
 #include <rawpkt/packet/udp.hpp>
 #include <rawpkt/transport/channel.hpp>
 
-#include "support/counted_new.hpp"
 #include "netns_chain.hpp"
+#include "support/counted_new.hpp"
 
 #include <gtest/gtest.h>
 
