@@ -14,7 +14,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <string>
 #include <sys/stat.h>
 
 namespace {
@@ -39,10 +41,18 @@ protected:
         if (::geteuid() != 0) GTEST_SKIP() << "needs root for network namespaces and capabilities";
         if (run("command -v setpriv").status != 0) GTEST_SKIP() << "no setpriv (util-linux)";
         net_.emplace();
-        // A directory the unprivileged user may write into.
-        dir_ = work_dir() / ("priv-" + std::to_string(++n_));
-        std::filesystem::create_directories(dir_);
+        // A directory the unprivileged user may write into, and reach: the
+        // build tree may sit under a directory only root can enter (a
+        // mktemp -d checkout), so it is made in the system's temporary
+        // directory rather than there.
+        std::string pattern = (std::filesystem::temp_directory_path() / "rawpkt-priv-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+        dir_ = pattern;
         std::filesystem::permissions(dir_, std::filesystem::perms::all);
+    }
+
+    void TearDown() override {
+        if (!dir_.empty()) std::filesystem::remove_all(dir_);
     }
 
     /// Runs `dump_prefix rawpkt-dump -i vb -c 3 ... -w FILE` in namespace b
@@ -62,7 +72,6 @@ protected:
 
     std::optional<rawpkt::test::netns_pair> net_;
     std::filesystem::path dir_;
-    int n_ = 0;
 };
 
 std::size_t frames_in(const std::filesystem::path& file) {
