@@ -60,6 +60,15 @@ void check_fields(const fields::context& ctx, char aggregator) {
             if (all.empty() || head != all || tail != all) fail("a frame field depends on the occurrence mode");
             continue;
         }
+        if (names[i].starts_with("dns.") || names[i].starts_with("dhcp.")) {
+            // Read from the transport payload, with no decoded layer of
+            // their own (append_at() does not list them): `first` and
+            // `last` are the two ends of `all`.
+            if (head.empty() != all.empty() || !all.starts_with(head) || !all.ends_with(tail)) {
+                fail("an application field's `first` or `last` value is not an end of its `all` value");
+            }
+            continue;
+        }
         joined.clear();
         first.clear();
         last.clear();
