@@ -6,6 +6,7 @@
 // field by field; the differences it explains show up here too and are
 // listed again, with the few that belong to the tool (frame numbering).
 #include "run.hpp"
+#include "support/tshark_corpus.hpp"
 
 #include <rawpkt/fields.hpp>
 
@@ -19,23 +20,7 @@ namespace {
 using namespace rawpkt;
 using namespace rawpkt::tooltest;
 
-/// Which of tshark's rows are packets: it also lists pcapng custom blocks
-/// as records, which rawpkt skips (tests/data/expected/<capture>.tsv).
-std::vector<bool> packet_rows(const std::string& capture) {
-    std::vector<bool> rows;
-    for (const auto& line : lines(read_file(data_dir / "expected" / (capture + ".tsv")))) {
-        if (line.empty() || line[0] == '#') continue;
-        const auto cells = split(line, '\t');
-        if (cells.size() > 1 && cells[0] != "record") rows.push_back(cells[1] == "packet");
-    }
-    return rows;
-}
-
-struct known_difference {
-    const char* capture;
-    std::size_t cells;
-    const char* reason;
-};
+using test::known_difference;
 
 // The differences of rawpkt::fields (see corpus_fields_test.cpp), and the
 // tool's own: frame.number counts packets, where tshark counts pcapng
@@ -71,18 +56,10 @@ const std::vector<known_difference> known = {
      "Simple Packet Blocks have no timestamp (1); frame.number of the 5 packets after a custom block (5)"},
 };
 
-const known_difference* explain(const std::string& capture) {
-    for (const auto& k : known) {
-        if (capture == k.capture) return &k;
-    }
-    return nullptr;
-}
-
 TEST(DumpFieldsCorpus, EveryCaptureMatchesTshark) {
     if (!have("tshark")) GTEST_SKIP() << "tshark is not installed (scripts/install-deps.sh installs it)";
-    std::string fields;
-    for (const auto n : fields::names()) fields += " -e " + std::string(n);
-    const std::string opts = " -E header=y -E occurrence=a -E aggregator=,";
+    const std::string fields = test::every_field_option();
+    const std::string opts{test::corpus_field_options};
 
     std::vector<std::filesystem::path> captures;
     for (const auto& e : std::filesystem::directory_iterator(corpus_dir)) {
@@ -96,17 +73,17 @@ TEST(DumpFieldsCorpus, EveryCaptureMatchesTshark) {
     std::size_t rows_compared = 0;
     for (const auto& path : captures) {
         const std::string name = path.filename().string();
-        const auto theirs = lines(run(tshark_fields_command(path) + fields + opts).out);
+        const auto theirs = test::tshark_corpus_lines(path);
         const auto mine_run = run(tool("rawpkt-dump") + " -r " + quote(path.string()) + " -T fields" + fields + opts);
         const auto mine = lines(mine_run.out);
         if (theirs.empty()) continue; // tshark could not read it: the reader tests' business
         // The rows tshark prints for packets (header first).
         std::vector<std::string> want{theirs[0]};
-        const auto is_packet = packet_rows(name);
+        const auto is_packet = test::packet_records(name);
         for (std::size_t i = 1; i < theirs.size(); ++i) {
             if (i - 1 >= is_packet.size() || is_packet[i - 1]) want.push_back(theirs[i]);
         }
-        const auto* k = explain(name);
+        const auto* k = test::explain(known, name);
         std::size_t differences = 0;
         std::string first;
         if (mine.size() != want.size()) {

@@ -3,6 +3,8 @@
 // status, standard output and standard error.
 #pragma once
 
+#include "support/tshark_corpus.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -107,12 +109,6 @@ inline std::vector<std::string> split(const std::string& line, char sep) {
     return cells;
 }
 
-/// tshark with the options the field comparison needs: numeric, checksum
-/// validation on, no reassembly (rawpkt dissects each frame on its own).
-inline std::string tshark_fields_command(const std::filesystem::path& capture) {
-    return "tshark -n -r " + quote(capture.string()) +
-           " -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE"
-           " -o ip.defragment:FALSE -o ipv6.defragment:FALSE -o tcp.desegment_tcp_streams:FALSE -T fields";
-}
+using test::tshark_fields_command;
 
 } // namespace rawpkt::tooltest

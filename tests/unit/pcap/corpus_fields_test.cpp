@@ -9,6 +9,8 @@
 #include <rawpkt/fields.hpp>
 #include <rawpkt/pcap/reader.hpp>
 
+#include "support/tshark_corpus.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -26,67 +28,7 @@ const std::filesystem::path corpus_dir = std::filesystem::path(RAWPKT_TEST_DATA_
 
 bool have_tshark() { return std::system("tshark --version >/dev/null 2>&1") == 0; }
 
-std::vector<std::string> split(const std::string& line, char sep) {
-    std::vector<std::string> cells;
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t at = line.find(sep, start);
-        cells.push_back(line.substr(start, at - start));
-        if (at == std::string::npos) break;
-        start = at + 1;
-    }
-    return cells;
-}
-
-/// tshark's rows for `capture` (header first), or empty if it could not run.
-std::vector<std::vector<std::string>> tshark_rows(const std::filesystem::path& capture) {
-    std::string cmd = "tshark -n -r '" + capture.string() +
-                      "' -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE"
-                      " -o ip.defragment:FALSE -o ipv6.defragment:FALSE -o tcp.desegment_tcp_streams:FALSE"
-                      " -T fields -E header=y -E occurrence=a -E aggregator=,";
-    for (const auto n : fields::names()) cmd += " -e " + std::string(n);
-    cmd += " 2>/dev/null";
-    std::vector<std::vector<std::string>> rows;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (p == nullptr) return rows;
-    std::string line;
-    char buf[65536];
-    while (std::fgets(buf, sizeof buf, p) != nullptr) {
-        line += buf;
-        if (line.empty() || line.back() != '\n') continue;
-        line.pop_back();
-        rows.push_back(split(line, '\t'));
-        line.clear();
-    }
-    ::pclose(p);
-    return rows;
-}
-
-/// Which of tshark's rows are packets: it also lists pcapng custom blocks
-/// as records, which rawpkt skips. The capture-file expectations
-/// (tests/data/expected/<capture>.tsv) say which rows those are.
-std::vector<bool> packet_rows(const std::string& capture) {
-    std::vector<bool> rows{false}; // row 0 is the header
-    FILE* f = std::fopen((std::filesystem::path(RAWPKT_TEST_DATA_DIR) / "expected" / (capture + ".tsv")).c_str(), "r");
-    if (f == nullptr) return rows;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, f) != nullptr) {
-        if (buf[0] == '#' || buf[0] == '\n') continue;
-        const auto cells = split(buf, '\t');
-        if (cells.size() > 1) rows.push_back(cells[1] == "packet");
-    }
-    std::fclose(f);
-    return rows;
-}
-
-/// A difference between rawpkt and tshark that is understood: every cell
-/// of a capture that differs is counted against it, and the count must be
-/// exactly `cells` (a change either way is news).
-struct known_difference {
-    const char* capture;
-    std::size_t cells;
-    const char* reason;
-};
+using test::known_difference;
 
 const std::vector<known_difference> known = {
     // Protocols rawpkt does not decode (decoding stops there as unsupported).
@@ -126,13 +68,6 @@ const std::vector<known_difference> known = {
     {"gopacket__be__test102.pcapng", 1, "Simple Packet Blocks have no timestamp: tshark prints none, rawpkt 0"},
 };
 
-const known_difference* explain(const std::string& capture) {
-    for (const auto& k : known) {
-        if (capture == k.capture) return &k;
-    }
-    return nullptr;
-}
-
 TEST(CorpusFields, EveryCaptureMatchesTshark) {
     if (!have_tshark()) GTEST_SKIP() << "tshark is not installed (scripts/install-deps.sh installs it)";
     std::vector<std::filesystem::path> captures;
@@ -153,7 +88,8 @@ TEST(CorpusFields, EveryCaptureMatchesTshark) {
 
     for (const auto& path : captures) {
         const std::string name = path.filename().string();
-        const auto rows = tshark_rows(path);
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& line : test::tshark_corpus_lines(path)) rows.push_back(test::split_cells(line, '\t'));
         auto r = pcap::reader::open(path.string());
         if (!r || rows.size() <= 1) continue; // unreadable files are the reader tests' business
         const auto& header = rows[0];
@@ -163,7 +99,8 @@ TEST(CorpusFields, EveryCaptureMatchesTshark) {
             ASSERT_TRUE(f) << h;
             ids.push_back(*f);
         }
-        const std::vector<bool> is_packet = packet_rows(name);
+        std::vector<bool> is_packet{false}; // row 0 is the header
+        for (const bool p : test::packet_records(name)) is_packet.push_back(p);
         decoded d;
         std::uint64_t number = 0; // tshark's frame number (it counts custom blocks too)
         for (const frame& f : *r) {
@@ -177,7 +114,7 @@ TEST(CorpusFields, EveryCaptureMatchesTshark) {
                 const std::string mine = fields::value(ids[c], ctx);
                 ++cells_compared;
                 if (mine == row[c]) continue;
-                if (const auto* k = explain(name)) {
+                if (const auto* k = test::explain(known, name)) {
                     ++used[k];
                     continue;
                 }

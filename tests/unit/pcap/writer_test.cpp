@@ -1772,17 +1772,17 @@ TEST_F(ReferenceTools, ReaderAgreesWithFilesTheToolsWrite) {
           "when reading, rawpkt's reader keeps it whole (its documented choice)",
           "frame 58: bytes"}},
     };
-    const std::map<std::string, change> tshark_changes{
+    const std::map<std::string, change> wiretap_changes{
         {"gopacket__le__test202.pcapng",
-         {"three sections: tshark 4.0 writes one section holding every interface, but keeps each packet's "
+         {"three sections: wiretap (Wireshark 4.0) writes one section holding every interface, but keeps each packet's "
           "per-section interface id, so packets of the later sections land on the first section's interfaces",
           "frame 4: interface"}},
         {"tcpdump__ppp_ip_udp_dns.pcap",
-         {"tshark reads LINKTYPE_PPP_HDLC (50) as its PPP encapsulation and writes LINKTYPE_PPP (9)",
+         {"wiretap reads LINKTYPE_PPP_HDLC (50) as its PPP encapsulation and writes LINKTYPE_PPP (9)",
           "frame 1: link type"}},
         {"tcpdump__timestamp_invalid_nano.pcap",
          {"frame 3's nanosecond fraction is 2147483648 (pcap §5 wants less than 10^9): rawpkt carries it into "
-          "the seconds (1418145372.147483648), tshark makes 1418145386.299260425 of it",
+          "the seconds (1418145372.147483648), wiretap makes 1418145386.299260425 of it",
           "frame 3: time 1418145372147483648 vs 1418145386299260425"}},
     };
 
@@ -1803,14 +1803,21 @@ TEST_F(ReferenceTools, ReaderAgreesWithFilesTheToolsWrite) {
             EXPECT_EQ(d, known == tcpdump_changes.end() ? std::string() : known->second.first_difference)
                 << "tcpdump -w";
         }
-        // tshark -w -F pcapng (what dumpcap writes: the same wiretap code).
-        const std::string by_tshark = dir.file(name + ".tshark.pcapng");
-        ASSERT_EQ(run("tshark -r " + quoted(file.string()) + " -w " + quoted(by_tshark) + " -F pcapng").status, 0);
+        // editcap -F pcapng: Wireshark's file library (wiretap) reads and
+        // writes the file, as tshark -w and dumpcap do, without loading the
+        // dissectors (a fortieth of tshark's time). Where editcap refuses
+        // the copy (gopacket__be__test102.pcapng: Simple Packet Blocks),
+        // tshark -w writes it.
+        const std::string by_tshark = dir.file(name + ".wiretap.pcapng");
+        if (run("editcap -F pcapng " + quoted(file.string()) + " " + quoted(by_tshark)).status != 0) {
+            ASSERT_EQ(run("tshark -r " + quoted(file.string()) + " -w " + quoted(by_tshark) + " -F pcapng").status, 0);
+        }
         const read_file_result copy = read_frames(by_tshark);
         EXPECT_EQ(copy.error, "");
         const std::string d = first_frame_difference(original, copy, true);
-        const auto known = tshark_changes.find(name);
-        EXPECT_EQ(d, known == tshark_changes.end() ? std::string() : known->second.first_difference) << "tshark -w";
+        const auto known = wiretap_changes.find(name);
+        EXPECT_EQ(d, known == wiretap_changes.end() ? std::string() : known->second.first_difference)
+            << "written by wiretap";
         ++compared;
         std::error_code ec;
         fs::remove(by_tcpdump, ec);
