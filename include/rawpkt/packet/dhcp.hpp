@@ -149,13 +149,16 @@ public:
         return o ? o->message_type() : std::nullopt;
     }
 
+    /// Sets the field xid() reads.
     constexpr void set_xid(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::xid.begin, v); }
 
 private:
     constexpr explicit basic_view(Buf b) noexcept : detail::view_base<Buf>(b) {}
 };
 
+/// A read-only DHCP view over received bytes.
 using view = basic_view<bytes>;
+/// A writable DHCP view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 } // namespace rawpkt::dhcp
@@ -221,7 +224,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : detail::view_base<Buf>(b) {}
 };
 
+/// A read-only DHCPv6 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable DHCPv6 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 } // namespace rawpkt::dhcpv6

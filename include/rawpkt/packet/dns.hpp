@@ -184,14 +184,18 @@ public:
     [[nodiscard]] constexpr std::uint16_t authority_count() const noexcept { return this->u16(field::nscount.begin); }
     [[nodiscard]] constexpr std::uint16_t additional_count() const noexcept { return this->u16(field::arcount.begin); }
 
+    /// Sets the field id() reads.
     constexpr void set_id(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::id.begin, v); }
+    /// Sets the field flags() reads.
     constexpr void set_flags(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::flags.begin, v); }
 
 private:
     constexpr explicit basic_view(Buf b) noexcept : detail::view_base<Buf>(b) {}
 };
 
+/// A read-only DNS view over received bytes.
 using view = basic_view<bytes>;
+/// A writable DNS view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// Walks a message's questions, then its answer, authority and additional

@@ -164,6 +164,7 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_opt_len, 0xc0, static_cast<std::uint8_t>(v << 6));
     }
@@ -172,18 +173,23 @@ public:
     constexpr void set_options_len(std::size_t len) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_opt_len, 0x3f, static_cast<std::uint8_t>(len / 4));
     }
+    /// Sets the field flags() reads.
     constexpr void set_flags(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::flags, v); }
+    /// Sets or clears the flag oam() reads.
     constexpr void set_oam(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, flag_oam, v ? flag_oam : 0);
     }
+    /// Sets or clears the flag critical() reads.
     constexpr void set_critical(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, flag_critical, v ? flag_critical : 0);
     }
+    /// Sets the field protocol_type() reads.
     constexpr void set_protocol_type(ethertype t) noexcept requires writable<Buf> {
         this->set_u16(field::protocol_type.begin, static_cast<std::uint16_t>(t));
     }
     /// Sets the VNI (the low 24 bits of `v`).
     constexpr void set_vni(std::uint32_t v) noexcept requires writable<Buf> { this->set_u24(field::vni.begin, v); }
+    /// Sets the field reserved() reads.
     constexpr void set_reserved(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::reserved, v); }
 
     /// A read-only view of the same bytes.
@@ -195,7 +201,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only Geneve view over received bytes.
 using view = basic_view<bytes>;
+/// A writable Geneve view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a Geneve header, owned.

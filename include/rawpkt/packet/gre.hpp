@@ -226,30 +226,41 @@ public:
     constexpr void set_flags(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_version.begin, flags_mask, v);
     }
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_version.begin, version_mask, v);
     }
+    /// Sets or clears the flag has_checksum() reads.
     constexpr void set_has_checksum(bool v) noexcept requires writable<Buf> { set_flag(flag_checksum, v); }
+    /// Sets or clears the flag has_key() reads.
     constexpr void set_has_key(bool v) noexcept requires writable<Buf> { set_flag(flag_key, v); }
+    /// Sets or clears the flag has_sequence() reads.
     constexpr void set_has_sequence(bool v) noexcept requires writable<Buf> { set_flag(flag_sequence, v); }
+    /// Sets or clears the flag has_ack() reads.
     constexpr void set_has_ack(bool v) noexcept requires writable<Buf> { set_flag(flag_ack, v); }
+    /// Sets the field protocol_type() reads.
     constexpr void set_protocol_type(ethertype t) noexcept requires writable<Buf> {
         this->set_u16(field::protocol_type, static_cast<std::uint16_t>(t));
     }
     // The optional fields are written only when their flag is set: set the
     // flags first.
+    /// Sets the field checksum() reads.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> {
         if (has_checksum()) this->set_u16(field::optional, v);
     }
+    /// Sets the field reserved1() reads.
     constexpr void set_reserved1(std::uint16_t v) noexcept requires writable<Buf> {
         if (has_checksum()) this->set_u16(field::optional + 2, v);
     }
+    /// Sets the field key() reads.
     constexpr void set_key(std::uint32_t v) noexcept requires writable<Buf> {
         if (has_key()) this->set_u32(key_offset(), v);
     }
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint32_t v) noexcept requires writable<Buf> {
         if (has_sequence()) this->set_u32(sequence_offset(), v);
     }
+    /// Sets the field ack() reads.
     constexpr void set_ack(std::uint32_t v) noexcept requires writable<Buf> {
         if (has_ack()) this->set_u32(ack_offset(), v);
     }
@@ -287,7 +298,9 @@ private:
     }
 };
 
+/// A read-only GRE view over received bytes.
 using view = basic_view<bytes>;
+/// A writable GRE view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a GRE header, owned.

@@ -329,28 +329,40 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, 0xe0, static_cast<std::uint8_t>(v << 5));
     }
+    /// Sets the field pt() reads.
     constexpr void set_pt(std::uint8_t pt) noexcept requires writable<Buf> { set_flag(flag_pt, pt != 0); }
+    /// Sets or clears the flag spare() reads.
     constexpr void set_spare(bool v) noexcept requires writable<Buf> { set_flag(flag_spare, v); }
+    /// Sets or clears the flag has_extension() reads.
     constexpr void set_has_extension(bool v) noexcept requires writable<Buf> { set_flag(flag_extension, v); }
+    /// Sets or clears the flag has_sequence() reads.
     constexpr void set_has_sequence(bool v) noexcept requires writable<Buf> { set_flag(flag_sequence, v); }
+    /// Sets or clears the flag has_npdu_number() reads.
     constexpr void set_has_npdu_number(bool v) noexcept requires writable<Buf> { set_flag(flag_npdu, v); }
+    /// Sets the field message_type() reads.
     constexpr void set_message_type(gtpu::message_type t) noexcept requires writable<Buf> {
         this->set_u8(field::message_type, static_cast<std::uint8_t>(t));
     }
+    /// Sets the field length() reads.
     constexpr void set_length(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::length, v); }
+    /// Sets the field teid() reads.
     constexpr void set_teid(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::teid, v); }
     // The next three write into the 4 optional bytes, which exist when any
     // of E, S or PN is set: set the flags first. Each field is evaluated
     // only under its own flag.
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> {
         if (long_header()) this->set_u16(field::sequence, v);
     }
+    /// Sets the field npdu_number() reads.
     constexpr void set_npdu_number(std::uint8_t v) noexcept requires writable<Buf> {
         if (long_header()) this->set_u8(field::npdu_number, v);
     }
+    /// Sets the field next_extension_type() reads.
     constexpr void set_next_extension_type(extension_type t) noexcept requires writable<Buf> {
         if (long_header()) this->set_u8(field::next_extension_type, static_cast<std::uint8_t>(t));
     }
@@ -368,7 +380,9 @@ private:
     }
 };
 
+/// A read-only GTP-U view over received bytes.
 using view = basic_view<bytes>;
+/// A writable GTP-U view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a GTP-U header, owned.

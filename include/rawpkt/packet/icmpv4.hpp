@@ -274,25 +274,34 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field type() reads.
     constexpr void set_type(message_type t) noexcept requires writable<Buf> {
         this->set_u8(field::type, static_cast<std::uint8_t>(t));
     }
+    /// Sets the field code() reads.
     constexpr void set_code(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::code, v); }
+    /// Sets the field checksum() reads.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
+    /// Sets the field rest_of_header() reads.
     constexpr void set_rest_of_header(std::uint32_t v) noexcept requires writable<Buf> {
         this->set_u32(field::rest_of_header, v);
     }
+    /// Sets the field identifier() reads.
     constexpr void set_identifier(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::identifier, v);
     }
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::sequence, v); }
     constexpr void set_gateway(const ipv4_address& a) noexcept requires writable<Buf> {
         a.store(this->buf_, field::gateway.begin);
     }
+    /// Sets the field pointer() reads.
     constexpr void set_pointer(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::pointer, v); }
+    /// Sets the field length_words() reads.
     constexpr void set_length_words(std::uint8_t words) noexcept requires writable<Buf> {
         this->set_u8(field::length, words);
     }
+    /// Sets the field next_hop_mtu() reads.
     constexpr void set_next_hop_mtu(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::next_hop_mtu, v);
     }
@@ -301,9 +310,11 @@ public:
     constexpr void set_originate_timestamp(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::originate.begin, v);
     }
+    /// Sets the field receive_timestamp() reads.
     constexpr void set_receive_timestamp(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::receive.begin, v);
     }
+    /// Sets the field transmit_timestamp() reads.
     constexpr void set_transmit_timestamp(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::transmit.begin, v);
     }
@@ -332,7 +343,9 @@ private:
     }
 };
 
+/// A read-only ICMPv4 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable ICMPv4 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The checksum an emit() fills: over the first `len` bytes of `v` (the

@@ -401,55 +401,78 @@ public:
     }
 
     // --- setters (mut_view only); type-specific ones write nothing past the buffer ---
+    /// Sets the field type() reads.
     constexpr void set_type(message_type t) noexcept requires writable<Buf> {
         this->set_u8(field::type, static_cast<std::uint8_t>(t));
     }
+    /// Sets the field code() reads.
     constexpr void set_code(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::code, v); }
+    /// Sets the field checksum() reads.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
     constexpr void fill_checksum(const address& src, const address& dst) noexcept requires writable<Buf> {
         set_checksum(compute_checksum(src, dst));
     }
+    /// Sets the field rest_of_header() reads.
     constexpr void set_rest_of_header(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::rest_of_header.begin, v);
     }
+    /// Sets the field identifier() reads.
     constexpr void set_identifier(std::uint16_t v) noexcept requires writable<Buf> {
         this->try_set_u16(field::identifier.begin, v);
     }
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> {
         this->try_set_u16(field::sequence.begin, v);
     }
+    /// Sets the field mtu() reads.
     constexpr void set_mtu(std::uint32_t v) noexcept requires writable<Buf> { this->try_set_u32(field::mtu.begin, v); }
+    /// Sets the field pointer() reads.
     constexpr void set_pointer(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::pointer.begin, v);
     }
+    /// Sets the field cur_hop_limit() reads.
     constexpr void set_cur_hop_limit(std::uint8_t v) noexcept requires writable<Buf> {
         this->try_set_u8(field::cur_hop_limit, v);
     }
+    /// Sets the field ra_flags() reads.
     constexpr void set_ra_flags(std::uint8_t v) noexcept requires writable<Buf> {
         this->try_set_u8(field::ra_flags, v);
     }
+    /// Sets or clears the flag managed_flag() reads.
     constexpr void set_managed_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_managed, v); }
+    /// Sets or clears the flag other_flag() reads.
     constexpr void set_other_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_other, v); }
+    /// Sets or clears the flag home_agent_flag() reads.
     constexpr void set_home_agent_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_home_agent, v); }
+    /// Sets the field router_preference() reads.
     constexpr void set_router_preference(std::uint8_t v) noexcept requires writable<Buf> {
         set_ra_flags(static_cast<std::uint8_t>((ra_flags() & ~ra_preference_mask) | ((v << 3) & ra_preference_mask)));
     }
+    /// Sets or clears the flag proxy_flag() reads.
     constexpr void set_proxy_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_proxy, v); }
+    /// Sets the field router_lifetime() reads.
     constexpr void set_router_lifetime(std::uint16_t v) noexcept requires writable<Buf> {
         this->try_set_u16(field::router_lifetime.begin, v);
     }
+    /// Sets the field reachable_time() reads.
     constexpr void set_reachable_time(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::reachable_time.begin, v);
     }
+    /// Sets the field retrans_timer() reads.
     constexpr void set_retrans_timer(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::retrans_timer.begin, v);
     }
+    /// Sets or clears the flag router_flag() reads.
     constexpr void set_router_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_router, v); }
+    /// Sets or clears the flag solicited_flag() reads.
     constexpr void set_solicited_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_solicited, v); }
+    /// Sets or clears the flag override_flag() reads.
     constexpr void set_override_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_override, v); }
+    /// Writes the address target() reads.
     constexpr void set_target(const address& a) noexcept requires writable<Buf> {
         this->try_set_address(field::target.begin, a);
     }
+    /// Writes the address destination() reads.
     constexpr void set_destination(const address& a) noexcept requires writable<Buf> {
         this->try_set_address(field::destination.begin, a);
     }
@@ -476,7 +499,9 @@ private:
     }
 };
 
+/// A read-only ICMPv6 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable ICMPv6 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 // --- reprs ---

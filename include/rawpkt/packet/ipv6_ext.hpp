@@ -214,6 +214,7 @@ public:
     /// Whatever follows the header in the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(header_len(), this->buf_.size()); }
 
+    /// Sets the field next_header() reads.
     constexpr void set_next_header(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::next_header, static_cast<std::uint8_t>(p));
     }
@@ -231,7 +232,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only IPv6 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable IPv6 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The options an opts::repr holds. The format allows up to 2046 bytes;
@@ -400,6 +403,7 @@ public:
     /// Whatever follows the header in the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(header_len(), this->buf_.size()); }
 
+    /// Sets the field next_header() reads.
     constexpr void set_next_header(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::next_header, static_cast<std::uint8_t>(p));
     }
@@ -408,9 +412,11 @@ public:
     constexpr void set_header_len(std::size_t len) noexcept requires writable<Buf> {
         this->set_u8(field::hdr_ext_len, static_cast<std::uint8_t>(len / 8 - 1));
     }
+    /// Sets the field routing_type() reads.
     constexpr void set_routing_type(kind k) noexcept requires writable<Buf> {
         this->set_u8(field::routing_type, static_cast<std::uint8_t>(k));
     }
+    /// Sets the field segments_left() reads.
     constexpr void set_segments_left(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_u8(field::segments_left, v);
     }
@@ -418,7 +424,9 @@ public:
     constexpr void set_last_entry(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_u8(field::last_entry, v);
     }
+    /// Sets the field flags() reads.
     constexpr void set_flags(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::flags, v); }
+    /// Sets the field tag() reads.
     constexpr void set_tag(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::tag.begin, v); }
     /// Sets the reserved word of a type 0 or 2 header.
     constexpr void set_reserved(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::reserved, v); }
@@ -435,7 +443,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only IPv6 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable IPv6 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 } // namespace routing
@@ -507,21 +517,26 @@ public:
     /// The fragment data: whatever follows the header in the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(fixed_header_len, this->buf_.size()); }
 
+    /// Sets the field next_header() reads.
     constexpr void set_next_header(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::next_header, static_cast<std::uint8_t>(p));
     }
+    /// Sets the field reserved() reads.
     constexpr void set_reserved(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::reserved, v); }
     /// Sets the fragment offset from bytes (a multiple of 8, below 65536).
     constexpr void set_frag_offset(std::uint32_t bytes_offset) noexcept requires writable<Buf> {
         this->set_bits16(field::offset_flags.begin, offset_mask,
                          static_cast<std::uint16_t>(bytes_offset & offset_mask));
     }
+    /// Sets the field reserved_bits() reads.
     constexpr void set_reserved_bits(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::offset_flags.begin, reserved_bits_mask, static_cast<std::uint16_t>(v << 1));
     }
+    /// Sets or clears the flag more_fragments() reads.
     constexpr void set_more_fragments(bool v) noexcept requires writable<Buf> {
         this->set_bits16(field::offset_flags.begin, more_fragments_flag, v ? more_fragments_flag : 0);
     }
+    /// Sets the field ident() reads.
     constexpr void set_ident(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::ident, v); }
 
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -532,7 +547,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only IPv6 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable IPv6 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A fragment header, owned. The reserved fields are not kept: they are
@@ -624,6 +641,7 @@ public:
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(header_len(), this->buf_.size()); }
 
+    /// Sets the field next_header() reads.
     constexpr void set_next_header(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::next_header, static_cast<std::uint8_t>(p));
     }
@@ -632,10 +650,13 @@ public:
     constexpr void set_header_len(std::size_t len) noexcept requires writable<Buf> {
         this->set_u8(field::payload_len, static_cast<std::uint8_t>(len / 4 - 2));
     }
+    /// Sets the field reserved() reads.
     constexpr void set_reserved(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::reserved.begin, v);
     }
+    /// Sets the field spi() reads.
     constexpr void set_spi(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::spi, v); }
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::seq, v); }
 
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
@@ -646,7 +667,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only IPv6 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable IPv6 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 } // namespace ah

@@ -157,7 +157,9 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field dsap() reads.
     constexpr void set_dsap(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::dsap, v); }
+    /// Sets the field ssap() reads.
     constexpr void set_ssap(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::ssap, v); }
     /// Sets the control field from the form control() returns: one octet for
     /// a U-format value, two (first octet in the low 8 bits) otherwise. An
@@ -176,7 +178,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only LLC view over received bytes.
 using view = basic_view<bytes>;
+/// A writable LLC view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// Control field values in the form control() returns.
@@ -279,7 +283,9 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field oui() reads.
     constexpr void set_oui(std::uint32_t v) noexcept requires writable<Buf> { this->set_u24(field::oui.begin, v); }
+    /// Sets the field protocol_id() reads.
     constexpr void set_protocol_id(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::protocol_id, v);
     }
@@ -293,7 +299,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only snap view over received bytes.
 using view = basic_view<bytes>;
+/// A writable snap view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A SNAP header, owned. Every checked header is accepted.

@@ -89,17 +89,21 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field entry() reads.
     constexpr void set_entry(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::entry, v); }
     /// Sets the label (the low 20 bits of `v`).
     constexpr void set_label(std::uint32_t v) noexcept requires writable<Buf> {
         set_entry((entry() & ~label_mask) | ((v << 12) & label_mask));
     }
+    /// Sets the field tc() reads.
     constexpr void set_tc(std::uint8_t v) noexcept requires writable<Buf> {
         set_entry((entry() & ~tc_mask) | ((std::uint32_t{v} << 9) & tc_mask));
     }
+    /// Sets or clears the flag bottom_of_stack() reads.
     constexpr void set_bottom_of_stack(bool v) noexcept requires writable<Buf> {
         set_entry((entry() & ~bos_bit) | (v ? bos_bit : 0));
     }
+    /// Sets the field ttl() reads.
     constexpr void set_ttl(std::uint8_t v) noexcept requires writable<Buf> { set_entry((entry() & ~ttl_mask) | v); }
 
     /// A read-only view of the same bytes.
@@ -111,7 +115,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only MPLS label stack entry view over received bytes.
 using view = basic_view<bytes>;
+/// A writable MPLS label stack entry view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// One label stack entry, owned.

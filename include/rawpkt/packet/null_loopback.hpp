@@ -130,7 +130,9 @@ private:
     bool loop_ = false;
 };
 
+/// A read-only BSD null/loopback view over received bytes.
 using view = basic_view<bytes>;
+/// A writable BSD null/loopback view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A loopback header, owned: the family only (the byte order comes from the

@@ -183,7 +183,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only PPP view over received bytes.
 using view = basic_view<bytes>;
+/// A writable PPP view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A PPP header, owned. Every checked header is accepted.

@@ -85,18 +85,23 @@ public:
         return clamp_subspan(this->buf_, pppoe::header_len, length());
     }
 
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_type, 0xf0, static_cast<std::uint8_t>(v << 4));
     }
+    /// Sets the field type() reads.
     constexpr void set_type(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_type, 0x0f, v);
     }
+    /// Sets the field code() reads.
     constexpr void set_code(pppoe::code c) noexcept requires writable<Buf> {
         this->set_u8(field::code, static_cast<std::uint8_t>(c));
     }
+    /// Sets the field session_id() reads.
     constexpr void set_session_id(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::session_id, v);
     }
+    /// Sets the field length() reads.
     constexpr void set_length(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::length, v); }
 
 protected:
@@ -212,7 +217,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only PPPoE view over received bytes.
 using view = basic_view<bytes>;
+/// A writable PPPoE view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A PPPoE session header and the PPP protocol field, owned. The accepted

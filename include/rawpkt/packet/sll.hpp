@@ -152,12 +152,15 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field packet_type() reads.
     constexpr void set_packet_type(sll::packet_type t) noexcept requires writable<Buf> {
         this->set_u16(field::packet_type, static_cast<std::uint16_t>(t));
     }
+    /// Sets the field arphrd_type() reads.
     constexpr void set_arphrd_type(arphrd t) noexcept requires writable<Buf> {
         this->set_u16(field::arphrd_type, static_cast<std::uint16_t>(t));
     }
+    /// Sets the field address_len() reads.
     constexpr void set_address_len(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::address_len, v);
     }
@@ -169,7 +172,9 @@ public:
             this->set_u8(field::address.begin + i, i < a.size() ? std::to_integer<std::uint8_t>(a[i]) : 0);
         }
     }
+    /// Sets the field protocol() reads.
     constexpr void set_protocol(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::protocol, v); }
+    /// Sets the field ethertype() reads.
     constexpr void set_ethertype(rawpkt::ethertype t) noexcept requires writable<Buf> {
         set_protocol(static_cast<std::uint16_t>(t));
     }
@@ -183,7 +188,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only Linux cooked (SLL) view over received bytes.
 using view = basic_view<bytes>;
+/// A writable Linux cooked (SLL) view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// An SLL header, owned. Every checked header is accepted.

@@ -103,18 +103,25 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field protocol() reads.
     constexpr void set_protocol(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::protocol, v); }
+    /// Sets the field ethertype() reads.
     constexpr void set_ethertype(rawpkt::ethertype t) noexcept requires writable<Buf> {
         set_protocol(static_cast<std::uint16_t>(t));
     }
+    /// Sets the field reserved() reads.
     constexpr void set_reserved(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::reserved, v); }
+    /// Sets the field if_index() reads.
     constexpr void set_if_index(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::if_index, v); }
+    /// Sets the field arphrd_type() reads.
     constexpr void set_arphrd_type(arphrd t) noexcept requires writable<Buf> {
         this->set_u16(field::arphrd_type, static_cast<std::uint16_t>(t));
     }
+    /// Sets the field packet_type() reads.
     constexpr void set_packet_type(sll2::packet_type t) noexcept requires writable<Buf> {
         this->set_u8(field::packet_type, static_cast<std::uint8_t>(t));
     }
+    /// Sets the field address_len() reads.
     constexpr void set_address_len(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_u8(field::address_len, v);
     }
@@ -136,7 +143,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only Linux cooked v2 (SLL2) view over received bytes.
 using view = basic_view<bytes>;
+/// A writable Linux cooked v2 (SLL2) view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// An SLL2 header, owned: the accepted states have a zero reserved field.

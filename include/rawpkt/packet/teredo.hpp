@@ -177,7 +177,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only Teredo view over received bytes.
 using view = basic_view<bytes>;
+/// A writable Teredo view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// An authentication indicator, owned.

@@ -124,16 +124,21 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field tci() reads.
     constexpr void set_tci(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::tci, v); }
+    /// Sets the field pcp() reads.
     constexpr void set_pcp(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::tci.begin, pcp_mask, static_cast<std::uint16_t>(v << 13));
     }
+    /// Sets or clears the flag dei() reads.
     constexpr void set_dei(bool v) noexcept requires writable<Buf> {
         this->set_bits16(field::tci.begin, dei_bit, v ? dei_bit : 0);
     }
+    /// Sets the field vid() reads.
     constexpr void set_vid(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::tci.begin, vid_mask, v);
     }
+    /// Sets the field ethertype() reads.
     constexpr void set_ethertype(rawpkt::ethertype t) noexcept requires writable<Buf> {
         this->set_u16(field::type_len, static_cast<std::uint16_t>(t));
     }
@@ -149,7 +154,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only 802.1Q tag view over received bytes.
 using view = basic_view<bytes>;
+/// A writable 802.1Q tag view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// One tag of a stack.

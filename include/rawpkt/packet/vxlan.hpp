@@ -92,25 +92,33 @@ public:
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(vxlan::header_len, this->buf_.size()); }
 
     // --- setters (mut_view only) ---
+    /// Sets the field flags() reads.
     constexpr void set_flags(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::flags, v); }
+    /// Sets or clears the flag vni_valid() reads.
     constexpr void set_vni_valid(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, flag_vni, v ? flag_vni : 0);
     }
+    /// Sets the field reserved1() reads.
     constexpr void set_reserved1(std::uint32_t v) noexcept requires writable<Buf> {
         this->set_u24(field::reserved1.begin, v);
     }
     /// Sets the VNI (the low 24 bits of `v`); the I flag is left alone.
     constexpr void set_vni(std::uint32_t v) noexcept requires writable<Buf> { this->set_u24(field::vni.begin, v); }
+    /// Sets the field reserved2() reads.
     constexpr void set_reserved2(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::reserved2, v); }
+    /// Sets or clears the flag has_group_policy() reads.
     constexpr void set_has_group_policy(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, flag_gbp, v ? flag_gbp : 0);
     }
+    /// Sets or clears the flag dont_learn() reads.
     constexpr void set_dont_learn(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::gbp_flags, gbp_dont_learn, v ? gbp_dont_learn : 0);
     }
+    /// Sets or clears the flag policy_applied() reads.
     constexpr void set_policy_applied(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::gbp_flags, gbp_policy_applied, v ? gbp_policy_applied : 0);
     }
+    /// Sets the field group_policy_id() reads.
     constexpr void set_group_policy_id(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::group_policy, v);
     }
@@ -124,7 +132,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only VXLAN view over received bytes.
 using view = basic_view<bytes>;
+/// A writable VXLAN view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The VXLAN-GBP fields.
