@@ -380,6 +380,7 @@ struct echo_repr {
                          static_cast<std::uint16_t>(v.payload().size())};
     }
 
+    /// The fixed header length, icmpv4::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv4::header_len; }
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return icmpv4::header_len + data_len; }
 
@@ -453,6 +454,7 @@ struct error_repr {
         return r;
     }
 
+    /// The fixed header length, icmpv4::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv4::header_len; }
     /// Header, invoking packet and extension.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept {

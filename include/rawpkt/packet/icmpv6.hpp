@@ -595,6 +595,7 @@ struct echo_repr {
         if (auto ok = detail::icmpv6_check_type_and_code(v, want); !ok) return ok.error();
         return echo_repr{reply, v.identifier(), v.sequence(), v.payload().size()};
     }
+    /// The fixed header length, icmpv6::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv6::header_len; }
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + data_len; }
     /// Writes the 8-byte header into `v`, checksum 0.
@@ -636,6 +637,7 @@ struct error_repr {
         }
         return r;
     }
+    /// The fixed header length, icmpv6::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv6::header_len; }
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + invoking_len; }
     /// Writes the 8-byte header into `v`, checksum 0.

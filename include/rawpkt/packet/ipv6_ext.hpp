@@ -205,6 +205,7 @@ public:
     [[nodiscard]] constexpr std::uint8_t hdr_ext_len() const noexcept { return u8(field::hdr_ext_len); }
     /// Header length in bytes: (Hdr Ext Len + 1) * 8.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return (std::size_t{hdr_ext_len()} + 1) * 8; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     [[nodiscard]] constexpr Buf options_bytes() const noexcept { return this->range(field::options, header_len()); }
     /// The options; offsets count from the start of this header.
@@ -345,6 +346,7 @@ public:
     [[nodiscard]] constexpr kind routing_type() const noexcept { return static_cast<kind>(u8(field::routing_type)); }
     /// Route segments still to be visited.
     [[nodiscard]] constexpr std::uint8_t segments_left() const noexcept { return u8(field::segments_left); }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     /// The type-specific data (from byte 4 to the end of the header).
     [[nodiscard]] constexpr Buf type_data() const noexcept { return this->range(field::type_data, header_len()); }
@@ -513,6 +515,7 @@ public:
     /// whole packet in one piece.
     [[nodiscard]] constexpr bool is_atomic() const noexcept { return frag_offset_units() == 0 && !more_fragments(); }
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return fixed_header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, fixed_header_len); }
     /// The fragment data: whatever follows the header in the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(fixed_header_len, this->buf_.size()); }
@@ -638,6 +641,7 @@ public:
     /// The sequence number (RFC 4302 §2.5).
     [[nodiscard]] constexpr std::uint32_t sequence() const noexcept { return u32(field::seq); }
     [[nodiscard]] constexpr Buf icv() const noexcept { return this->range(field::icv, header_len()); }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(header_len(), this->buf_.size()); }
 

@@ -150,6 +150,7 @@ public:
                u8(field::control) == static_cast<std::uint8_t>(llc::u_function::ui);
     }
 
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     /// The information field: everything after the control field.
     [[nodiscard]] constexpr Buf payload() const noexcept {
@@ -277,7 +278,9 @@ public:
 
     /// Always 5.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return snap::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, snap::header_len); }
+    /// The bytes after the header, to the end of the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept {
         return clamp_subspan(this->buf_, snap::header_len, this->buf_.size());
     }
@@ -315,6 +318,7 @@ struct repr {
         return repr{oui_ethertype, static_cast<std::uint16_t>(t)};
     }
 
+    /// The fixed header length, snap::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return snap::header_len; }
 
     /// Writes the header into `v` (at least 5 bytes).

@@ -81,6 +81,7 @@ public:
 
     /// Always 4: one entry.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return mpls::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, mpls::header_len); }
     /// Everything after this entry: the next entry, or the payload after the
     /// bottom of the stack.
@@ -132,6 +133,7 @@ struct repr {
         return repr{v.label(), v.tc(), v.bottom_of_stack(), v.ttl()};
     }
 
+    /// The fixed header length, mpls::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return mpls::header_len; }
 
     /// Writes the entry into `v` (at least 4 bytes).

@@ -74,6 +74,7 @@ public:
     [[nodiscard]] constexpr std::uint16_t length() const noexcept { return this->u16(field::length); }
     /// Always 6.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return pppoe::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, pppoe::header_len); }
     /// True when the whole payload (per the length field) is in the buffer.
     [[nodiscard]] constexpr bool is_complete() const noexcept {

@@ -146,7 +146,9 @@ public:
 
     /// Always 16.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return sll::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, sll::header_len); }
+    /// The bytes after the header, to the end of the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept {
         return clamp_subspan(this->buf_, sll::header_len, this->buf_.size());
     }
@@ -217,6 +219,7 @@ struct repr {
         }
     }
 
+    /// The fixed header length, sll::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return sll::header_len; }
 
     /// Writes the header into `v` (at least 16 bytes).

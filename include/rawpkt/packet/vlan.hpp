@@ -111,6 +111,7 @@ public:
 
     /// Always 4.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vlan::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, vlan::header_len); }
     /// The data after the tag: the rest of the buffer, or up to the length
     /// field for an encapsulated 802.3 frame. Clamped to the buffer.
@@ -279,6 +280,7 @@ struct repr {
         return repr{v.pcp(), v.dei(), v.vid(), v.ethertype()};
     }
 
+    /// The fixed header length, vlan::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vlan::header_len; }
 
     /// Writes the tag into `v` (at least 4 bytes).

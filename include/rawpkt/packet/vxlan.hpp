@@ -34,6 +34,7 @@ inline constexpr byte_range group_policy{2, 4}; ///< VXLAN-GBP: group policy ID,
 
 /// The whole header: there are no options.
 inline constexpr std::size_t header_len = 8;
+/// The largest VNI: 24 bits.
 inline constexpr std::uint32_t max_vni = 0xffffff;
 
 inline constexpr std::uint8_t flag_vni = 0x08; ///< I: the VNI is valid
@@ -73,6 +74,7 @@ public:
     [[nodiscard]] constexpr std::uint32_t reserved1() const noexcept { return u24(field::reserved1.begin); }
     /// The 24-bit VXLAN network identifier (meaningful when vni_valid()).
     [[nodiscard]] constexpr std::uint32_t vni() const noexcept { return u24(field::vni.begin); }
+    /// The last 8 bits, reserved (zero in a well-formed header).
     [[nodiscard]] constexpr std::uint8_t reserved2() const noexcept { return u8(field::reserved2); }
     /// Header length in bytes: always 8.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vxlan::header_len; }
@@ -80,10 +82,13 @@ public:
     // --- VXLAN-GBP (draft-smith-vxlan-group-policy §2.1) ---
     /// The G flag: group_policy_id() is meaningful.
     [[nodiscard]] constexpr bool has_group_policy() const noexcept { return (flags() & flag_gbp) != 0; }
+    /// D: the egress must not learn the inner source address.
     [[nodiscard]] constexpr bool dont_learn() const noexcept { return (u8(field::gbp_flags) & gbp_dont_learn) != 0; }
+    /// A: a policy was already applied to the packet.
     [[nodiscard]] constexpr bool policy_applied() const noexcept {
         return (u8(field::gbp_flags) & gbp_policy_applied) != 0;
     }
+    /// The 16-bit group policy ID (meaningful when has_group_policy()).
     [[nodiscard]] constexpr std::uint16_t group_policy_id() const noexcept { return u16(field::group_policy); }
 
     /// The header bytes.
@@ -139,9 +144,9 @@ using mut_view = basic_view<mut_bytes>;
 
 /// The VXLAN-GBP fields.
 struct group_policy {
-    std::uint16_t id = 0;
-    bool dont_learn = false;
-    bool applied = false;
+    std::uint16_t id = 0; ///< group policy ID
+    bool dont_learn = false; ///< D: do not learn
+    bool applied = false; ///< A: policy applied
 
     friend constexpr bool operator==(const group_policy&, const group_policy&) = default;
 };
@@ -150,7 +155,7 @@ struct group_policy {
 /// bits zero, optionally a group policy.
 struct repr {
     std::uint32_t vni = 0; ///< 24 bits
-    std::optional<group_policy> policy{};
+    std::optional<group_policy> policy{}; ///< VXLAN-GBP fields, when the G flag is to be set
     /// The Ethernet frame's length.
     std::size_t payload_len = 0;
 
@@ -187,6 +192,7 @@ struct repr {
         return r;
     }
 
+    /// The fixed header length, vxlan::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vxlan::header_len; }
     /// Header plus payload.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return vxlan::header_len + payload_len; }
