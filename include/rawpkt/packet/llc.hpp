@@ -35,11 +35,11 @@ inline constexpr std::size_t max_header_len = 4; ///< I- and S-format control
 /// Well-known SAP values (whole octets, as they appear in DSAP and SSAP of a
 /// command sent to an individual address).
 namespace sap {
-inline constexpr std::uint8_t null = 0x00;
+inline constexpr std::uint8_t null = 0x00; ///< the null SAP (XID and TEST to the station itself)
 inline constexpr std::uint8_t stp = 0x42; ///< IEEE 802.1D bridge PDUs
-inline constexpr std::uint8_t snap = 0xaa;
-inline constexpr std::uint8_t ipx = 0xe0;
-inline constexpr std::uint8_t netbios = 0xf0;
+inline constexpr std::uint8_t snap = 0xaa; ///< SNAP: a SNAP header follows (RFC 1042)
+inline constexpr std::uint8_t ipx = 0xe0; ///< Novell IPX
+inline constexpr std::uint8_t netbios = 0xf0; ///< NetBIOS
 inline constexpr std::uint8_t iso_network = 0xfe; ///< ISO 8473 CLNP, IS-IS, ES-IS
 inline constexpr std::uint8_t global = 0xff;      ///< every SAP (DSAP only)
 } // namespace sap
@@ -68,6 +68,7 @@ enum class u_function : std::uint8_t {
 /// S-format functions (IEEE 802.2 clause 5), bits 3-4 of the first octet.
 enum class s_function : std::uint8_t { rr = 0, rnr = 1, rej = 2 };
 
+/// The P/F bit of a U-format control octet.
 inline constexpr std::uint8_t u_poll_final_bit = 0x10;
 
 /// Zero-copy LLC header view; see the file comment for the bounds contract.
@@ -105,6 +106,7 @@ public:
     [[nodiscard]] constexpr bool is_response() const noexcept { return (ssap() & ssap_response_bit) != 0; }
 
     // --- control field (IEEE 802.2 §3.2.2, formats in clause 5) ---
+    /// Which of the three control field formats the PDU uses.
     [[nodiscard]] constexpr llc::format format() const noexcept {
         const std::uint8_t c = u8(field::control);
         if ((c & 0x01) == 0) return llc::format::information;
@@ -188,11 +190,13 @@ using mut_view = basic_view<mut_bytes>;
 [[nodiscard]] constexpr std::uint16_t u_control(u_function f, bool poll_final = false) noexcept {
     return static_cast<std::uint16_t>(static_cast<std::uint8_t>(f) | (poll_final ? u_poll_final_bit : 0));
 }
+/// An I-format control field: send and receive sequence numbers (7 bits each) and the P/F bit.
 [[nodiscard]] constexpr std::uint16_t i_control(std::uint8_t send_seq, std::uint8_t recv_seq,
                                                 bool poll_final = false) noexcept {
     return static_cast<std::uint16_t>(((send_seq & 0x7fu) << 1) | ((recv_seq & 0x7fu) << 9) |
                                       (poll_final ? 0x100u : 0u));
 }
+/// An S-format control field: the function, the receive sequence number and the P/F bit.
 [[nodiscard]] constexpr std::uint16_t s_control(s_function f, std::uint8_t recv_seq, bool poll_final = false) noexcept {
     return static_cast<std::uint16_t>(0x01u | (static_cast<unsigned>(f) << 2) | ((recv_seq & 0x7fu) << 9) |
                                       (poll_final ? 0x100u : 0u));
@@ -200,10 +204,11 @@ using mut_view = basic_view<mut_bytes>;
 
 /// An LLC header, owned. Every checked header is accepted.
 struct repr {
-    std::uint8_t dsap = sap::snap;
-    std::uint8_t ssap = sap::snap;
+    std::uint8_t dsap = sap::snap; ///< destination SAP, group bit included
+    std::uint8_t ssap = sap::snap; ///< source SAP, response bit included
     std::uint16_t control = u_control(u_function::ui); ///< as view::control() returns it
 
+    /// Accepts every checked header.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
         return repr{v.dsap(), v.ssap(), v.control()};
     }
@@ -234,6 +239,7 @@ inline constexpr byte_range oui{0, 3};         ///< organizationally unique iden
 inline constexpr byte_range protocol_id{3, 5}; ///< protocol, in the OUI's number space
 } // namespace field
 
+/// Bytes of the SNAP header: OUI and protocol id.
 inline constexpr std::size_t header_len = field::protocol_id.end; // 5
 
 /// OUI 00-00-00: the protocol id is an EtherType (RFC 1042).
@@ -266,6 +272,7 @@ public:
 
     /// The 24-bit OUI.
     [[nodiscard]] constexpr std::uint32_t oui() const noexcept { return u24(field::oui.begin); }
+    /// The protocol id: an EtherType under OUI 00-00-00, else the OUI owner's number.
     [[nodiscard]] constexpr std::uint16_t protocol_id() const noexcept { return u16(field::protocol_id); }
     /// True when the protocol id is an EtherType (OUI 00-00-00 or 00-00-F8).
     [[nodiscard]] constexpr bool is_ethertype() const noexcept {
@@ -310,8 +317,9 @@ using mut_view = basic_view<mut_bytes>;
 /// A SNAP header, owned. Every checked header is accepted.
 struct repr {
     std::uint32_t oui = oui_ethertype; ///< 24 bits
-    std::uint16_t protocol_id = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4);
+    std::uint16_t protocol_id = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4); ///< the protocol id
 
+    /// Accepts every checked header.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept { return repr{v.oui(), v.protocol_id()}; }
     /// The RFC 1042 form: OUI 0 and an EtherType.
     [[nodiscard]] static constexpr repr for_ethertype(rawpkt::ethertype t) noexcept {

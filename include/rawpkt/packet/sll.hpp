@@ -43,6 +43,7 @@ inline constexpr byte_range address{6, 14};    ///< its first 8 bytes, padded
 inline constexpr byte_range protocol{14, 16};  ///< see the file comment
 } // namespace field
 
+/// Bytes of the SLL header.
 inline constexpr std::size_t header_len = field::protocol.end; // 16
 /// Bytes of address the header holds.
 inline constexpr std::size_t address_capacity = field::address.size(); // 8
@@ -84,8 +85,8 @@ namespace linux_protocol {
 inline constexpr std::uint16_t ieee802_3 = 0x0001; ///< Novell 802.3 frame without an LLC header
 inline constexpr std::uint16_t all = 0x0003;       ///< ETH_P_ALL
 inline constexpr std::uint16_t ieee802_2 = 0x0004; ///< the payload begins with an 802.2 LLC header
-inline constexpr std::uint16_t can = 0x000c;
-inline constexpr std::uint16_t canfd = 0x000d;
+inline constexpr std::uint16_t can = 0x000c; ///< ETH_P_CAN: a SocketCAN frame
+inline constexpr std::uint16_t canfd = 0x000d; ///< ETH_P_CANFD: a SocketCAN FD frame
 } // namespace linux_protocol
 
 /// True when the protocol field is an EtherType for this ARPHRD_ type (see
@@ -120,9 +121,11 @@ public:
     }
 
     // --- fields ---
+    /// Which way the packet went (PACKET_HOST, PACKET_OUTGOING, ...).
     [[nodiscard]] constexpr sll::packet_type packet_type() const noexcept {
         return static_cast<sll::packet_type>(u16(field::packet_type));
     }
+    /// Link-layer device type of the capturing interface (ARPHRD_*).
     [[nodiscard]] constexpr arphrd arphrd_type() const noexcept { return static_cast<arphrd>(u16(field::arphrd_type)); }
     /// The address length field: may exceed the 8 bytes held.
     [[nodiscard]] constexpr std::uint16_t address_len() const noexcept { return u16(field::address_len); }
@@ -197,14 +200,15 @@ using mut_view = basic_view<mut_bytes>;
 
 /// An SLL header, owned. Every checked header is accepted.
 struct repr {
-    sll::packet_type packet_type = sll::packet_type::outgoing;
-    arphrd arphrd_type = arphrd::ether;
-    std::uint16_t address_len = 0;
+    sll::packet_type packet_type = sll::packet_type::outgoing; ///< direction
+    arphrd arphrd_type = arphrd::ether; ///< link-layer device type
+    std::uint16_t address_len = 0; ///< the sender's link-layer address length
     /// The whole address field, padding included, so that emit() gives the
     /// parsed bytes back.
     std::array<std::uint8_t, address_capacity> address{};
-    std::uint16_t protocol = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4);
+    std::uint16_t protocol = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4); ///< the protocol field (an EtherType, or a linux_protocol value)
 
+    /// Accepts every checked header, the padding of the address field included.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
         repr r{v.packet_type(), v.arphrd_type(), v.address_len(), {}, v.protocol()};
         for (std::size_t i = 0; i < address_capacity; ++i) r.address[i] = load_u8(v.address_field(), i);
