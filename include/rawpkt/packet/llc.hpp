@@ -309,9 +309,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
-/// A read-only snap view over received bytes.
+/// A read-only SNAP view over received bytes.
 using view = basic_view<bytes>;
-/// A writable snap view: the setters are enabled, for building or editing in place.
+/// A writable SNAP view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A SNAP header, owned. Every checked header is accepted.

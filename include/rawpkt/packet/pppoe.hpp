@@ -227,9 +227,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
-/// A read-only PPPoE view over received bytes.
+/// A read-only PPPoE session view over received bytes.
 using view = basic_view<bytes>;
-/// A writable PPPoE view: the setters are enabled, for building or editing in place.
+/// A writable PPPoE session view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A PPPoE session header and the PPP protocol field, owned. The accepted
