@@ -21,7 +21,8 @@
 
 #if !defined(NDEBUG) || defined(RAWPKT_CHECK_BOUNDS)
 #include <cstdlib>
-/// 1 when the byte-level accessors check bounds and stop the program on an out-of-range access: debug builds, or any build with RAWPKT_CHECK_BOUNDS.
+/// 1 when the byte-level accessors check bounds and stop the program on an out-of-range access: debug builds, or any
+/// build with RAWPKT_CHECK_BOUNDS.
 #define RAWPKT_BOUNDS_CHECKS 1
 #else
 #define RAWPKT_BOUNDS_CHECKS 0
@@ -46,7 +47,7 @@ concept writable = std::same_as<B, mut_bytes>;
 /// every protocol are written with these.
 struct byte_range {
     std::size_t begin; ///< first byte of the field
-    std::size_t end; ///< one past its last byte
+    std::size_t end;   ///< one past its last byte
     /// The field's width in bytes.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return end - begin; }
 };

@@ -84,8 +84,8 @@ struct layer_info {
     /// Encapsulation depth: 0 for the outer packet, one more inside each
     /// tunnel (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo).
     std::uint8_t depth = 0;
-    std::uint8_t flags = 0; ///< layer_flag bits
-    std::uint32_t offset = 0; ///< where its header starts, in bytes from the start of the frame
+    std::uint8_t flags = 0;       ///< layer_flag bits
+    std::uint32_t offset = 0;     ///< where its header starts, in bytes from the start of the frame
     std::uint32_t header_len = 0; ///< bytes of its header (options and extensions included)
     /// Header plus the payload it covers, as its length fields say (IPv4
     /// total length, UDP length, ...) and clamped to the capture; for layers
@@ -101,7 +101,8 @@ struct layer_info {
     friend constexpr bool operator==(const layer_info&, const layer_info&) = default;
 };
 
-/// How decode() treats a layer whose length fields claim more than was captured: strict stops with the error, lax keeps the layer (marked layer_flag::truncated) and goes on (see the file comment).
+/// How decode() treats a layer whose length fields claim more than was captured: strict stops with the error, lax keeps
+/// the layer (marked layer_flag::truncated) and goes on (see the file comment).
 enum class decode_mode : std::uint8_t { strict, lax };
 
 /// Why decoding ended.
@@ -144,7 +145,8 @@ struct layer_of_view;
 /// The decoded layers of one frame: fixed storage the caller owns.
 class decoded {
 public:
-    static constexpr std::size_t max_layers = 32; ///< the most layers one frame can record (decoding past them stops with errc::too_many)
+    static constexpr std::size_t max_layers =
+        32; ///< the most layers one frame can record (decoding past them stops with errc::too_many)
 
     /// The frame decoded (the bytes given to decode()).
     [[nodiscard]] constexpr bytes frame() const noexcept { return frame_; }

@@ -101,14 +101,14 @@ enum class length_source : std::uint8_t {
 /// bad_version, bad_value, unsupported and too_many, `available` is the
 /// offending value and `needed` the expected one where there is one.
 struct error {
-    rawpkt::layer layer = rawpkt::layer::none; ///< the protocol whose parse or build failed
-    errc code = errc::ok; ///< what went wrong (errc::ok: nothing)
+    rawpkt::layer layer = rawpkt::layer::none;  ///< the protocol whose parse or build failed
+    errc code = errc::ok;                       ///< what went wrong (errc::ok: nothing)
     length_source source = length_source::none; ///< which length the failed check relied on
-    std::uint8_t reserved_ = 0; ///< always 0: the padding made explicit, so errors compare bytewise
+    std::uint8_t reserved_ = 0;                 ///< always 0: the padding made explicit, so errors compare bytewise
     /// For errc::io: the errno value.
     std::int32_t sys_errno = 0;
-    std::uint64_t offset = 0; ///< byte offset of the failing field, from the start of the buffer given
-    std::uint32_t needed = 0; ///< see the struct comment: the size or limit the check required
+    std::uint64_t offset = 0;    ///< byte offset of the failing field, from the start of the buffer given
+    std::uint32_t needed = 0;    ///< see the struct comment: the size or limit the check required
     std::uint32_t available = 0; ///< see the struct comment: what the buffer or field held
 
     /// A buffer too short for `needed` bytes at `offset`.

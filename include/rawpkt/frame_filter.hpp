@@ -30,7 +30,8 @@
 
 namespace rawpkt {
 
-/// A tcpdump filter expression applied to frames read from a file or any other source, compiled once per link type with libpcap's compiler and run in user space. Not thread-safe: one per thread.
+/// A tcpdump filter expression applied to frames read from a file or any other source, compiled once per link type with
+/// libpcap's compiler and run in user space. Not thread-safe: one per thread.
 class frame_filter {
 public:
     /// No expression: every frame matches.

@@ -33,29 +33,30 @@
 
 namespace rawpkt {
 
-/// Running totals of a stream of frames for rawpkt-top and summaries: packets and bytes per protocol, per address and per TCP/UDP port. Not thread-safe.
+/// Running totals of a stream of frames for rawpkt-top and summaries: packets and bytes per protocol, per address and
+/// per TCP/UDP port. Not thread-safe.
 class traffic_stats {
 public:
     /// Packets and bytes of one kind.
     struct counter {
         std::uint64_t packets = 0; ///< frames counted
-        std::uint64_t bytes = 0; ///< wire bytes (original lengths)
+        std::uint64_t bytes = 0;   ///< wire bytes (original lengths)
     };
     /// A protocol with its totals (see protocols()).
     struct protocol_count {
         const char* name = nullptr; ///< protocol_name()
-        counter count; ///< frames carrying the protocol and their bytes
+        counter count;              ///< frames carrying the protocol and their bytes
     };
     /// An address with its totals (see top_talkers()).
     struct talker {
         std::string address; ///< "192.0.2.1", "2001:db8::1"
-        counter count; ///< frames from or to the address and their bytes
+        counter count;       ///< frames from or to the address and their bytes
     };
     /// A TCP or UDP port with its totals.
     struct port_count {
         const char* protocol = nullptr; ///< "tcp" or "udp"
-        std::uint16_t port = 0; ///< the port number
-        counter count; ///< frames from or to the port and their bytes
+        std::uint16_t port = 0;         ///< the port number
+        counter count;                  ///< frames from or to the port and their bytes
     };
 
     /// Counts one frame; `d` is its decoding.

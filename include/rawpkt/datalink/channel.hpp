@@ -121,7 +121,8 @@ struct tx_stats {
     std::uint64_t syscalls = 0;
 };
 
-/// The receiving half of a channel: hands out frames one at a time (next()) or a block at a time (next_batch()), zero-copy from the backend's buffer. Move-only; one thread at a time.
+/// The receiving half of a channel: hands out frames one at a time (next()) or a block at a time (next_batch()),
+/// zero-copy from the backend's buffer. Move-only; one thread at a time.
 class receiver {
 public:
     /// A disabled receiver: every call fails with step::disabled.
@@ -191,7 +192,8 @@ private:
     std::unique_ptr<detail::rx_impl, detail::rx_impl_deleter> impl_;
 };
 
-/// The sending half of a channel: frames are built in place in the backend's buffer (a TX ring slot, a UMEM frame) through send(), queued, and handed to the kernel in batches. Move-only; one thread at a time.
+/// The sending half of a channel: frames are built in place in the backend's buffer (a TX ring slot, a UMEM frame)
+/// through send(), queued, and handed to the kernel in batches. Move-only; one thread at a time.
 class sender {
 public:
     /// A disabled sender: every call fails with step::disabled.
@@ -284,7 +286,7 @@ private:
 /// config) and what was opened.
 struct channel {
     datalink::receiver rx; ///< frames in (disabled when config::receive is false)
-    datalink::sender tx; ///< frames out (disabled when config::send is false)
+    datalink::sender tx;   ///< frames out (disabled when config::send is false)
     /// The interface, as it was at open().
     interface_info interface {};
     /// The link type frames are handed out with.

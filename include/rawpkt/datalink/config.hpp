@@ -44,10 +44,11 @@ namespace rawpkt::datalink {
 
 /// How long a call may wait. no_wait returns at once, forever blocks.
 using timeout = std::chrono::milliseconds;
-inline constexpr timeout no_wait{0}; ///< return at once with what is there
+inline constexpr timeout no_wait{0};  ///< return at once with what is there
 inline constexpr timeout forever{-1}; ///< wait until something comes
 
-/// The kernel interface (or file, or memory) a channel captures and sends through; README's "Live capture" and docs/backends.md compare them.
+/// The kernel interface (or file, or memory) a channel captures and sends through; README's "Live capture" and
+/// docs/backends.md compare them.
 enum class backend : std::uint8_t {
     ring,   ///< TPACKET_V3 RX ring + TPACKET_V2 TX ring (default)
     socket, ///< plain AF_PACKET socket, recvmmsg/sendmmsg in batches
@@ -128,7 +129,7 @@ struct xdp_config {
     /// Frames one receive call takes from the RX ring at most (1 .. rx_size).
     std::uint32_t batch = 64;
     xdp_attach attach = xdp_attach::automatic; ///< native or generic XDP (see xdp_attach)
-    xdp_copy copy = xdp_copy::automatic; ///< zero-copy or copy mode (see xdp_copy)
+    xdp_copy copy = xdp_copy::automatic;       ///< zero-copy or copy mode (see xdp_copy)
     /// XDP_USE_NEED_WAKEUP: the kernel says when it needs a system call to
     /// go on filling or sending, so a busy application makes none.
     bool need_wakeup = true;
@@ -217,7 +218,8 @@ struct tx_ring_config {
     std::uint32_t frame_size = 0;
 };
 
-/// Everything open() needs besides the interface name; every field has a usable default, and validate() checks them before any socket is made.
+/// Everything open() needs besides the interface name; every field has a usable default, and validate() checks them
+/// before any socket is made.
 struct config {
     datalink::backend backend = backend::ring; ///< which kernel interface captures and sends (see backend)
     /// Open a receiver; open a sender. At least one.
@@ -240,7 +242,7 @@ struct config {
     /// lower block_timeout).
     bool immediate = false;
     timestamp_source timestamps = timestamp_source::software; ///< software or NIC timestamps
-    fanout_config fanout{}; ///< PACKET_FANOUT group (off by default)
+    fanout_config fanout{};                                   ///< PACKET_FANOUT group (off by default)
     /// Do not receive frames this host sends (PACKET_IGNORE_OUTGOING).
     bool ignore_outgoing = false;
     link_layer layer = link_layer::raw; ///< frames from the link-layer header, or cooked (see link_layer)
@@ -283,9 +285,9 @@ struct config {
 
 /// The receive ring as the kernel will be asked for it.
 struct rx_ring_layout {
-    std::uint32_t block_size = 0; ///< bytes per block (tp_block_size)
+    std::uint32_t block_size = 0;  ///< bytes per block (tp_block_size)
     std::uint32_t block_count = 0; ///< blocks (tp_block_nr)
-    std::uint32_t frame_size = 0; ///< nominal frame size (tp_frame_size)
+    std::uint32_t frame_size = 0;  ///< nominal frame size (tp_frame_size)
     /// tp_frame_nr: frames per block x blocks.
     std::uint32_t frame_count = 0;
     /// Bytes mapped.

@@ -131,31 +131,32 @@ struct defrag_config {
     /// (TCP 20, UDP 8, ICMP 8 bytes).
     bool reject_tiny_first = true;
     std::size_t max_datagrams = 1024; ///< datagrams in reassembly at once; the oldest is evicted beyond
-    std::size_t max_fragments = 64; ///< fragments one datagram may have (defrag_reason::too_many_fragments beyond)
+    std::size_t max_fragments = 64;   ///< fragments one datagram may have (defrag_reason::too_many_fragments beyond)
     /// Fragment data held over all datagrams.
     std::size_t max_bytes = std::size_t{16} << 20;
-    std::int64_t timeout_ns = 30'000'000'000; ///< ns from a datagram's first fragment until it is given up (RFC 791 and Linux: 30 s)
+    std::int64_t timeout_ns =
+        30'000'000'000; ///< ns from a datagram's first fragment until it is given up (RFC 791 and Linux: 30 s)
 };
 
 /// Counters of a defragmenter since it was built.
 struct defrag_stats {
-    std::uint64_t fragments = 0; ///< fragments given to add()
+    std::uint64_t fragments = 0;   ///< fragments given to add()
     std::uint64_t reassembled = 0; ///< datagrams rebuilt whole
-    std::uint64_t rejected = 0; ///< datagrams dropped with a defrag_reason
-    std::uint64_t timed_out = 0; ///< datagrams given up after timeout_ns
+    std::uint64_t rejected = 0;    ///< datagrams dropped with a defrag_reason
+    std::uint64_t timed_out = 0;   ///< datagrams given up after timeout_ns
     /// Datagrams dropped, oldest first, to make room (max_bytes, max_datagrams).
     std::uint64_t evicted = 0;
     /// Overlapping fragments seen (resolved by the policy or rejected).
     std::uint64_t overlaps = 0;
-    std::size_t bytes_held = 0; ///< fragment data held now
+    std::size_t bytes_held = 0;      ///< fragment data held now
     std::size_t peak_bytes_held = 0; ///< the most fragment data held at once
-    std::size_t datagrams_held = 0; ///< datagrams in reassembly now
+    std::size_t datagrams_held = 0;  ///< datagrams in reassembly now
 };
 
 /// What defragmenter::add() did with a packet, and the datagram when there is one (valid until the next add()).
 struct defrag_result {
     defrag_status status = defrag_status::whole; ///< whole, held, reassembled, rejected or malformed
-    defrag_reason reason = defrag_reason::none; ///< why it was rejected or malformed (none otherwise)
+    defrag_reason reason = defrag_reason::none;  ///< why it was rejected or malformed (none otherwise)
     /// The whole datagram (status whole or reassembled).
     bytes datagram{};
     /// link_type::ipv4 or ipv6: how to decode `datagram`.
@@ -172,16 +173,17 @@ struct defrag_result {
 struct datagram_key {
     std::array<std::uint8_t, 16> src{}; ///< source address (IPv4 in the first 4 bytes)
     std::array<std::uint8_t, 16> dst{}; ///< destination address (IPv4 in the first 4 bytes)
-    std::uint32_t ident = 0; ///< Identification (16 bits in IPv4, 32 in the IPv6 fragment header)
-    std::uint32_t zone = 0; ///< the caller's zone (VLAN, tunnel); 0 by default
-    std::uint8_t version = 0; ///< 4 or 6
-    std::uint8_t protocol = 0; ///< IPv4 protocol (0 for IPv6, whose key has none)
-    std::uint16_t unused = 0; ///< always 0: the padding made explicit, so keys hash bytewise
+    std::uint32_t ident = 0;            ///< Identification (16 bits in IPv4, 32 in the IPv6 fragment header)
+    std::uint32_t zone = 0;             ///< the caller's zone (VLAN, tunnel); 0 by default
+    std::uint8_t version = 0;           ///< 4 or 6
+    std::uint8_t protocol = 0;          ///< IPv4 protocol (0 for IPv6, whose key has none)
+    std::uint16_t unused = 0;           ///< always 0: the padding made explicit, so keys hash bytewise
     friend bool operator==(const datagram_key&, const datagram_key&) = default;
 };
 static_assert(std::has_unique_object_representations_v<datagram_key>);
 
-/// Reassembles IPv4 and IPv6 fragments into whole datagrams within fixed bounds (see the file comment). Not thread-safe; not copyable.
+/// Reassembles IPv4 and IPv6 fragments into whole datagrams within fixed bounds (see the file comment). Not
+/// thread-safe; not copyable.
 class defragmenter {
 public:
     /// Allocates the table for config.max_datagrams datagrams up front.

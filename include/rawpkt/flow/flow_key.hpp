@@ -23,7 +23,9 @@
 
 namespace rawpkt::flow {
 
-/// What identifies a conversation in either direction: both endpoints (ordered, so both directions give the same key), the IP version and protocol, and where the IP header sits (VLAN, tunnel). No padding, so it can be hashed and compared bytewise.
+/// What identifies a conversation in either direction: both endpoints (ordered, so both directions give the same key),
+/// the IP version and protocol, and where the IP header sits (VLAN, tunnel). No padding, so it can be hashed and
+/// compared bytewise.
 struct flow_key {
     /// The two sides' addresses (IPv4 in the first 4 bytes) and ports,
     /// side 0 the lower of (address, port).

@@ -50,10 +50,10 @@ struct flow_record {
     flow_key key{}; ///< the 5-tuple with VLAN and tunnel
     /// The key side direction 0 comes from.
     unsigned client_side = 0;
-    std::int64_t first_ns = 0; ///< time of the first packet, ns since the Unix epoch
-    std::int64_t last_ns = 0; ///< time of the latest packet, ns since the Unix epoch
+    std::int64_t first_ns = 0;              ///< time of the first packet, ns since the Unix epoch
+    std::int64_t last_ns = 0;               ///< time of the latest packet, ns since the Unix epoch
     std::array<std::uint64_t, 2> packets{}; ///< packets per direction
-    std::array<std::uint64_t, 2> bytes{}; ///< bytes per direction, from the IP header on
+    std::array<std::uint64_t, 2> bytes{};   ///< bytes per direction, from the IP header on
     /// TCP flags (tcp::flag bits) seen in each direction.
     std::array<std::uint16_t, 2> tcp_flags{};
     flow_end end = flow_end::end; ///< why the record was exported
@@ -70,22 +70,24 @@ struct flow_record {
 
 /// Size and timeouts of a flow_table.
 struct flow_table_config {
-    std::size_t max_flows = 65536; ///< flows held at once; the least recently active is evicted beyond
+    std::size_t max_flows = 65536;                 ///< flows held at once; the least recently active is evicted beyond
     std::int64_t idle_timeout_ns = 60'000'000'000; ///< ns without a packet after which a flow ends (flow_end::idle)
-    std::int64_t active_timeout_ns = 1'800'000'000'000; ///< ns after which a long flow is exported and counted anew (flow_end::active)
+    std::int64_t active_timeout_ns =
+        1'800'000'000'000; ///< ns after which a long flow is exported and counted anew (flow_end::active)
 };
 
 /// Counters of a flow_table since it was built.
 struct flow_table_stats {
     std::uint64_t packets = 0; ///< frames given to add()
-    std::uint64_t flows = 0; ///< flows started
+    std::uint64_t flows = 0;   ///< flows started
     std::uint64_t evicted = 0; ///< flows exported with flow_end::evicted
-    std::uint64_t not_ip = 0; ///< frames without an IP header (or later fragments)
-    std::size_t active = 0; ///< flows held now
+    std::uint64_t not_ip = 0;  ///< frames without an IP header (or later fragments)
+    std::size_t active = 0;    ///< flows held now
 };
 
 template <class Sink>
-/// Counts packets per bidirectional flow and exports each finished flow to `Sink::on_flow(const flow_record&)` (see the file comment). Not thread-safe; not copyable.
+/// Counts packets per bidirectional flow and exports each finished flow to `Sink::on_flow(const flow_record&)` (see the
+/// file comment). Not thread-safe; not copyable.
 class flow_table {
 public:
     /// Exports to `sink`, which must outlive the table; allocates config.max_flows records up front.

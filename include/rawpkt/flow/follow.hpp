@@ -32,7 +32,8 @@ namespace rawpkt::flow {
     return s;
 }
 
-/// The handler for tcp_reassembler that collects one connection's data as tshark's follow,tcp,raw shows it (see the file comment).
+/// The handler for tcp_reassembler that collects one connection's data as tshark's follow,tcp,raw shows it (see the
+/// file comment).
 class tcp_follower {
 public:
     /// Data of one direction as delivered, or the note for a hole.

@@ -88,26 +88,27 @@ struct tcp_config {
     std::size_t max_segments_per_direction = 4096; ///< out-of-order segments held per direction
     /// Out-of-order buffer memory over all connections.
     std::size_t max_buffer_total = std::size_t{256} << 20;
-    std::int64_t idle_timeout_ns = 300'000'000'000; ///< ns without a packet after which a connection closes (tcp_close::timeout)
+    std::int64_t idle_timeout_ns =
+        300'000'000'000; ///< ns without a packet after which a connection closes (tcp_close::timeout)
     tcp_overlap overlap = tcp_overlap::first; ///< which bytes win where buffered data and a new segment differ
 };
 
 /// Counters of a tcp_reassembler since it was built.
 struct tcp_stats {
-    std::uint64_t segments = 0; ///< TCP segments given to add()
-    std::uint64_t connections = 0; ///< connections opened
+    std::uint64_t segments = 0;        ///< TCP segments given to add()
+    std::uint64_t connections = 0;     ///< connections opened
     std::uint64_t delivered_bytes = 0; ///< payload bytes handed to on_data()
-    std::uint64_t gap_bytes = 0; ///< bytes reported missing through on_gap()
+    std::uint64_t gap_bytes = 0;       ///< bytes reported missing through on_gap()
     /// Bytes dropped because they were delivered or buffered already.
     std::uint64_t duplicate_bytes = 0;
     /// Segments that arrived ahead of a hole.
     std::uint64_t out_of_order_segments = 0;
-    std::uint64_t evicted = 0; ///< connections closed with tcp_close::evicted
+    std::uint64_t evicted = 0;   ///< connections closed with tcp_close::evicted
     std::uint64_t timed_out = 0; ///< connections closed with tcp_close::timeout
     /// Out-of-order buffer memory (allocated capacity) now and at most.
     std::size_t buffered_bytes = 0;
     std::size_t peak_buffered_bytes = 0; ///< see buffered_bytes
-    std::size_t open_connections = 0; ///< connections tracked now
+    std::size_t open_connections = 0;    ///< connections tracked now
 };
 
 /// What a handler learns about a connection.
@@ -118,12 +119,12 @@ struct tcp_connection {
     flow_key key{}; ///< both endpoints (see client_side)
     /// The key side direction 0 comes from.
     unsigned client_side = 0;
-    std::int64_t first_ns = 0; ///< time of the first packet, ns since the Unix epoch
-    std::int64_t last_ns = 0; ///< time of the latest packet, ns since the Unix epoch
-    std::array<std::uint64_t, 2> packets{}; ///< packets per direction (0: from the client)
+    std::int64_t first_ns = 0;                ///< time of the first packet, ns since the Unix epoch
+    std::int64_t last_ns = 0;                 ///< time of the latest packet, ns since the Unix epoch
+    std::array<std::uint64_t, 2> packets{};   ///< packets per direction (0: from the client)
     std::array<std::uint64_t, 2> delivered{}; ///< bytes handed to on_data() per direction
     std::array<std::uint64_t, 2> gap_bytes{}; ///< bytes reported missing per direction
-    bool closed = false; ///< true once on_close() was called for it
+    bool closed = false;                      ///< true once on_close() was called for it
 
     /// "addr:port" of the sender of a direction.
     [[nodiscard]] std::string endpoint(unsigned direction) const {
@@ -132,7 +133,8 @@ struct tcp_connection {
 };
 
 template <class Handler>
-/// Puts TCP segments back in order per connection and direction and hands the bytes to `Handler` (on_data, on_gap, on_close; see the file comment), within fixed bounds. Not thread-safe; not copyable.
+/// Puts TCP segments back in order per connection and direction and hands the bytes to `Handler` (on_data, on_gap,
+/// on_close; see the file comment), within fixed bounds. Not thread-safe; not copyable.
 class tcp_reassembler {
 public:
     /// Calls `handler`, which must outlive the reassembler; allocates the table for config.max_connections up front.

@@ -202,10 +202,10 @@ using mut_view = basic_view<mut_bytes>;
 /// An ARP packet of the Ethernet/IPv4 form, owned: the only form emitted.
 struct repr {
     arp::operation operation = arp::operation::request; ///< request or reply
-    mac_address sender_mac{}; ///< sender hardware address
-    ipv4_address sender_ipv4{}; ///< sender IPv4 address
-    mac_address target_mac{}; ///< target hardware address (zero in a request)
-    ipv4_address target_ipv4{}; ///< target IPv4 address
+    mac_address sender_mac{};                           ///< sender hardware address
+    ipv4_address sender_ipv4{};                         ///< sender IPv4 address
+    mac_address target_mac{};                           ///< target hardware address (zero in a request)
+    ipv4_address target_ipv4{};                         ///< target IPv4 address
 
     /// Accepts the Ethernet/IPv4 form; any other is unsupported, at the
     /// first field that differs (`needed` the Ethernet/IPv4 value,

@@ -27,11 +27,11 @@ namespace rawpkt::dns {
 
 /// Header layout, RFC 1035 §4.1.1.
 namespace field {
-inline constexpr byte_range id{0, 2}; ///< ID: matches a response to its query
-inline constexpr byte_range flags{2, 4}; ///< QR, Opcode, AA, TC, RD, RA, Z, RCODE
-inline constexpr byte_range qdcount{4, 6}; ///< QDCOUNT: entries in the question section
-inline constexpr byte_range ancount{6, 8}; ///< ANCOUNT: records in the answer section
-inline constexpr byte_range nscount{8, 10}; ///< NSCOUNT: records in the authority section
+inline constexpr byte_range id{0, 2};        ///< ID: matches a response to its query
+inline constexpr byte_range flags{2, 4};     ///< QR, Opcode, AA, TC, RD, RA, Z, RCODE
+inline constexpr byte_range qdcount{4, 6};   ///< QDCOUNT: entries in the question section
+inline constexpr byte_range ancount{6, 8};   ///< ANCOUNT: records in the answer section
+inline constexpr byte_range nscount{8, 10};  ///< NSCOUNT: records in the authority section
 inline constexpr byte_range arcount{10, 12}; ///< ARCOUNT: records in the additional section
 } // namespace field
 
@@ -146,19 +146,19 @@ private:
 
 /// One entry of the question section (RFC 1035 §4.1.2).
 struct question {
-    dns::name name; ///< QNAME
-    std::uint16_t type = 0; ///< QTYPE (see rr_type)
+    dns::name name;          ///< QNAME
+    std::uint16_t type = 0;  ///< QTYPE (see rr_type)
     std::uint16_t klass = 0; ///< QCLASS (1: IN)
 };
 
 /// One resource record of the answer, authority or additional section
 /// (RFC 1035 §4.1.3).
 struct record {
-    dns::name name; ///< the owner name
-    std::uint16_t type = 0; ///< TYPE (see rr_type)
-    std::uint16_t klass = 0; ///< for OPT (RFC 6891 §6.1.2) the UDP payload size
-    std::uint32_t ttl = 0;   ///< for OPT the extended RCODE, version and flags
-    bytes data{}; ///< RDATA (points into the message)
+    dns::name name;              ///< the owner name
+    std::uint16_t type = 0;      ///< TYPE (see rr_type)
+    std::uint16_t klass = 0;     ///< for OPT (RFC 6891 §6.1.2) the UDP payload size
+    std::uint32_t ttl = 0;       ///< for OPT the extended RCODE, version and flags
+    bytes data{};                ///< RDATA (points into the message)
     std::size_t data_offset = 0; ///< where RDATA starts in the message
 
     /// The address of an A or AAAA record.
@@ -177,7 +177,8 @@ struct record {
 enum class section : std::uint8_t { question, answer, authority, additional };
 
 template <byte_span Buf>
-/// Zero-copy view of a DNS message's header; questions and records are read with `reader`. See the file comment for the bounds contract.
+/// Zero-copy view of a DNS message's header; questions and records are read with `reader`. See the file comment for the
+/// bounds contract.
 class basic_view : public detail::view_base<Buf> {
 public:
     constexpr basic_view() noexcept = default;
@@ -232,7 +233,7 @@ class reader {
 public:
     /// A question or record with the section it came from.
     struct entry {
-        dns::section section; ///< the section the entry belongs to
+        dns::section section;   ///< the section the entry belongs to
         dns::question question; ///< section::question
         dns::record record;     ///< the other sections
     };

@@ -152,8 +152,8 @@ using mut_view = basic_view<mut_bytes>;
 /// length instead of an EtherType) are not represented: build those with a
 /// mut_view and llc::repr.
 struct repr {
-    address src{}; ///< source MAC address
-    address dst{}; ///< destination MAC address
+    address src{};                                         ///< source MAC address
+    address dst{};                                         ///< destination MAC address
     rawpkt::ethertype ethertype = rawpkt::ethertype::ipv4; ///< what the payload is (at least 0x0600)
 
     /// Accepts a checked Ethernet II header; an 802.3 frame is unsupported

@@ -29,22 +29,22 @@ inline constexpr std::size_t ver_opt_len = 0;    ///< version (2 bits), Opt Len 
 inline constexpr std::size_t flags = 1;          ///< O, C, 6 reserved bits
 inline constexpr byte_range protocol_type{2, 4}; ///< EtherType of the payload
 inline constexpr byte_range vni{4, 7};           ///< virtual network identifier
-inline constexpr std::size_t reserved = 7; ///< 8 reserved bits
-inline constexpr std::size_t options = 8; ///< options start; up to 8 + Opt Len * 4
+inline constexpr std::size_t reserved = 7;       ///< 8 reserved bits
+inline constexpr std::size_t options = 8;        ///< options start; up to 8 + Opt Len * 4
 } // namespace field
 
 /// Option TLV layout, RFC 8926 §3.5; offsets from the option's start.
 namespace option_field {
 inline constexpr byte_range option_class{0, 2}; ///< option class: who defines the type (IANA registry)
-inline constexpr std::size_t type = 2;   ///< the high bit marks a critical option
-inline constexpr std::size_t length = 3; ///< 3 reserved bits, length of the data in 4-byte words (5 bits)
-inline constexpr std::size_t data = 4; ///< where the option data starts
+inline constexpr std::size_t type = 2;          ///< the high bit marks a critical option
+inline constexpr std::size_t length = 3;        ///< 3 reserved bits, length of the data in 4-byte words (5 bits)
+inline constexpr std::size_t data = 4;          ///< where the option data starts
 } // namespace option_field
 
 /// Bytes of a header without options.
 inline constexpr std::size_t min_header_len = field::options; // 8
 /// Bytes of the longest header: Opt Len 63 words.
-inline constexpr std::size_t max_header_len = 8 + 63 * 4;     // 260
+inline constexpr std::size_t max_header_len = 8 + 63 * 4; // 260
 /// The most option bytes a header holds.
 inline constexpr std::size_t max_options_len = max_header_len - min_header_len;
 /// The only version RFC 8926 defines.
@@ -68,11 +68,11 @@ inline constexpr std::size_t max_option_len = option_header_len + 31 * 4; // 128
 /// `offset` is where the option starts in the Geneve header.
 struct option {
     std::uint16_t option_class = 0; ///< who defines the type
-    std::uint8_t type = 0; ///< option type; the high bit is the critical bit
-    std::uint8_t reserved = 0; ///< the 3 R bits, in the low bits
-    std::size_t length = 4;    ///< whole option in bytes, the 4-byte option header included
-    std::size_t offset = 0; ///< where the option starts, in bytes from the start of the Geneve header
-    bytes data{}; ///< the option data
+    std::uint8_t type = 0;          ///< option type; the high bit is the critical bit
+    std::uint8_t reserved = 0;      ///< the 3 R bits, in the low bits
+    std::size_t length = 4;         ///< whole option in bytes, the 4-byte option header included
+    std::size_t offset = 0;         ///< where the option starts, in bytes from the start of the Geneve header
+    bytes data{};                   ///< the option data
 
     /// A receiver that does not know this option must drop the packet
     /// (RFC 8926 §3.5).
@@ -100,7 +100,7 @@ struct option {
 
 /// How the options area is walked: each option by parse_option(), to the end.
 struct option_traits {
-    using item = option; ///< what the range yields
+    using item = option;                        ///< what the range yields
     static constexpr auto parse = parse_option; ///< reads one option
 };
 
@@ -222,9 +222,9 @@ using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a Geneve header, owned.
 struct repr {
-    std::uint32_t vni = 0; ///< 24 bits
+    std::uint32_t vni = 0;                                              ///< 24 bits
     ethertype protocol_type = ethertype::transparent_ethernet_bridging; ///< the payload's type
-    bool oam = false; ///< O: a control packet
+    bool oam = false;                                                   ///< O: a control packet
     /// The C flag. It must be set when an option is critical.
     bool critical = false;
     /// Raw options, at most 252 bytes: whole options, so a multiple of 4

@@ -316,7 +316,7 @@ using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a GRE header, owned.
 struct repr {
-    std::uint8_t version = version_gre; ///< version_gre or version_enhanced
+    std::uint8_t version = version_gre;        ///< version_gre or version_enhanced
     ethertype protocol_type = ethertype::ipv4; ///< EtherType of the payload
     /// Version 0: carry a checksum; emit() computes it over the payload.
     bool has_checksum = false;

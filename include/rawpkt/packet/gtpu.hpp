@@ -39,10 +39,10 @@ inline constexpr std::size_t message_type = 1; ///< §6.1
 inline constexpr byte_range length{2, 4};      ///< bytes after the first 8
 inline constexpr byte_range teid{4, 8};        ///< tunnel endpoint identifier
 // Present when E, S or PN is set; each evaluated only under its own flag.
-inline constexpr byte_range sequence{8, 10}; ///< sequence number (with S)
-inline constexpr std::size_t npdu_number = 10; ///< N-PDU number (with PN)
+inline constexpr byte_range sequence{8, 10};           ///< sequence number (with S)
+inline constexpr std::size_t npdu_number = 10;         ///< N-PDU number (with PN)
 inline constexpr std::size_t next_extension_type = 11; ///< type of the first extension header (with E)
-inline constexpr std::size_t extensions = 12; ///< first extension header, when E is set
+inline constexpr std::size_t extensions = 12;          ///< first extension header, when E is set
 } // namespace field
 
 /// Extension header layout, TS 29.281 §5.2.1; offsets from its start.
@@ -59,8 +59,8 @@ inline constexpr std::size_t long_header_len = field::extensions; // 12
 inline constexpr std::uint8_t version_1 = 1;
 
 /// Bits of the flags octet below the version.
-inline constexpr std::uint8_t flag_pt = 0x10; ///< PT, protocol type: 1 = GTP, 0 = GTP' (not GTP-U)
-inline constexpr std::uint8_t flag_spare = 0x08; ///< spare: sent as 0, not evaluated
+inline constexpr std::uint8_t flag_pt = 0x10;        ///< PT, protocol type: 1 = GTP, 0 = GTP' (not GTP-U)
+inline constexpr std::uint8_t flag_spare = 0x08;     ///< spare: sent as 0, not evaluated
 inline constexpr std::uint8_t flag_extension = 0x04; ///< E: next extension header type is evaluated
 inline constexpr std::uint8_t flag_sequence = 0x02;  ///< S: sequence number is evaluated
 inline constexpr std::uint8_t flag_npdu = 0x01;      ///< PN: N-PDU number is evaluated
@@ -97,9 +97,9 @@ enum class extension_type : std::uint8_t {
 /// and its next-type octet; `offset` is where it starts in the GTP header.
 struct extension {
     extension_type type = extension_type::none; ///< this extension header's type (announced by the one before)
-    std::size_t length = 4; ///< whole extension header in bytes
-    std::size_t offset = 0; ///< where it starts, in bytes from the start of the GTP-U header
-    bytes content{}; ///< its content, between the length and next-type octets
+    std::size_t length = 4;                     ///< whole extension header in bytes
+    std::size_t offset = 0;                     ///< where it starts, in bytes from the start of the GTP-U header
+    bytes content{};                            ///< its content, between the length and next-type octets
     extension_type next = extension_type::none; ///< the type of the next extension header (none: the last)
 
     /// The comprehension bits (TS 29.281 §5.2.1): 0 not required, 1 not
@@ -136,7 +136,7 @@ public:
     /// Input iterator over the chain: ++ parses the next extension header.
     class iterator {
     public:
-        using value_type = result<extension>; ///< an extension header or the error that ends the chain
+        using value_type = result<extension>;   ///< an extension header or the error that ends the chain
         using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
 
         constexpr iterator() noexcept = default;
@@ -407,9 +407,9 @@ struct repr {
     static constexpr std::size_t max_extensions_len = 64;
 
     gtpu::message_type type = gtpu::message_type::g_pdu; ///< the message type
-    std::uint32_t teid = 0; ///< tunnel endpoint identifier
-    std::optional<std::uint16_t> sequence{}; ///< the sequence number to carry (S), if any
-    std::optional<std::uint8_t> npdu_number{}; ///< the N-PDU number to carry (PN), if any
+    std::uint32_t teid = 0;                              ///< tunnel endpoint identifier
+    std::optional<std::uint16_t> sequence{};             ///< the sequence number to carry (S), if any
+    std::optional<std::uint8_t> npdu_number{};           ///< the N-PDU number to carry (PN), if any
     /// The type of the first extension header (none without extensions).
     extension_type first_extension = extension_type::none;
     /// The raw extension header chain, each header ending with the next

@@ -50,49 +50,49 @@ enum class message_type : std::uint8_t {
 /// Destination unreachable codes (RFC 792; 6 to 12 RFC 1122 §3.2.2.1;
 /// 13 to 15 RFC 1812 §5.2.7.1).
 namespace unreachable_code {
-inline constexpr std::uint8_t net = 0; ///< network unreachable
-inline constexpr std::uint8_t host = 1; ///< host unreachable
-inline constexpr std::uint8_t protocol = 2; ///< protocol unreachable (at the destination)
-inline constexpr std::uint8_t port = 3; ///< port unreachable (at the destination)
-inline constexpr std::uint8_t frag_needed = 4; ///< with the next-hop MTU, RFC 1191 §4
-inline constexpr std::uint8_t source_route_failed = 5; ///< source route failed
-inline constexpr std::uint8_t net_unknown = 6; ///< destination network unknown
-inline constexpr std::uint8_t host_unknown = 7; ///< destination host unknown
+inline constexpr std::uint8_t net = 0;                  ///< network unreachable
+inline constexpr std::uint8_t host = 1;                 ///< host unreachable
+inline constexpr std::uint8_t protocol = 2;             ///< protocol unreachable (at the destination)
+inline constexpr std::uint8_t port = 3;                 ///< port unreachable (at the destination)
+inline constexpr std::uint8_t frag_needed = 4;          ///< with the next-hop MTU, RFC 1191 §4
+inline constexpr std::uint8_t source_route_failed = 5;  ///< source route failed
+inline constexpr std::uint8_t net_unknown = 6;          ///< destination network unknown
+inline constexpr std::uint8_t host_unknown = 7;         ///< destination host unknown
 inline constexpr std::uint8_t source_host_isolated = 8; ///< source host isolated
-inline constexpr std::uint8_t net_prohibited = 9; ///< communication with the network administratively prohibited
-inline constexpr std::uint8_t host_prohibited = 10; ///< communication with the host administratively prohibited
-inline constexpr std::uint8_t net_unreachable_for_tos = 11; ///< network unreachable for the type of service
-inline constexpr std::uint8_t host_unreachable_for_tos = 12; ///< host unreachable for the type of service
-inline constexpr std::uint8_t admin_prohibited = 13; ///< communication administratively prohibited (filtered)
+inline constexpr std::uint8_t net_prohibited = 9;       ///< communication with the network administratively prohibited
+inline constexpr std::uint8_t host_prohibited = 10;     ///< communication with the host administratively prohibited
+inline constexpr std::uint8_t net_unreachable_for_tos = 11;   ///< network unreachable for the type of service
+inline constexpr std::uint8_t host_unreachable_for_tos = 12;  ///< host unreachable for the type of service
+inline constexpr std::uint8_t admin_prohibited = 13;          ///< communication administratively prohibited (filtered)
 inline constexpr std::uint8_t host_precedence_violation = 14; ///< host precedence violation
-inline constexpr std::uint8_t precedence_cutoff = 15; ///< precedence cutoff in effect
+inline constexpr std::uint8_t precedence_cutoff = 15;         ///< precedence cutoff in effect
 } // namespace unreachable_code
 
 /// Redirect codes (RFC 792).
 namespace redirect_code {
-inline constexpr std::uint8_t net = 0; ///< redirect for the network
-inline constexpr std::uint8_t host = 1; ///< redirect for the host
-inline constexpr std::uint8_t tos_net = 2; ///< redirect for the type of service and network
+inline constexpr std::uint8_t net = 0;      ///< redirect for the network
+inline constexpr std::uint8_t host = 1;     ///< redirect for the host
+inline constexpr std::uint8_t tos_net = 2;  ///< redirect for the type of service and network
 inline constexpr std::uint8_t tos_host = 3; ///< redirect for the type of service and host
 } // namespace redirect_code
 
 /// Time exceeded codes (RFC 792).
 namespace time_exceeded_code {
-inline constexpr std::uint8_t ttl = 0; ///< TTL exceeded in transit (what traceroute reads)
+inline constexpr std::uint8_t ttl = 0;        ///< TTL exceeded in transit (what traceroute reads)
 inline constexpr std::uint8_t reassembly = 1; ///< fragment reassembly time exceeded
 } // namespace time_exceeded_code
 
 /// Parameter problem codes (RFC 792; 1 RFC 1108; 2 RFC 1812 §5.2.7.3).
 namespace parameter_problem_code {
-inline constexpr std::uint8_t pointer = 0; ///< the pointer field names the offending octet
+inline constexpr std::uint8_t pointer = 0;        ///< the pointer field names the offending octet
 inline constexpr std::uint8_t missing_option = 1; ///< a required option is missing
-inline constexpr std::uint8_t bad_length = 2; ///< bad length
+inline constexpr std::uint8_t bad_length = 2;     ///< bad length
 } // namespace parameter_problem_code
 
 /// Message layout, RFC 792 (and RFC 950, RFC 1191 §4, RFC 4884 §4.1).
 namespace field {
-inline constexpr std::size_t type = 0; ///< message type
-inline constexpr std::size_t code = 1; ///< code, meaning depends on the type
+inline constexpr std::size_t type = 0;            ///< message type
+inline constexpr std::size_t code = 1;            ///< code, meaning depends on the type
 inline constexpr byte_range checksum{2, 4};       ///< over the whole message
 inline constexpr byte_range rest_of_header{4, 8}; ///< meaning depends on the type
 inline constexpr byte_range identifier{4, 6};     ///< echo, timestamp, information, address mask
@@ -114,7 +114,7 @@ inline constexpr std::size_t header_len = field::data; // 8
 /// message of at most 65535 bytes.
 inline constexpr std::size_t max_data_len = 0xffff - header_len;
 /// Bytes of a timestamp or timestamp reply message.
-inline constexpr std::size_t timestamp_len = field::transmit.end;        // 20
+inline constexpr std::size_t timestamp_len = field::transmit.end; // 20
 /// Bytes of an address mask request or reply.
 inline constexpr std::size_t address_mask_len = field::address_mask.end; // 12
 /// The least an error message quotes of the invoking packet's data, after
@@ -370,10 +370,10 @@ constexpr void fill_message_checksum(mut_view v, std::size_t len) noexcept {
 /// An echo request or reply (RFC 792), owned. The data is not held: the
 /// builder writes data_len bytes after the header.
 struct echo_repr {
-    bool reply = false; ///< echo reply; false: echo request
+    bool reply = false;           ///< echo reply; false: echo request
     std::uint16_t identifier = 0; ///< identifier (ping uses it to tell its replies apart)
-    std::uint16_t sequence = 0; ///< sequence number
-    std::uint16_t data_len = 0; ///< bytes of data after the header
+    std::uint16_t sequence = 0;   ///< sequence number
+    std::uint16_t data_len = 0;   ///< bytes of data after the header
 
     /// Accepts an echo request or reply with code 0 (another type is
     /// errc::unsupported, `available` the type) whose data fits data_len.
@@ -417,7 +417,7 @@ struct echo_repr {
 /// extension are not held: the builder writes them after the header.
 struct error_repr {
     message_type type = message_type::destination_unreachable; ///< the error's type
-    std::uint8_t code = 0; ///< the code (see the *_code namespaces)
+    std::uint8_t code = 0;                                     ///< the code (see the *_code namespaces)
     std::uint16_t next_hop_mtu = 0; ///< destination unreachable (RFC 1191 §4: code 4, else 0)
     std::uint8_t pointer = 0;       ///< parameter problem
     ipv4_address gateway{};         ///< redirect

@@ -80,27 +80,27 @@ enum class parameter_problem_code : std::uint8_t {
 
 /// Message layout, RFC 4443 §2.1 and the per-type sections.
 namespace field {
-inline constexpr std::size_t type = 0; ///< message type
-inline constexpr std::size_t code = 1; ///< code, meaning depends on the type
-inline constexpr byte_range checksum{2, 4}; ///< over a pseudo header and the whole message (RFC 4443 §2.3)
+inline constexpr std::size_t type = 0;            ///< message type
+inline constexpr std::size_t code = 1;            ///< code, meaning depends on the type
+inline constexpr byte_range checksum{2, 4};       ///< over a pseudo header and the whole message (RFC 4443 §2.3)
 inline constexpr byte_range rest_of_header{4, 8}; ///< message-specific (unused, MTU, pointer, ...)
 inline constexpr std::size_t body = 4;            ///< message body (RFC 4443 §2.1)
 // Echo (RFC 4443 §4)
 inline constexpr byte_range identifier{4, 6}; ///< echo identifier
-inline constexpr byte_range sequence{6, 8}; ///< echo sequence number
+inline constexpr byte_range sequence{6, 8};   ///< echo sequence number
 // Errors (RFC 4443 §3)
 inline constexpr byte_range mtu{4, 8};     ///< packet too big
 inline constexpr byte_range pointer{4, 8}; ///< parameter problem: offset of the error in the invoking packet
 // Router Advertisement (RFC 4861 §4.2)
-inline constexpr std::size_t cur_hop_limit = 4; ///< Cur Hop Limit for hosts to use (0: unspecified)
-inline constexpr std::size_t ra_flags = 5; ///< M, O, H, Prf, P flags
+inline constexpr std::size_t cur_hop_limit = 4;    ///< Cur Hop Limit for hosts to use (0: unspecified)
+inline constexpr std::size_t ra_flags = 5;         ///< M, O, H, Prf, P flags
 inline constexpr byte_range router_lifetime{6, 8}; ///< seconds
 inline constexpr byte_range reachable_time{8, 12}; ///< milliseconds
 inline constexpr byte_range retrans_timer{12, 16}; ///< milliseconds
 // Neighbor Advertisement (RFC 4861 §4.4)
 inline constexpr byte_range na_flags{4, 8}; ///< R, S, O in the top bits
 // Neighbor Solicitation / Advertisement, Redirect (RFC 4861 §4.3-4.5)
-inline constexpr byte_range target{8, 24}; ///< the target address
+inline constexpr byte_range target{8, 24};       ///< the target address
 inline constexpr byte_range destination{24, 40}; ///< redirect
 } // namespace field
 
@@ -114,15 +114,15 @@ inline constexpr std::size_t header_len = field::rest_of_header.end;
 inline constexpr std::size_t max_error_message_len = 1280 - ipv6::fixed_header_len;
 
 // Router Advertisement flags (RFC 4861 §4.2; H RFC 6275 §7.1, Prf RFC 4191 §2.2, P RFC 4389).
-inline constexpr std::uint8_t ra_managed = 0x80; ///< M: addresses are available from DHCPv6
-inline constexpr std::uint8_t ra_other = 0x40; ///< O: other configuration is available from DHCPv6
-inline constexpr std::uint8_t ra_home_agent = 0x20; ///< H: the router is a Mobile IPv6 home agent
+inline constexpr std::uint8_t ra_managed = 0x80;         ///< M: addresses are available from DHCPv6
+inline constexpr std::uint8_t ra_other = 0x40;           ///< O: other configuration is available from DHCPv6
+inline constexpr std::uint8_t ra_home_agent = 0x20;      ///< H: the router is a Mobile IPv6 home agent
 inline constexpr std::uint8_t ra_preference_mask = 0x18; ///< Prf: default router preference, 2 bits
-inline constexpr std::uint8_t ra_proxy = 0x04; ///< P: proxied (RFC 4389)
+inline constexpr std::uint8_t ra_proxy = 0x04;           ///< P: proxied (RFC 4389)
 // Neighbor Advertisement flags (RFC 4861 §4.4).
-inline constexpr std::uint32_t na_router = 0x80000000; ///< R: the sender is a router
+inline constexpr std::uint32_t na_router = 0x80000000;    ///< R: the sender is a router
 inline constexpr std::uint32_t na_solicited = 0x40000000; ///< S: sent in response to a solicitation
-inline constexpr std::uint32_t na_override = 0x20000000; ///< O: override an existing cache entry
+inline constexpr std::uint32_t na_override = 0x20000000;  ///< O: override an existing cache entry
 
 /// True for an error message (types 0 to 127, RFC 4443 §2.1), which quotes the packet that caused it.
 [[nodiscard]] constexpr bool is_error(message_type t) noexcept { return static_cast<std::uint8_t>(t) < 128; }
@@ -182,8 +182,8 @@ inline constexpr std::size_t prefix_info_len = 32;
 inline constexpr std::size_t mtu_option_len = 8;
 
 // Prefix Information flags (RFC 4861 §4.6.2; R RFC 6275 §7.2).
-inline constexpr std::uint8_t prefix_on_link = 0x80; ///< L: the prefix is on-link
-inline constexpr std::uint8_t prefix_autonomous = 0x40; ///< A: usable for stateless address autoconfiguration
+inline constexpr std::uint8_t prefix_on_link = 0x80;        ///< L: the prefix is on-link
+inline constexpr std::uint8_t prefix_autonomous = 0x40;     ///< A: usable for stateless address autoconfiguration
 inline constexpr std::uint8_t prefix_router_address = 0x20; ///< R: the prefix field holds the router's address
 
 /// One NDP option. `data` is what follows the type and length octets;
@@ -191,10 +191,10 @@ inline constexpr std::uint8_t prefix_router_address = 0x20; ///< R: the prefix f
 /// meant for their kind; on any other option they return a value read
 /// within `data`, or 0, and never read outside it.
 struct option {
-    option_kind kind{}; ///< the option type
+    option_kind kind{};     ///< the option type
     std::size_t length = 0; ///< whole option in bytes: the length octet times 8
     std::size_t offset = 0; ///< where the option starts in the ICMPv6 message
-    bytes data{}; ///< length - 2 bytes
+    bytes data{};           ///< length - 2 bytes
 
     /// Source/target link-layer address option: the address, padded to the
     /// option's length.
@@ -263,7 +263,7 @@ struct option {
 
 /// How NDP options are walked: each by parse_option(), to the end.
 struct option_traits {
-    using item = option; ///< what the range yields
+    using item = option;                        ///< what the range yields
     static constexpr auto parse = parse_option; ///< reads one option
 };
 
@@ -602,10 +602,10 @@ namespace rawpkt::icmpv6 {
 
 /// Echo Request / Echo Reply (RFC 4443 §4).
 struct echo_repr {
-    bool reply = false; ///< echo reply; false: echo request
+    bool reply = false;           ///< echo reply; false: echo request
     std::uint16_t identifier = 0; ///< identifier
-    std::uint16_t sequence = 0; ///< sequence number
-    std::size_t data_len = 0; ///< bytes of data after the header
+    std::uint16_t sequence = 0;   ///< sequence number
+    std::size_t data_len = 0;     ///< bytes of data after the header
 
     /// Accepts echo requests and replies with code 0.
     [[nodiscard]] static constexpr result<echo_repr> parse(const view& v) noexcept {
@@ -625,7 +625,8 @@ struct echo_repr {
         m.set_identifier(identifier);
         m.set_sequence(sequence);
     }
-    /// Writes the header and fills the checksum over the pseudo header of `src` and `dst` and the first buffer_len() bytes of `v`.
+    /// Writes the header and fills the checksum over the pseudo header of `src` and `dst` and the first buffer_len()
+    /// bytes of `v`.
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         detail::emit_with_checksum(*this, v, src, dst);
     }
@@ -639,10 +640,10 @@ struct echo_repr {
 /// choice.
 struct error_repr {
     message_type type = message_type::destination_unreachable; ///< the error's type
-    std::uint8_t code = 0; ///< the code
-    std::uint32_t mtu = 0;        ///< packet too big
-    std::uint32_t pointer = 0;    ///< parameter problem
-    std::size_t invoking_len = 0; ///< bytes of the invoking packet after the header
+    std::uint8_t code = 0;                                     ///< the code
+    std::uint32_t mtu = 0;                                     ///< packet too big
+    std::uint32_t pointer = 0;                                 ///< parameter problem
+    std::size_t invoking_len = 0;                              ///< bytes of the invoking packet after the header
 
     /// Accepts the four error types RFC 4443 defines, any code.
     [[nodiscard]] static constexpr result<error_repr> parse(const view& v) noexcept {
@@ -669,7 +670,8 @@ struct error_repr {
         if (type == message_type::packet_too_big) m.set_mtu(mtu);
         if (type == message_type::parameter_problem) m.set_pointer(pointer);
     }
-    /// Writes the header and fills the checksum over the pseudo header of `src` and `dst` and the first buffer_len() bytes of `v`.
+    /// Writes the header and fills the checksum over the pseudo header of `src` and `dst` and the first buffer_len()
+    /// bytes of `v`.
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         detail::emit_with_checksum(*this, v, src, dst);
     }
@@ -705,16 +707,16 @@ struct router_solicit_repr {
 /// Router Advertisement (RFC 4861 §4.2). The reserved flag bits are
 /// ignored on parse and written as zero.
 struct router_advert_repr {
-    std::uint8_t cur_hop_limit = 64; ///< hop limit hosts should use (0: unspecified)
-    bool managed_flag = false; ///< M: addresses from DHCPv6
-    bool other_flag = false; ///< O: other configuration from DHCPv6
-    bool home_agent_flag = false; ///< H: home agent
+    std::uint8_t cur_hop_limit = 64;    ///< hop limit hosts should use (0: unspecified)
+    bool managed_flag = false;          ///< M: addresses from DHCPv6
+    bool other_flag = false;            ///< O: other configuration from DHCPv6
+    bool home_agent_flag = false;       ///< H: home agent
     std::uint8_t router_preference = 0; ///< RFC 4191 §2.2: 1 high, 0 medium, 3 low
-    bool proxy_flag = false; ///< P: proxied
-    std::uint16_t router_lifetime = 0; ///< seconds
-    std::uint32_t reachable_time = 0;  ///< milliseconds
-    std::uint32_t retrans_timer = 0;   ///< milliseconds
-    ndp_options options{}; ///< the message's options
+    bool proxy_flag = false;            ///< P: proxied
+    std::uint16_t router_lifetime = 0;  ///< seconds
+    std::uint32_t reachable_time = 0;   ///< milliseconds
+    std::uint32_t retrans_timer = 0;    ///< milliseconds
+    ndp_options options{};              ///< the message's options
 
     /// Accepts a Router Advertisement with code 0 and well-formed options that fit.
     [[nodiscard]] static constexpr result<router_advert_repr> parse(const view& v) noexcept {
@@ -751,7 +753,7 @@ struct router_advert_repr {
 
 /// Neighbor Solicitation (RFC 4861 §4.3).
 struct neighbor_solicit_repr {
-    address target{}; ///< the address whose link-layer address is asked for
+    address target{};      ///< the address whose link-layer address is asked for
     ndp_options options{}; ///< the message's options
 
     /// Also rejects a multicast target.
@@ -781,11 +783,11 @@ struct neighbor_solicit_repr {
 /// Neighbor Advertisement (RFC 4861 §4.4). The reserved bits are ignored
 /// on parse and written as zero.
 struct neighbor_advert_repr {
-    bool router_flag = false; ///< R: the sender is a router
+    bool router_flag = false;    ///< R: the sender is a router
     bool solicited_flag = false; ///< S: answers a solicitation
-    bool override_flag = false; ///< O: override a cache entry
-    address target{}; ///< the address the advertisement is about
-    ndp_options options{}; ///< the message's options
+    bool override_flag = false;  ///< O: override a cache entry
+    address target{};            ///< the address the advertisement is about
+    ndp_options options{};       ///< the message's options
 
     /// Also rejects a multicast target.
     [[nodiscard]] static constexpr result<neighbor_advert_repr> parse(const view& v) noexcept {
@@ -816,7 +818,7 @@ struct neighbor_advert_repr {
 
 /// Redirect (RFC 4861 §4.5).
 struct redirect_repr {
-    address target{}; ///< the better first hop
+    address target{};      ///< the better first hop
     address destination{}; ///< the destination being redirected
     ndp_options options{}; ///< the message's options
 

@@ -44,8 +44,8 @@ inline constexpr std::size_t options = 20;    ///< options start; up to IHL*4
 /// Bytes of a header without options.
 inline constexpr std::size_t min_header_len = field::dst.end; // 20
 /// Bytes of the longest header: IHL 15 words.
-inline constexpr std::size_t max_header_len = 60;             // IHL 15
-inline constexpr std::uint16_t flag_reserved = 0x8000;        ///< must be zero
+inline constexpr std::size_t max_header_len = 60;      // IHL 15
+inline constexpr std::uint16_t flag_reserved = 0x8000; ///< must be zero
 /// DF in the flags/fragment-offset word (RFC 791 §3.1).
 inline constexpr std::uint16_t flag_dont_fragment = 0x4000;
 /// MF in the flags/fragment-offset word (RFC 791 §3.1).
@@ -74,10 +74,10 @@ enum class option_kind : std::uint8_t {
 /// index past the entries, they return 0 (or the zero address) and never
 /// read outside `data`.
 struct option {
-    option_kind kind{}; ///< the option's type octet
+    option_kind kind{};      ///< the option's type octet
     std::uint8_t length = 1; ///< whole option length, type and length octets included
-    std::size_t offset = 0; ///< where the option starts, in bytes from the start of the IPv4 header
-    bytes data{}; ///< the option's value, after the type and length octets
+    std::size_t offset = 0;  ///< where the option starts, in bytes from the start of the IPv4 header
+    bytes data{};            ///< the option's value, after the type and length octets
 
     /// Record route, LSRR, SSRR, timestamp (RFC 791 §3.1): the 1-based
     /// pointer octet.
@@ -379,17 +379,17 @@ using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of an IPv4 header, owned.
 struct repr {
-    address src{}; ///< source address
-    address dst{}; ///< destination address
+    address src{};                     ///< source address
+    address dst{};                     ///< destination address
     ip_proto protocol = ip_proto::tcp; ///< the payload's protocol
-    std::uint8_t ttl = 64; ///< time to live
-    std::uint8_t dscp = 0; ///< DSCP, 0 to 63
-    std::uint8_t ecn = 0; ///< ECN, 0 to 3
-    std::uint16_t ident = 0; ///< Identification
-    bool dont_fragment = true; ///< Don't Fragment
-    bool more_fragments = false; ///< More Fragments
-    std::uint32_t frag_offset = 0; ///< bytes, a multiple of 8
-    std::uint16_t payload_len = 0; ///< bytes after the header
+    std::uint8_t ttl = 64;             ///< time to live
+    std::uint8_t dscp = 0;             ///< DSCP, 0 to 63
+    std::uint8_t ecn = 0;              ///< ECN, 0 to 3
+    std::uint16_t ident = 0;           ///< Identification
+    bool dont_fragment = true;         ///< Don't Fragment
+    bool more_fragments = false;       ///< More Fragments
+    std::uint32_t frag_offset = 0;     ///< bytes, a multiple of 8
+    std::uint16_t payload_len = 0;     ///< bytes after the header
     /// Raw options, at most 40 bytes; emit() pads them with EOL to a
     /// multiple of 4.
     small_bytes<max_header_len - min_header_len> options{};

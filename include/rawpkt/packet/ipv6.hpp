@@ -43,10 +43,10 @@ namespace field {
 inline constexpr byte_range ver_tc_flow{0, 4}; ///< version (4 bits), traffic class (8 bits), flow label (20 bits)
 inline constexpr byte_range payload_len{4, 6}; ///< bytes after the fixed header, extension headers included
 inline constexpr std::size_t next_header = 6;  ///< first extension header or upper-layer protocol (ip_proto)
-inline constexpr std::size_t hop_limit = 7; ///< hops left before a router drops it
-inline constexpr byte_range src{8, 24}; ///< source address
-inline constexpr byte_range dst{24, 40}; ///< destination address
-inline constexpr std::size_t payload = 40; ///< extension headers or upper-layer data start here
+inline constexpr std::size_t hop_limit = 7;    ///< hops left before a router drops it
+inline constexpr byte_range src{8, 24};        ///< source address
+inline constexpr byte_range dst{24, 40};       ///< destination address
+inline constexpr std::size_t payload = 40;     ///< extension headers or upper-layer data start here
 } // namespace field
 
 /// Bytes of the fixed header (extension headers are payload).
@@ -256,12 +256,12 @@ using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of an IPv6 fixed header, owned.
 struct repr {
-    address src{}; ///< source address
-    address dst{}; ///< destination address
+    address src{};                        ///< source address
+    address dst{};                        ///< destination address
     ip_proto next_header = ip_proto::tcp; ///< first extension header or upper-layer protocol
-    std::uint8_t hop_limit = 64; ///< hop limit
-    std::uint8_t traffic_class = 0; ///< traffic class: DSCP << 2 | ECN
-    std::uint32_t flow_label = 0; ///< 20 bits
+    std::uint8_t hop_limit = 64;          ///< hop limit
+    std::uint8_t traffic_class = 0;       ///< traffic class: DSCP << 2 | ECN
+    std::uint32_t flow_label = 0;         ///< 20 bits
     /// Bytes after the fixed header, extension headers included. Above
     /// max_payload_len the packet is a jumbogram: emit() writes a Payload
     /// Length of 0 and the caller writes the hop-by-hop header with the

@@ -102,10 +102,10 @@ enum class option_action : std::uint8_t {
 /// for Pad1); `offset` is where the option starts, counted from the start
 /// of its extension header (or the base given to option_range).
 struct option {
-    option_kind kind{}; ///< the option type (its top bits: action() and may_change())
+    option_kind kind{};     ///< the option type (its top bits: action() and may_change())
     std::size_t length = 1; ///< whole option in bytes, type and length octets included
     std::size_t offset = 0; ///< where the option starts (see the struct comment)
-    bytes data{}; ///< the option data after the type and length octets
+    bytes data{};           ///< the option data after the type and length octets
 
     /// What a node that does not know the option must do (the two high bits of the type, RFC 8200 §4.2).
     [[nodiscard]] constexpr option_action action() const noexcept {
@@ -162,7 +162,7 @@ struct option {
 
 /// How an options area is walked: each option by parse_option(), to the end.
 struct option_traits {
-    using item = option; ///< what the range yields
+    using item = option;                        ///< what the range yields
     static constexpr auto parse = parse_option; ///< reads one option
 };
 
@@ -307,16 +307,16 @@ enum class kind : std::uint8_t {
 };
 
 namespace field {
-inline constexpr std::size_t next_header = 0; ///< type of the header that follows
-inline constexpr std::size_t hdr_ext_len = 1; ///< 8-byte units, not counting the first 8
-inline constexpr std::size_t routing_type = 2; ///< the routing type (see kind)
+inline constexpr std::size_t next_header = 0;   ///< type of the header that follows
+inline constexpr std::size_t hdr_ext_len = 1;   ///< 8-byte units, not counting the first 8
+inline constexpr std::size_t routing_type = 2;  ///< the routing type (see kind)
 inline constexpr std::size_t segments_left = 3; ///< route segments still to be visited
-inline constexpr std::size_t type_data = 4;  ///< type-specific data, up to the header length
-inline constexpr byte_range reserved{4, 8};  ///< types 0 and 2
-inline constexpr std::size_t last_entry = 4; ///< SRH: index of the last segment-list entry
-inline constexpr std::size_t flags = 5;      ///< SRH
-inline constexpr byte_range tag{6, 8};       ///< SRH
-inline constexpr std::size_t addresses = 8;  ///< types 0, 2 and SRH: 16-byte addresses from here
+inline constexpr std::size_t type_data = 4;     ///< type-specific data, up to the header length
+inline constexpr byte_range reserved{4, 8};     ///< types 0 and 2
+inline constexpr std::size_t last_entry = 4;    ///< SRH: index of the last segment-list entry
+inline constexpr std::size_t flags = 5;         ///< SRH
+inline constexpr byte_range tag{6, 8};          ///< SRH
+inline constexpr std::size_t addresses = 8;     ///< types 0, 2 and SRH: 16-byte addresses from here
 } // namespace field
 
 /// Zero-copy Routing header view; `b` starts at the header.
@@ -584,9 +584,9 @@ using mut_view = basic_view<mut_bytes>;
 /// ignored on receipt and written as zero (RFC 8200 §4.5).
 struct repr {
     ip_proto next_header = ip_proto::udp; ///< type of the header that follows
-    std::uint32_t frag_offset = 0; ///< bytes, a multiple of 8
-    bool more_fragments = false; ///< M: more fragments follow
-    std::uint32_t ident = 0; ///< identification
+    std::uint32_t frag_offset = 0;        ///< bytes, a multiple of 8
+    bool more_fragments = false;          ///< M: more fragments follow
+    std::uint32_t ident = 0;              ///< identification
 
     /// Accepts every checked header (the reserved fields are dropped).
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
@@ -615,10 +615,10 @@ namespace ah {
 namespace field {
 inline constexpr std::size_t next_header = 0; ///< type of the header that follows
 inline constexpr std::size_t payload_len = 1; ///< length in 4-byte units, minus 2
-inline constexpr byte_range reserved{2, 4}; ///< reserved, zero on transmission
-inline constexpr byte_range spi{4, 8};  ///< security parameters index
-inline constexpr byte_range seq{8, 12}; ///< sequence number
-inline constexpr std::size_t icv = 12;  ///< integrity check value, up to the header length
+inline constexpr byte_range reserved{2, 4};   ///< reserved, zero on transmission
+inline constexpr byte_range spi{4, 8};        ///< security parameters index
+inline constexpr byte_range seq{8, 12};       ///< sequence number
+inline constexpr std::size_t icv = 12;        ///< integrity check value, up to the header length
 } // namespace field
 
 /// The fixed fields; the ICV may be empty (RFC 4302 §2.2: the "null" algorithm).
@@ -786,7 +786,7 @@ public:
     /// Input iterator over the chain: ++ reads the next extension header.
     class iterator {
     public:
-        using value_type = result<ext_header>; ///< an extension header or the error that ends the chain
+        using value_type = result<ext_header>;  ///< an extension header or the error that ends the chain
         using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
 
         constexpr iterator() noexcept = default;

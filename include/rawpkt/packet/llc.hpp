@@ -35,11 +35,11 @@ inline constexpr std::size_t max_header_len = 4; ///< I- and S-format control
 /// Well-known SAP values (whole octets, as they appear in DSAP and SSAP of a
 /// command sent to an individual address).
 namespace sap {
-inline constexpr std::uint8_t null = 0x00; ///< the null SAP (XID and TEST to the station itself)
-inline constexpr std::uint8_t stp = 0x42; ///< IEEE 802.1D bridge PDUs
-inline constexpr std::uint8_t snap = 0xaa; ///< SNAP: a SNAP header follows (RFC 1042)
-inline constexpr std::uint8_t ipx = 0xe0; ///< Novell IPX
-inline constexpr std::uint8_t netbios = 0xf0; ///< NetBIOS
+inline constexpr std::uint8_t null = 0x00;        ///< the null SAP (XID and TEST to the station itself)
+inline constexpr std::uint8_t stp = 0x42;         ///< IEEE 802.1D bridge PDUs
+inline constexpr std::uint8_t snap = 0xaa;        ///< SNAP: a SNAP header follows (RFC 1042)
+inline constexpr std::uint8_t ipx = 0xe0;         ///< Novell IPX
+inline constexpr std::uint8_t netbios = 0xf0;     ///< NetBIOS
 inline constexpr std::uint8_t iso_network = 0xfe; ///< ISO 8473 CLNP, IS-IS, ES-IS
 inline constexpr std::uint8_t global = 0xff;      ///< every SAP (DSAP only)
 } // namespace sap
@@ -204,8 +204,8 @@ using mut_view = basic_view<mut_bytes>;
 
 /// An LLC header, owned. Every checked header is accepted.
 struct repr {
-    std::uint8_t dsap = sap::snap; ///< destination SAP, group bit included
-    std::uint8_t ssap = sap::snap; ///< source SAP, response bit included
+    std::uint8_t dsap = sap::snap;                     ///< destination SAP, group bit included
+    std::uint8_t ssap = sap::snap;                     ///< source SAP, response bit included
     std::uint16_t control = u_control(u_function::ui); ///< as view::control() returns it
 
     /// Accepts every checked header.
@@ -316,7 +316,7 @@ using mut_view = basic_view<mut_bytes>;
 
 /// A SNAP header, owned. Every checked header is accepted.
 struct repr {
-    std::uint32_t oui = oui_ethertype; ///< 24 bits
+    std::uint32_t oui = oui_ethertype;                                               ///< 24 bits
     std::uint16_t protocol_id = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4); ///< the protocol id
 
     /// Accepts every checked header.

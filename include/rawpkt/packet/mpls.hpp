@@ -34,18 +34,19 @@ inline constexpr std::size_t header_len = field::entry.end; // 4
 inline constexpr std::uint32_t label_mask = 0xfffff000; ///< label, bits 31-12
 inline constexpr std::uint32_t tc_mask = 0x00000e00;    ///< traffic class, bits 11-9
 inline constexpr std::uint32_t bos_bit = 0x00000100;    ///< bottom of stack
-inline constexpr std::uint32_t ttl_mask = 0x000000ff; ///< TTL, bits 7-0
+inline constexpr std::uint32_t ttl_mask = 0x000000ff;   ///< TTL, bits 7-0
 /// The largest label: 20 bits.
 inline constexpr std::uint32_t max_label = 0xfffff;
 
 /// Reserved label values (RFC 3032 §2.1; RFC 7274, RFC 6790, RFC 5586).
 namespace label {
 inline constexpr std::uint32_t ipv4_explicit_null = 0; ///< IPv4 explicit NULL: pop, then route the IPv4 packet
-inline constexpr std::uint32_t router_alert = 1; ///< router alert: deliver to the local software
+inline constexpr std::uint32_t router_alert = 1;       ///< router alert: deliver to the local software
 inline constexpr std::uint32_t ipv6_explicit_null = 2; ///< IPv6 explicit NULL: pop, then route the IPv6 packet
-inline constexpr std::uint32_t implicit_null = 3; ///< signalled only, never on the wire
-inline constexpr std::uint32_t entropy_label_indicator = 7; ///< entropy label indicator: an entropy label follows (RFC 6790)
-inline constexpr std::uint32_t gal = 13; ///< generic associated channel label
+inline constexpr std::uint32_t implicit_null = 3;      ///< signalled only, never on the wire
+inline constexpr std::uint32_t entropy_label_indicator =
+    7;                                         ///< entropy label indicator: an entropy label follows (RFC 6790)
+inline constexpr std::uint32_t gal = 13;       ///< generic associated channel label
 inline constexpr std::uint32_t oam_alert = 14; ///< OAM alert (RFC 3429)
 inline constexpr std::uint32_t extension = 15; ///< extension label: the next label has an extended meaning (RFC 7274)
 } // namespace label
@@ -126,10 +127,10 @@ using mut_view = basic_view<mut_bytes>;
 
 /// One label stack entry, owned.
 struct repr {
-    std::uint32_t label = 0; ///< 20 bits
-    std::uint8_t tc = 0;     ///< 3 bits
+    std::uint32_t label = 0;     ///< 20 bits
+    std::uint8_t tc = 0;         ///< 3 bits
     bool bottom_of_stack = true; ///< S: the last entry of the stack
-    std::uint8_t ttl = 64; ///< time to live
+    std::uint8_t ttl = 64;       ///< time to live
 
     /// Every checked entry is accepted.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
@@ -150,11 +151,11 @@ struct repr {
 
 /// One entry of a stack, with its position.
 struct entry {
-    std::uint32_t label = 0; ///< 20-bit label
-    std::uint8_t tc = 0; ///< traffic class, 3 bits
+    std::uint32_t label = 0;      ///< 20-bit label
+    std::uint8_t tc = 0;          ///< traffic class, 3 bits
     bool bottom_of_stack = false; ///< S: the last entry of the stack
-    std::uint8_t ttl = 0; ///< time to live
-    std::size_t offset = 0; ///< where the entry starts in the buffer given to label_stack
+    std::uint8_t ttl = 0;         ///< time to live
+    std::size_t offset = 0;       ///< where the entry starts in the buffer given to label_stack
 
     friend constexpr bool operator==(const entry&, const entry&) noexcept = default;
 };
@@ -168,7 +169,7 @@ public:
     /// Input iterator over the entries: ++ parses the next one.
     class iterator {
     public:
-        using value_type = result<entry>; ///< an entry or the error that ends the stack
+        using value_type = result<entry>;       ///< an entry or the error that ends the stack
         using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
 
         constexpr iterator() noexcept = default;

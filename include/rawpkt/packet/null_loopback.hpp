@@ -37,11 +37,11 @@ inline constexpr std::size_t header_len = field::family.end; // 4
 
 /// Address family values that appear in loopback captures.
 namespace af {
-inline constexpr std::uint32_t inet = 2; ///< AF_INET, on every system
-inline constexpr std::uint32_t inet6_linux = 10; ///< AF_INET6 on Linux
-inline constexpr std::uint32_t inet6_bsd = 24; ///< NetBSD, OpenBSD, BSD/OS, Npcap
+inline constexpr std::uint32_t inet = 2;           ///< AF_INET, on every system
+inline constexpr std::uint32_t inet6_linux = 10;   ///< AF_INET6 on Linux
+inline constexpr std::uint32_t inet6_bsd = 24;     ///< NetBSD, OpenBSD, BSD/OS, Npcap
 inline constexpr std::uint32_t inet6_freebsd = 28; ///< AF_INET6 on FreeBSD, DragonFly BSD
-inline constexpr std::uint32_t inet6_darwin = 30; ///< AF_INET6 on macOS and iOS
+inline constexpr std::uint32_t inet6_darwin = 30;  ///< AF_INET6 on macOS and iOS
 } // namespace af
 
 /// The EtherType of the packet after a header with address family `af`:

@@ -235,9 +235,9 @@ using mut_view = basic_view<mut_bytes>;
 /// A PPPoE session header and the PPP protocol field, owned. The accepted
 /// states have an uncompressed protocol field.
 struct repr {
-    std::uint16_t session_id = 0; ///< the session id
+    std::uint16_t session_id = 0;                     ///< the session id
     ppp::protocol ppp_protocol = ppp::protocol::ipv4; ///< the PPP protocol of the payload
-    std::uint16_t payload_len = 0; ///< bytes after the PPP protocol field
+    std::uint16_t payload_len = 0;                    ///< bytes after the PPP protocol field
 
     /// Rejects a compressed protocol field (unsupported, `available` holding
     /// the protocol).
@@ -285,10 +285,10 @@ enum class tag_type : std::uint16_t {
 
 /// One discovery tag. `offset` is where it starts in the packet.
 struct tag {
-    tag_type type{}; ///< the tag type (RFC 2516 appendix A)
+    tag_type type{};          ///< the tag type (RFC 2516 appendix A)
     std::uint16_t length = 0; ///< of the value
-    std::size_t offset = 0; ///< where the tag starts in the packet
-    bytes value{}; ///< the tag's value
+    std::size_t offset = 0;   ///< where the tag starts in the packet
+    bytes value{};            ///< the tag's value
 };
 
 inline constexpr std::size_t tag_header_len = 4; ///< type and length
@@ -313,7 +313,7 @@ inline constexpr std::size_t tag_header_len = 4; ///< type and length
 
 /// How the tags are walked: each by parse_tag(), ending after End-Of-List.
 struct tag_traits {
-    using item = tag; ///< what the range yields
+    using item = tag;                        ///< what the range yields
     static constexpr auto parse = parse_tag; ///< reads one tag
     /// Where the tag after `t` (at `at`) starts.
     [[nodiscard]] static constexpr std::size_t next(std::size_t at, const tag& t) noexcept {

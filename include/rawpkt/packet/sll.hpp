@@ -85,8 +85,8 @@ namespace linux_protocol {
 inline constexpr std::uint16_t ieee802_3 = 0x0001; ///< Novell 802.3 frame without an LLC header
 inline constexpr std::uint16_t all = 0x0003;       ///< ETH_P_ALL
 inline constexpr std::uint16_t ieee802_2 = 0x0004; ///< the payload begins with an 802.2 LLC header
-inline constexpr std::uint16_t can = 0x000c; ///< ETH_P_CAN: a SocketCAN frame
-inline constexpr std::uint16_t canfd = 0x000d; ///< ETH_P_CANFD: a SocketCAN FD frame
+inline constexpr std::uint16_t can = 0x000c;       ///< ETH_P_CAN: a SocketCAN frame
+inline constexpr std::uint16_t canfd = 0x000d;     ///< ETH_P_CANFD: a SocketCAN FD frame
 } // namespace linux_protocol
 
 /// True when the protocol field is an EtherType for this ARPHRD_ type (see
@@ -201,12 +201,13 @@ using mut_view = basic_view<mut_bytes>;
 /// An SLL header, owned. Every checked header is accepted.
 struct repr {
     sll::packet_type packet_type = sll::packet_type::outgoing; ///< direction
-    arphrd arphrd_type = arphrd::ether; ///< link-layer device type
-    std::uint16_t address_len = 0; ///< the sender's link-layer address length
+    arphrd arphrd_type = arphrd::ether;                        ///< link-layer device type
+    std::uint16_t address_len = 0;                             ///< the sender's link-layer address length
     /// The whole address field, padding included, so that emit() gives the
     /// parsed bytes back.
     std::array<std::uint8_t, address_capacity> address{};
-    std::uint16_t protocol = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4); ///< the protocol field (an EtherType, or a linux_protocol value)
+    std::uint16_t protocol = static_cast<std::uint16_t>(
+        rawpkt::ethertype::ipv4); ///< the protocol field (an EtherType, or a linux_protocol value)
 
     /// Accepts every checked header, the padding of the address field included.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {

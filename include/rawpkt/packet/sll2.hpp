@@ -156,11 +156,12 @@ using mut_view = basic_view<mut_bytes>;
 
 /// An SLL2 header, owned: the accepted states have a zero reserved field.
 struct repr {
-    std::uint16_t protocol = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4); ///< the protocol field (an EtherType, or see sll.hpp)
-    std::uint32_t if_index = 0; ///< interface index
-    arphrd arphrd_type = arphrd::ether; ///< link-layer device type
+    std::uint16_t protocol =
+        static_cast<std::uint16_t>(rawpkt::ethertype::ipv4);     ///< the protocol field (an EtherType, or see sll.hpp)
+    std::uint32_t if_index = 0;                                  ///< interface index
+    arphrd arphrd_type = arphrd::ether;                          ///< link-layer device type
     sll2::packet_type packet_type = sll2::packet_type::outgoing; ///< direction
-    std::uint8_t address_len = 0; ///< the sender's link-layer address length
+    std::uint8_t address_len = 0;                                ///< the sender's link-layer address length
     /// The whole address field, padding included, so that emit() gives the
     /// parsed bytes back.
     std::array<std::uint8_t, address_capacity> address{};

@@ -28,14 +28,14 @@ namespace rawpkt::tcp {
 
 /// Header layout, RFC 9293 §3.1.
 namespace field {
-inline constexpr byte_range src_port{0, 2}; ///< source port
-inline constexpr byte_range dst_port{2, 4}; ///< destination port
-inline constexpr byte_range seq_number{4, 8}; ///< sequence number of the first data byte (of the SYN on a SYN)
+inline constexpr byte_range src_port{0, 2};    ///< source port
+inline constexpr byte_range dst_port{2, 4};    ///< destination port
+inline constexpr byte_range seq_number{4, 8};  ///< sequence number of the first data byte (of the SYN on a SYN)
 inline constexpr byte_range ack_number{8, 12}; ///< next sequence number the sender expects (with ACK)
 /// Data offset (4 bits, in 32-bit words), reserved (3 bits), then the nine
 /// control bits AE CWR ECE URG ACK PSH RST SYN FIN.
 inline constexpr byte_range offset_flags{12, 14};
-inline constexpr byte_range window{14, 16}; ///< receive window, unscaled
+inline constexpr byte_range window{14, 16};         ///< receive window, unscaled
 inline constexpr byte_range checksum{16, 18};       ///< over pseudo header, header and data
 inline constexpr byte_range urgent_pointer{18, 20}; ///< offset past seq of the urgent data's end
 inline constexpr std::size_t options = 20;          ///< options start; up to data offset * 4
@@ -44,7 +44,7 @@ inline constexpr std::size_t options = 20;          ///< options start; up to da
 /// Bytes of a header without options.
 inline constexpr std::size_t min_header_len = field::options; // 20
 /// Bytes of the longest header: data offset 15 words.
-inline constexpr std::size_t max_header_len = 60;             // data offset 15
+inline constexpr std::size_t max_header_len = 60; // data offset 15
 /// The most option bytes a header holds.
 inline constexpr std::size_t max_options_len = max_header_len - min_header_len;
 
@@ -60,7 +60,7 @@ inline constexpr std::uint16_t ack = 0x010; ///< ACK: the acknowledgment number 
 inline constexpr std::uint16_t urg = 0x020; ///< URG: the urgent pointer is valid
 inline constexpr std::uint16_t ece = 0x040; ///< ECE: ECN echo (RFC 3168 §6.1)
 inline constexpr std::uint16_t cwr = 0x080; ///< CWR: congestion window reduced (RFC 3168 §6.1)
-inline constexpr std::uint16_t ae = 0x100; ///< AE: accurate ECN, formerly NS (draft-ietf-tcpm-accurate-ecn)
+inline constexpr std::uint16_t ae = 0x100;  ///< AE: accurate ECN, formerly NS (draft-ietf-tcpm-accurate-ecn)
 /// The nine defined bits.
 inline constexpr std::uint16_t defined = 0x1ff;
 /// Reserved: sent as zero, ignored on receipt (RFC 9293 §3.1).
@@ -92,7 +92,7 @@ inline constexpr std::uint16_t exid_fast_open = 0xf989;
 /// One SACK block (RFC 2018 §3): the first sequence number of a block
 /// received and the sequence number just past it.
 struct sack_block {
-    std::uint32_t left = 0; ///< first sequence number of the block
+    std::uint32_t left = 0;  ///< first sequence number of the block
     std::uint32_t right = 0; ///< sequence number just past the block
     friend constexpr bool operator==(const sack_block&, const sack_block&) noexcept = default;
 };
@@ -102,10 +102,10 @@ struct sack_block {
 /// The accessors are meant for their kind; on any other option they return
 /// a value read within `data`, or 0, and never read outside it.
 struct option {
-    option_kind kind{}; ///< the option's kind octet
+    option_kind kind{};      ///< the option's kind octet
     std::uint8_t length = 1; ///< whole option length, kind and length octets included
-    std::size_t offset = 0; ///< where the option starts, in bytes from the start of the TCP header
-    bytes data{}; ///< the option's value, after the kind and length octets
+    std::size_t offset = 0;  ///< where the option starts, in bytes from the start of the TCP header
+    bytes data{};            ///< the option's value, after the kind and length octets
 
     /// MSS: the largest segment the sender can receive, in bytes.
     [[nodiscard]] constexpr std::uint16_t mss() const noexcept { return load_be_or<std::uint16_t>(data, 0); }
@@ -414,12 +414,12 @@ using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a TCP header, owned.
 struct repr {
-    std::uint16_t src_port = 0; ///< source port
-    std::uint16_t dst_port = 0; ///< destination port
-    std::uint32_t sequence = 0; ///< sequence number
-    std::uint32_t ack_number = 0; ///< acknowledgment number (meaningful with flag::ack)
-    std::uint16_t flags = 0; ///< flag:: bits; only the nine defined ones are kept
-    std::uint16_t window = 0; ///< receive window, unscaled
+    std::uint16_t src_port = 0;       ///< source port
+    std::uint16_t dst_port = 0;       ///< destination port
+    std::uint32_t sequence = 0;       ///< sequence number
+    std::uint32_t ack_number = 0;     ///< acknowledgment number (meaningful with flag::ack)
+    std::uint16_t flags = 0;          ///< flag:: bits; only the nine defined ones are kept
+    std::uint16_t window = 0;         ///< receive window, unscaled
     std::uint16_t urgent_pointer = 0; ///< urgent pointer (meaningful with flag::urg)
     /// Raw options, at most 40 bytes; emit() pads them with EOL to a
     /// multiple of 4. options_writer appends to them.

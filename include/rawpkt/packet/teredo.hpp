@@ -29,9 +29,9 @@ namespace rawpkt::teredo {
 /// After the client identifier come the authentication value (AU-len
 /// bytes), the nonce (8 bytes) and the confirmation byte.
 namespace auth_field {
-inline constexpr byte_range type{0, 2}; ///< 0x0001
-inline constexpr std::size_t id_len = 2; ///< client identifier length, one byte
-inline constexpr std::size_t au_len = 3; ///< authentication value length, one byte
+inline constexpr byte_range type{0, 2};     ///< 0x0001
+inline constexpr std::size_t id_len = 2;    ///< client identifier length, one byte
+inline constexpr std::size_t au_len = 3;    ///< authentication value length, one byte
 inline constexpr std::size_t client_id = 4; ///< the client identifier starts here
 } // namespace auth_field
 
@@ -51,15 +51,15 @@ inline constexpr std::size_t nonce_len = 8;
 /// An authentication indicator with empty client identifier and value.
 inline constexpr std::size_t min_auth_len = auth_field::client_id + nonce_len + 1; // 13
 /// Bytes of an origin indication.
-inline constexpr std::size_t origin_len = origin_field::address.end;               // 8
+inline constexpr std::size_t origin_len = origin_field::address.end; // 8
 /// Bytes of the IPv6 header the indicators must be followed by.
 inline constexpr std::size_t ipv6_header_len = 40;
 
 /// The authentication indicator's fields.
 struct authentication {
-    bytes client_id{}; ///< the client identifier (points into the packet)
-    bytes auth_value{}; ///< the authentication value (points into the packet)
-    std::uint64_t nonce = 0; ///< the 8 bytes, big-endian
+    bytes client_id{};             ///< the client identifier (points into the packet)
+    bytes auth_value{};            ///< the authentication value (points into the packet)
+    std::uint64_t nonce = 0;       ///< the 8 bytes, big-endian
     std::uint8_t confirmation = 0; ///< the confirmation byte (non-zero: the client's state must be refreshed)
 };
 
@@ -194,7 +194,7 @@ struct auth_repr {
     /// Each at most 255 bytes: their lengths are one octet each.
     small_bytes<255> client_id{};
     small_bytes<255> auth_value{}; ///< authentication value
-    std::uint64_t nonce = 0; ///< the nonce, as an 8-byte big-endian number
+    std::uint64_t nonce = 0;       ///< the nonce, as an 8-byte big-endian number
     std::uint8_t confirmation = 0; ///< confirmation byte
 
     /// The indicator's length in bytes.
@@ -208,7 +208,7 @@ struct auth_repr {
 /// The accepted states of the Teredo indicators, owned; every checked view
 /// is one.
 struct repr {
-    std::optional<auth_repr> auth{}; ///< the authentication indicator, if any
+    std::optional<auth_repr> auth{};           ///< the authentication indicator, if any
     std::optional<origin_indication> origin{}; ///< the origin indication, if any
     /// The IPv6 packet's length.
     std::size_t payload_len = 0;

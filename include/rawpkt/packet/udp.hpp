@@ -31,7 +31,7 @@ inline constexpr byte_range src_port{0, 2}; ///< source port
 inline constexpr byte_range dst_port{2, 4}; ///< destination port
 inline constexpr byte_range length{4, 6};   ///< header + data, in bytes
 inline constexpr byte_range checksum{6, 8}; ///< over pseudo header, header and data; 0 = none (IPv4 only)
-inline constexpr std::size_t payload = 8; ///< where the data starts
+inline constexpr std::size_t payload = 8;   ///< where the data starts
 } // namespace field
 
 /// Bytes of the UDP header.
@@ -187,8 +187,8 @@ using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a UDP header, owned.
 struct repr {
-    std::uint16_t src_port = 0; ///< source port
-    std::uint16_t dst_port = 0; ///< destination port
+    std::uint16_t src_port = 0;    ///< source port
+    std::uint16_t dst_port = 0;    ///< destination port
     std::uint16_t payload_len = 0; ///< at most max_payload_len
     /// Whether the datagram carries a checksum: parse() takes the view's
     /// has_checksum(), emit(v, src, dst) writes 0 when false. Over IPv4 a

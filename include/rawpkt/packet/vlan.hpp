@@ -166,7 +166,7 @@ using mut_view = basic_view<mut_bytes>;
 /// One tag of a stack.
 struct tag {
     rawpkt::ethertype tpid{}; ///< the EtherType that announced this tag
-    std::uint16_t tci = 0; ///< tag control information: PCP, DEI, VID
+    std::uint16_t tci = 0;    ///< tag control information: PCP, DEI, VID
     rawpkt::ethertype next{}; ///< the Length/Type after the tag: a TPID again, or the inner type
     std::size_t offset = 0;   ///< where the tag's TCI starts in the buffer given to tag_range
 
@@ -206,7 +206,7 @@ public:
     /// Input iterator over the tags: ++ parses the next one.
     class iterator {
     public:
-        using value_type = result<tag>; ///< a tag or the error that ends the stack
+        using value_type = result<tag>;         ///< a tag or the error that ends the stack
         using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
 
         constexpr iterator() noexcept = default;
@@ -279,9 +279,9 @@ private:
 /// A VLAN tag, owned (the TPID is the previous header's EtherType). Tags
 /// over an 802.3 length are not represented: build those with a mut_view.
 struct repr {
-    std::uint8_t pcp = 0; ///< priority code point, 0 to 7
-    bool dei = false; ///< drop eligible indicator
-    std::uint16_t vid = 0; ///< VLAN identifier, 0 to 4095
+    std::uint8_t pcp = 0;                                  ///< priority code point, 0 to 7
+    bool dei = false;                                      ///< drop eligible indicator
+    std::uint16_t vid = 0;                                 ///< VLAN identifier, 0 to 4095
     rawpkt::ethertype ethertype = rawpkt::ethertype::ipv4; ///< the inner EtherType
 
     /// Accepts a checked tag over an EtherType; an 802.3 length is

@@ -144,9 +144,9 @@ using mut_view = basic_view<mut_bytes>;
 
 /// The VXLAN-GBP fields.
 struct group_policy {
-    std::uint16_t id = 0; ///< group policy ID
+    std::uint16_t id = 0;    ///< group policy ID
     bool dont_learn = false; ///< D: do not learn
-    bool applied = false; ///< A: policy applied
+    bool applied = false;    ///< A: policy applied
 
     friend constexpr bool operator==(const group_policy&, const group_policy&) = default;
 };
@@ -154,7 +154,7 @@ struct group_policy {
 /// The accepted states of a VXLAN header, owned: a valid VNI, reserved
 /// bits zero, optionally a group policy.
 struct repr {
-    std::uint32_t vni = 0; ///< 24 bits
+    std::uint32_t vni = 0;                ///< 24 bits
     std::optional<group_policy> policy{}; ///< VXLAN-GBP fields, when the G flag is to be set
     /// The Ethernet frame's length.
     std::size_t payload_len = 0;

@@ -207,9 +207,9 @@ private:
 class reader::iterator {
 public:
     using iterator_concept = std::input_iterator_tag; ///< a single pass: ++ reads from the file
-    using value_type = frame; ///< frames are handed out by const reference
-    using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
-    using reference = const frame&; ///< valid until the next ++ (see the lifetime rules of reader)
+    using value_type = frame;                         ///< frames are handed out by const reference
+    using difference_type = std::ptrdiff_t;           ///< required by std::input_iterator; never used
+    using reference = const frame&;                   ///< valid until the next ++ (see the lifetime rules of reader)
 
     iterator() noexcept = default;
     /// Positioned on the reader's current frame (begin() reads the first).

@@ -60,7 +60,8 @@ struct rotation_options {
 [[nodiscard]] std::string rotation_file_name(const std::string& pattern, const rotation_options& options,
                                              std::int64_t time_s, std::uint32_t counter);
 
-/// A writer over a series of files named from a pattern, started by size or by time as tcpdump's -C, -G and -W do. Movable, not copyable.
+/// A writer over a series of files named from a pattern, started by size or by time as tcpdump's -C, -G and -W do.
+/// Movable, not copyable.
 class rotating_writer {
 public:
     /// Checks the options; the first file is opened with the first frame

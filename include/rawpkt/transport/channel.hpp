@@ -92,9 +92,9 @@ enum class on_malformed : std::uint8_t {
 /// link-local address (0: none).
 struct ip_address {
     transport::family family = family::ipv4; ///< which of v4 and v6 holds the address
-    ipv4_address v4{}; ///< the address when family is ipv4
-    ipv6_address v6{}; ///< the address when family is ipv6
-    std::uint32_t scope_id = 0; ///< interface index of an IPv6 link-local address (0: none)
+    ipv4_address v4{};                       ///< the address when family is ipv4
+    ipv6_address v6{};                       ///< the address when family is ipv6
+    std::uint32_t scope_id = 0;              ///< interface index of an IPv6 link-local address (0: none)
 
     constexpr ip_address() noexcept = default;
     /// An IPv4 address.
@@ -144,7 +144,7 @@ struct ip_address {
 /// What transport::open() opens: IP version, mode, protocol, interface and per-packet settings.
 struct config {
     transport::family family = family::ipv4; ///< IPv4 (AF_INET raw socket) or IPv6 (AF_INET6)
-    transport::mode mode = mode::layer4; ///< whether the program writes the IP header
+    transport::mode mode = mode::layer4;     ///< whether the program writes the IP header
     /// The IP protocol sent and received (icmp for IPv4 ping, icmpv6 for
     /// IPv6, tcp, udp, ...). Layer 3 over IPv4 with protocol 255 (raw) can
     /// send any protocol but receives nothing (raw(7)).
@@ -179,7 +179,7 @@ struct packet {
     /// The IP datagram from its header on when the kernel handed it over
     /// (IPv4 in both modes, IPv6 in layer 3); empty otherwise.
     bytes datagram{};
-    ip_address source{}; ///< the sender (with scope for IPv6 link-local)
+    ip_address source{};      ///< the sender (with scope for IPv6 link-local)
     ip_address destination{}; ///< the address it was sent to (unspecified when the kernel did not say)
     /// The TTL / hop limit and the TOS / traffic class it arrived with.
     std::uint8_t hop_limit = 0;
@@ -191,22 +191,23 @@ struct packet {
 /// A received packet with a view laid over packet::data.
 template <class View>
 struct typed_packet {
-    View view; ///< the view, already checked
+    View view;                                 ///< the view, already checked
     const transport::packet* packet = nullptr; ///< the packet it was read from (addresses, hop limit, interface)
 };
 
 /// Counters of a channel since it was opened.
 struct stats {
-    std::uint64_t received = 0;  ///< packets handed out (typed or not)
-    std::uint64_t malformed = 0; ///< packets skipped or reported as malformed
-    std::uint64_t sent = 0; ///< packets sent whole
+    std::uint64_t received = 0;    ///< packets handed out (typed or not)
+    std::uint64_t malformed = 0;   ///< packets skipped or reported as malformed
+    std::uint64_t sent = 0;        ///< packets sent whole
     std::uint64_t send_failed = 0; ///< send_to() calls that failed
 };
 
 template <class View>
 class packet_range;
 
-/// A raw layer-3/4 channel (raw(7) sockets): sends and receives one IP protocol's messages, or whole datagrams, without a link layer. Move-only; one thread at a time.
+/// A raw layer-3/4 channel (raw(7) sockets): sends and receives one IP protocol's messages, or whole datagrams, without
+/// a link layer. Move-only; one thread at a time.
 class channel {
 public:
     /// A closed channel: every call fails with errc::io, step::receive/send.
@@ -313,7 +314,7 @@ public:
     /// Input iterator: ++ waits for the next typed packet.
     class iterator {
     public:
-        using value_type = typed_packet<View>; ///< a received packet with its view
+        using value_type = typed_packet<View>;  ///< a received packet with its view
         using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
         /// The current packet; valid until the next ++.
         const typed_packet<View>& operator*() const noexcept { return *r_->current_; }
