@@ -145,8 +145,8 @@ struct layer_of_view;
 /// The decoded layers of one frame: fixed storage the caller owns.
 class decoded {
 public:
-    static constexpr std::size_t max_layers =
-        32; ///< the most layers one frame can record (decoding past them stops with errc::too_many)
+    /// The most layers one frame can record (decoding past them stops with errc::too_many).
+    static constexpr std::size_t max_layers = 32;
 
     /// The frame decoded (the bytes given to decode()).
     [[nodiscard]] constexpr bytes frame() const noexcept { return frame_; }

@@ -49,8 +49,8 @@ inline constexpr std::uint16_t ether = 1;      ///< ARPHRD_ETHER: Ethernet (and 
 inline constexpr std::uint16_t loopback = 772; ///< ARPHRD_LOOPBACK: lo
 inline constexpr std::uint16_t none = 0xfffe;  ///< ARPHRD_NONE: no link header (tun, wireguard): raw IP
 inline constexpr std::uint16_t ipgre = 778;    ///< ARPHRD_IPGRE: GRE tunnel
-inline constexpr std::uint16_t ieee80211_radiotap =
-    803; ///< ARPHRD_IEEE80211_RADIOTAP: 802.11 monitor mode with radiotap headers
+/// ARPHRD_IEEE80211_RADIOTAP: 802.11 monitor mode with radiotap headers.
+inline constexpr std::uint16_t ieee80211_radiotap = 803;
 } // namespace arphrd
 
 /// A network interface as the kernel describes it (rtnetlink RTM_GETLINK and RTM_GETADDR) at the time of the call.

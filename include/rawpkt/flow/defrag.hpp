@@ -134,8 +134,8 @@ struct defrag_config {
     std::size_t max_fragments = 64;   ///< fragments one datagram may have (defrag_reason::too_many_fragments beyond)
     /// Fragment data held over all datagrams.
     std::size_t max_bytes = std::size_t{16} << 20;
-    std::int64_t timeout_ns =
-        30'000'000'000; ///< ns from a datagram's first fragment until it is given up (RFC 791 and Linux: 30 s)
+    /// Nanoseconds from a datagram's first fragment until it is given up (30 s: Linux's default).
+    std::int64_t timeout_ns = 30'000'000'000;
 };
 
 /// Counters of a defragmenter since it was built.

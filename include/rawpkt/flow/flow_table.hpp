@@ -72,8 +72,8 @@ struct flow_record {
 struct flow_table_config {
     std::size_t max_flows = 65536;                 ///< flows held at once; the least recently active is evicted beyond
     std::int64_t idle_timeout_ns = 60'000'000'000; ///< ns without a packet after which a flow ends (flow_end::idle)
-    std::int64_t active_timeout_ns =
-        1'800'000'000'000; ///< ns after which a long flow is exported and counted anew (flow_end::active)
+    /// Nanoseconds after which a long flow is exported and counted anew (flow_end::active).
+    std::int64_t active_timeout_ns = 1'800'000'000'000;
 };
 
 /// Counters of a flow_table since it was built.

@@ -88,8 +88,8 @@ struct tcp_config {
     std::size_t max_segments_per_direction = 4096; ///< out-of-order segments held per direction
     /// Out-of-order buffer memory over all connections.
     std::size_t max_buffer_total = std::size_t{256} << 20;
-    std::int64_t idle_timeout_ns =
-        300'000'000'000; ///< ns without a packet after which a connection closes (tcp_close::timeout)
+    /// Nanoseconds without a packet after which a connection closes (tcp_close::timeout).
+    std::int64_t idle_timeout_ns = 300'000'000'000;
     tcp_overlap overlap = tcp_overlap::first; ///< which bytes win where buffered data and a new segment differ
 };
 

@@ -60,7 +60,7 @@ struct authentication {
     bytes client_id{};             ///< the client identifier (points into the packet)
     bytes auth_value{};            ///< the authentication value (points into the packet)
     std::uint64_t nonce = 0;       ///< the 8 bytes, big-endian
-    std::uint8_t confirmation = 0; ///< the confirmation byte (non-zero: the client's state must be refreshed)
+    std::uint8_t confirmation = 0; ///< the confirmation byte (non-zero: the client's key should be refreshed)
 };
 
 /// The origin indication, de-obfuscated: the client's mapped address and
