@@ -88,10 +88,13 @@ public:
 
     /// The frame built so far (the layers added up to now).
     [[nodiscard]] constexpr mut_bytes data() const noexcept { return buf_.subspan(start_); }
+    /// Bytes of the frame built so far.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return buf_.size() - start_; }
     /// Bytes still free in front of the frame.
     [[nodiscard]] constexpr std::size_t headroom() const noexcept { return start_; }
+    /// False once a layer did not fit or was refused; see error().
     [[nodiscard]] constexpr bool ok() const noexcept { return error_.code == errc::ok; }
+    /// Why the first failed layer failed (errc::ok while ok()).
     [[nodiscard]] constexpr const rawpkt::error& error() const noexcept { return error_; }
 
     /// The finished frame, or the first error. A transport checksum still

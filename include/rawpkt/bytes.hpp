@@ -21,6 +21,8 @@
 
 #if !defined(NDEBUG) || defined(RAWPKT_CHECK_BOUNDS)
 #include <cstdlib>
+/// 1 when the byte-level accessors check bounds and stop the program on an out-of-range access: debug builds, or any
+/// build with RAWPKT_CHECK_BOUNDS.
 #define RAWPKT_BOUNDS_CHECKS 1
 #else
 #define RAWPKT_BOUNDS_CHECKS 0
@@ -44,8 +46,9 @@ concept writable = std::same_as<B, mut_bytes>;
 /// A half-open byte range [begin, end) inside a header: the field tables of
 /// every protocol are written with these.
 struct byte_range {
-    std::size_t begin;
-    std::size_t end;
+    std::size_t begin; ///< first byte of the field
+    std::size_t end;   ///< one past its last byte
+    /// The field's width in bytes.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return end - begin; }
 };
 
@@ -240,7 +243,9 @@ public:
 
     /// The most bytes it holds.
     [[nodiscard]] static constexpr std::size_t capacity() noexcept { return N; }
+    /// Bytes in use.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return len_; }
+    /// True when no byte is in use.
     [[nodiscard]] constexpr bool empty() const noexcept { return len_ == 0; }
     /// The bytes in use.
     [[nodiscard]] constexpr rawpkt::bytes bytes() const noexcept { return rawpkt::bytes{data_.data(), len_}; }
@@ -272,6 +277,7 @@ public:
         len_ = static_cast<size_type>(len_ + 1);
         return true;
     }
+    /// Drops every byte (size() becomes 0).
     constexpr void clear() noexcept { len_ = 0; }
 
     friend constexpr bool operator==(const small_bytes& a, const small_bytes& b) noexcept {
@@ -292,6 +298,7 @@ template <std::size_t N>
     return bytes{a.data(), N};
 }
 template <std::size_t N>
+/// The same, writable.
 [[nodiscard]] constexpr mut_bytes as_mut_bytes(std::array<std::byte, N>& a) noexcept {
     return mut_bytes{a.data(), N};
 }
@@ -315,24 +322,29 @@ constexpr int hex_value(char c) noexcept {
 
 /// A 48-bit IEEE 802 MAC address.
 struct mac_address {
-    std::array<std::uint8_t, 6> octets{};
+    std::array<std::uint8_t, 6> octets{}; ///< in network order, as on the wire
 
-    static constexpr std::size_t size = 6;
+    static constexpr std::size_t size = 6; ///< bytes on the wire
 
+    /// Reads the address at `offset` of `b` (bounds checked in debug builds).
     [[nodiscard]] static constexpr mac_address load(bytes b, std::size_t offset) noexcept {
         detail::bounds_check(b.size(), offset, size);
         mac_address m;
         for (std::size_t i = 0; i < size; ++i) m.octets[i] = std::to_integer<std::uint8_t>(b[offset + i]);
         return m;
     }
+    /// Writes the address at `offset` of `b` (bounds checked in debug builds).
     constexpr void store(mut_bytes b, std::size_t offset) const noexcept {
         detail::bounds_check(b.size(), offset, size);
         for (std::size_t i = 0; i < size; ++i) b[offset + i] = static_cast<std::byte>(octets[i]);
     }
+    /// ff:ff:ff:ff:ff:ff.
     [[nodiscard]] static constexpr mac_address broadcast() noexcept { return {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}; }
+    /// True for ff:ff:ff:ff:ff:ff.
     [[nodiscard]] constexpr bool is_broadcast() const noexcept { return *this == broadcast(); }
     /// I/G bit (IEEE 802-2014 §8.2): group addresses include broadcast.
     [[nodiscard]] constexpr bool is_multicast() const noexcept { return (octets[0] & 0x01u) != 0; }
+    /// True when the I/G bit is clear (an individual address).
     [[nodiscard]] constexpr bool is_unicast() const noexcept { return !is_multicast(); }
     /// U/L bit: set for locally administered addresses.
     [[nodiscard]] constexpr bool is_local() const noexcept { return (octets[0] & 0x02u) != 0; }
@@ -358,6 +370,7 @@ struct mac_address {
         }
         return out;
     }
+    /// "aa:bb:cc:dd:ee:ff", lower case.
     [[nodiscard]] std::string to_string() const {
         std::array<char, 17> s{};
         format_to(s.data());
@@ -369,27 +382,35 @@ struct mac_address {
 
 /// An IPv4 address in network order (octets[0] is the first dotted number).
 struct ipv4_address {
-    std::array<std::uint8_t, 4> octets{};
+    std::array<std::uint8_t, 4> octets{}; ///< in network order: octets[0] is the first of the dotted quad
 
-    static constexpr std::size_t size = 4;
+    static constexpr std::size_t size = 4; ///< bytes on the wire
 
+    /// From a 32-bit number in host order (0x7f000001 is 127.0.0.1).
     [[nodiscard]] static constexpr ipv4_address from_u32(std::uint32_t host_order) noexcept {
         return {{static_cast<std::uint8_t>(host_order >> 24), static_cast<std::uint8_t>(host_order >> 16),
                  static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)}};
     }
+    /// As a 32-bit number in host order.
     [[nodiscard]] constexpr std::uint32_t to_u32() const noexcept {
         return (std::uint32_t{octets[0]} << 24) | (std::uint32_t{octets[1]} << 16) | (std::uint32_t{octets[2]} << 8) |
                std::uint32_t{octets[3]};
     }
+    /// Reads the address at `offset` of `b` (bounds checked in debug builds).
     [[nodiscard]] static constexpr ipv4_address load(bytes b, std::size_t offset) noexcept {
         return from_u32(load_be<std::uint32_t>(b, offset));
     }
+    /// Writes the address at `offset` of `b` (bounds checked in debug builds).
     constexpr void store(mut_bytes b, std::size_t offset) const noexcept {
         store_be<std::uint32_t>(b, offset, to_u32());
     }
+    /// 0.0.0.0 (RFC 1122 §3.2.1.3).
     [[nodiscard]] constexpr bool is_unspecified() const noexcept { return to_u32() == 0; }
+    /// 127.0.0.0/8 (RFC 1122 §3.2.1.3).
     [[nodiscard]] constexpr bool is_loopback() const noexcept { return octets[0] == 127; }
+    /// 224.0.0.0/4 (RFC 5771).
     [[nodiscard]] constexpr bool is_multicast() const noexcept { return (octets[0] & 0xf0u) == 0xe0u; }
+    /// 255.255.255.255, the limited broadcast (RFC 919).
     [[nodiscard]] constexpr bool is_broadcast() const noexcept { return to_u32() == 0xffffffffu; }
 
     /// Parses dotted-quad "a.b.c.d" (no leading '+', each part 0..255).
@@ -423,6 +444,7 @@ struct ipv4_address {
         }
         return out;
     }
+    /// Dotted quad, "192.0.2.1".
     [[nodiscard]] std::string to_string() const {
         std::array<char, 15> s{};
         const char* end = format_to(s.data());
@@ -434,34 +456,41 @@ struct ipv4_address {
 
 /// An IPv6 address in network order.
 struct ipv6_address {
-    std::array<std::uint8_t, 16> octets{};
+    std::array<std::uint8_t, 16> octets{}; ///< in network order, as on the wire
 
-    static constexpr std::size_t size = 16;
+    static constexpr std::size_t size = 16; ///< bytes on the wire
 
+    /// Reads the address at `offset` of `b` (bounds checked in debug builds).
     [[nodiscard]] static constexpr ipv6_address load(bytes b, std::size_t offset) noexcept {
         detail::bounds_check(b.size(), offset, size);
         ipv6_address a;
         for (std::size_t i = 0; i < size; ++i) a.octets[i] = std::to_integer<std::uint8_t>(b[offset + i]);
         return a;
     }
+    /// Writes the address at `offset` of `b` (bounds checked in debug builds).
     constexpr void store(mut_bytes b, std::size_t offset) const noexcept {
         detail::bounds_check(b.size(), offset, size);
         for (std::size_t i = 0; i < size; ++i) b[offset + i] = static_cast<std::byte>(octets[i]);
     }
+    /// The 16-bit group i (0 to 7), in host order.
     [[nodiscard]] constexpr std::uint16_t group(std::size_t i) const noexcept {
         return static_cast<std::uint16_t>((octets[2 * i] << 8) | octets[2 * i + 1]);
     }
+    /// The unspecified address `::` (RFC 4291 §2.5.2).
     [[nodiscard]] constexpr bool is_unspecified() const noexcept { return *this == ipv6_address{}; }
+    /// The loopback address `::1` (RFC 4291 §2.5.3).
     [[nodiscard]] constexpr bool is_loopback() const noexcept {
         ipv6_address lo{};
         lo.octets[15] = 1;
         return *this == lo;
     }
+    /// ff00::/8 (RFC 4291 §2.7).
     [[nodiscard]] constexpr bool is_multicast() const noexcept { return octets[0] == 0xff; }
+    /// fe80::/10 (RFC 4291 §2.5.6).
     [[nodiscard]] constexpr bool is_link_local() const noexcept {
         return octets[0] == 0xfe && (octets[1] & 0xc0u) == 0x80u;
     }
-    /// ::ffff:a.b.c.d (RFC 4291 §2.5.5.2)
+    /// An IPv4-mapped address, 0:0:0:0:0:ffff:a.b.c.d (RFC 4291 §2.5.5.2).
     [[nodiscard]] constexpr bool is_v4_mapped() const noexcept {
         for (std::size_t i = 0; i < 10; ++i)
             if (octets[i] != 0) return false;
@@ -583,6 +612,7 @@ struct ipv6_address {
         }
         return out;
     }
+    /// RFC 5952 text ("2001:db8::1"; an IPv4-mapped address ends in the dotted quad).
     [[nodiscard]] std::string to_string() const {
         std::array<char, 45> s{};
         const char* end = format_to(s.data());

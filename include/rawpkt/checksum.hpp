@@ -46,6 +46,7 @@
 /// 1 when the x86-64 SIMD kernels (AVX2, AVX-512) are compiled in.
 #define RAWPKT_CHECKSUM_X86_SIMD 1
 #else
+/// 0: only the portable kernels are compiled (another CPU, or RAWPKT_NO_SIMD).
 #define RAWPKT_CHECKSUM_X86_SIMD 0
 #endif
 /// Kept for code that tests for the AVX2 kernel by this name.

@@ -78,26 +78,31 @@ inline constexpr std::uint8_t fragment = 0x04;
 /// One decoded layer. Offsets and lengths are in bytes from the start of
 /// the frame.
 struct layer_info {
-    rawpkt::layer kind = layer::none;
+    rawpkt::layer kind = layer::none; ///< which protocol the layer is
     /// For layer::ipv6_extension: the header's type (an ip_proto value).
     std::uint8_t protocol = 0;
     /// Encapsulation depth: 0 for the outer packet, one more inside each
     /// tunnel (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo).
     std::uint8_t depth = 0;
-    std::uint8_t flags = 0; ///< layer_flag bits
-    std::uint32_t offset = 0;
-    std::uint32_t header_len = 0;
+    std::uint8_t flags = 0;       ///< layer_flag bits
+    std::uint32_t offset = 0;     ///< where its header starts, in bytes from the start of the frame
+    std::uint32_t header_len = 0; ///< bytes of its header (options and extensions included)
     /// Header plus the payload it covers, as its length fields say (IPv4
     /// total length, UDP length, ...) and clamped to the capture; for layers
     /// without a length field, up to the end of the enclosing layer.
     std::uint32_t length = 0;
 
+    /// True when layer_flag bit `flag` is set.
     [[nodiscard]] constexpr bool has(std::uint8_t flag) const noexcept { return (flags & flag) != 0; }
+    /// Where the bytes the header carries start.
     [[nodiscard]] constexpr std::uint32_t payload_offset() const noexcept { return offset + header_len; }
+    /// Bytes the header carries: `length` minus the header.
     [[nodiscard]] constexpr std::uint32_t payload_len() const noexcept { return length - header_len; }
     friend constexpr bool operator==(const layer_info&, const layer_info&) = default;
 };
 
+/// How decode() treats a layer whose length fields claim more than was captured: strict stops with the error, lax keeps
+/// the layer (marked layer_flag::truncated) and goes on (see the file comment).
 enum class decode_mode : std::uint8_t { strict, lax };
 
 /// Why decoding ended.
@@ -108,6 +113,7 @@ enum class stop_reason : std::uint8_t {
     error,       ///< a truncated or malformed layer (see decoded::error())
 };
 
+/// The reason's name ("end", "unsupported", "fragment", "error").
 [[nodiscard]] constexpr const char* to_string(stop_reason r) noexcept {
     switch (r) {
     case stop_reason::end: return "end";
@@ -118,8 +124,9 @@ enum class stop_reason : std::uint8_t {
     return "?";
 }
 
+/// How decode() decodes: strictness, tunnels, ICMP quotes, depth.
 struct decode_options {
-    decode_mode mode = decode_mode::strict;
+    decode_mode mode = decode_mode::strict; ///< strict: stop at the first inconsistency; lax: keep what is there
     /// Follow VXLAN, Geneve, GTP-U, Teredo and MPLS-in-UDP by their UDP ports.
     bool udp_tunnels = true;
     /// Decode the packet quoted inside ICMPv4/ICMPv6 error messages.
@@ -138,15 +145,23 @@ struct layer_of_view;
 /// The decoded layers of one frame: fixed storage the caller owns.
 class decoded {
 public:
+    /// The most layers one frame can record (decoding past them stops with errc::too_many).
     static constexpr std::size_t max_layers = 32;
 
+    /// The frame decoded (the bytes given to decode()).
     [[nodiscard]] constexpr bytes frame() const noexcept { return frame_; }
+    /// The link type it was decoded as.
     [[nodiscard]] constexpr link_type link() const noexcept { return link_; }
+    /// The layers, outermost first.
     [[nodiscard]] constexpr std::span<const layer_info> layers() const noexcept { return {layers_.data(), count_}; }
+    /// How many layers were recorded.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return count_; }
+    /// True when no layer was recorded (an empty frame, or the first header broken).
     [[nodiscard]] constexpr bool empty() const noexcept { return count_ == 0; }
+    /// Layer i < size(), outermost first.
     [[nodiscard]] constexpr const layer_info& operator[](std::size_t i) const noexcept { return layers_[i]; }
 
+    /// Why decoding ended.
     [[nodiscard]] constexpr stop_reason stop() const noexcept { return stop_; }
     /// The error that ended decoding, or the unsupported protocol; an error
     /// with errc::ok when decoding reached the end or a fragment.
@@ -161,6 +176,7 @@ public:
     /// The bytes after the innermost decoded header: the transport payload,
     /// fragment data, or what follows an unsupported protocol.
     [[nodiscard]] constexpr bytes payload() const noexcept { return frame_.subspan(payload_offset_, payload_len_); }
+    /// Where payload() starts, in bytes from the start of the frame.
     [[nodiscard]] constexpr std::uint32_t payload_offset() const noexcept { return payload_offset_; }
 
     /// The n-th layer of a kind, outermost first; nullptr if there is none.
@@ -217,9 +233,13 @@ private:
     std::array<layer_info, max_layers> layers_{};
 };
 
-/// Maps a view type to the layer kind the decoder records for it.
+/// Maps a view type to the layer kind the decoder records for it:
+/// `layer_of_view<tcp::view>::value` is layer::tcp. Specialized for the view
+/// of every protocol decode() records (the specializations are left out of
+/// the reference).
 template <class View>
 struct layer_of_view;
+/// @cond layer_of_view_specializations
 #define RAWPKT_LAYER_OF(ns, kind_)                                                                                     \
     template <>                                                                                                        \
     struct layer_of_view<ns::view> {                                                                                   \
@@ -247,6 +267,7 @@ RAWPKT_LAYER_OF(vxlan, vxlan);
 RAWPKT_LAYER_OF(geneve, geneve);
 RAWPKT_LAYER_OF(gtpu, gtpu);
 RAWPKT_LAYER_OF(teredo, teredo);
+/// @endcond
 #undef RAWPKT_LAYER_OF
 
 /// The layer an EtherType announces; layer::none when rawpkt does not
@@ -288,9 +309,11 @@ RAWPKT_LAYER_OF(teredo, teredo);
 /// frame; results go into the caller's `decoded`.
 class decoder {
 public:
+    /// A decoder of `frame` into `out`; `out` must outlive it.
     constexpr decoder(bytes frame, decoded& out, const decode_options& opts) noexcept
         : frame_(frame), out_(out), opts_(opts), end_(frame.size()) {}
 
+    /// Decodes the frame as `link`: what decode() does once its arguments are set.
     [[gnu::noinline]] constexpr status run(link_type link) noexcept {
         out_.clear();
         out_.frame_ = frame_;

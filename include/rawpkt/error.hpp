@@ -101,15 +101,15 @@ enum class length_source : std::uint8_t {
 /// bad_version, bad_value, unsupported and too_many, `available` is the
 /// offending value and `needed` the expected one where there is one.
 struct error {
-    rawpkt::layer layer = rawpkt::layer::none;
-    errc code = errc::ok;
-    length_source source = length_source::none;
-    std::uint8_t reserved_ = 0;
+    rawpkt::layer layer = rawpkt::layer::none;  ///< the protocol whose parse or build failed
+    errc code = errc::ok;                       ///< what went wrong (errc::ok: nothing)
+    length_source source = length_source::none; ///< which length the failed check relied on
+    std::uint8_t reserved_ = 0;                 ///< always 0: the padding made explicit, so errors compare bytewise
     /// For errc::io: the errno value.
     std::int32_t sys_errno = 0;
-    std::uint64_t offset = 0;
-    std::uint32_t needed = 0;
-    std::uint32_t available = 0;
+    std::uint64_t offset = 0;    ///< byte offset of the failing field, from the start of the buffer given
+    std::uint32_t needed = 0;    ///< see the struct comment: the size or limit the check required
+    std::uint32_t available = 0; ///< see the struct comment: what the buffer or field held
 
     /// A buffer too short for `needed` bytes at `offset`.
     [[nodiscard]] static constexpr error truncated(rawpkt::layer l, length_source src, std::uint64_t off,
@@ -181,6 +181,7 @@ private:
     return "?";
 }
 
+/// A short English name of the code ("truncated", "no room", ...).
 [[nodiscard]] constexpr const char* to_string(errc c) noexcept {
     switch (c) {
     case errc::ok: return "ok";
@@ -199,6 +200,7 @@ private:
     return "?";
 }
 
+/// A short English name of the length source ("fixed header", ...).
 [[nodiscard]] constexpr const char* to_string(length_source s) noexcept {
     switch (s) {
     case length_source::none: return "none";
@@ -252,25 +254,35 @@ private:
 
 /// Tag for constructing a failed result: `return unexpected(err);`.
 struct unexpected {
-    error err;
+    error err; ///< the error to return
+    /// Wraps `e` (whose code must not be errc::ok).
     constexpr explicit unexpected(error e) noexcept : err(e) {}
 };
 
 /// Either a T or an error. A minimal, constexpr, exception-free stand-in for
 /// C++23 std::expected<T, error>. Accessing the wrong alternative is a bug
-/// and stops the program (it is never undefined behaviour).
+/// and stops the program (it is never undefined behaviour). Copyable and
+/// movable as T is, and trivially so when T is (a result of a trivially
+/// copyable T can be passed in registers).
 template <class T>
 class [[nodiscard]] result {
     static_assert(!std::is_reference_v<T>, "result<T&> is not supported");
 
 public:
-    using value_type = T;
+    using value_type = T; ///< the success type
 
+    /// A success holding a copy of `v`.
     constexpr result(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>) : value_(v), ok_(true) {}
+    /// A success holding `v`, moved in.
     constexpr result(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>) : value_(std::move(v)), ok_(true) {}
+    /// A failure holding `u.err`.
     constexpr result(unexpected u) noexcept : error_(u.err), ok_(false) {}
+    /// A failure holding `e` (whose code must not be errc::ok).
     constexpr result(rawpkt::error e) noexcept : error_(e), ok_(false) {}
 
+    // Copy, move and destruction follow T's, trivial when T's are (see
+    // the class comment); left out of the reference.
+    /// @cond special_members
     constexpr result(const result& o) noexcept(
         std::is_nothrow_copy_constructible_v<T>) requires std::is_trivially_copy_constructible_v<T>
     = default;
@@ -325,26 +337,37 @@ public:
     = default;
 #endif
     constexpr ~result() { destroy(); }
+    /// @endcond
 
+    /// True for a success.
     [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
+    /// True for a success: `if (auto r = f()) use(*r);`.
     constexpr explicit operator bool() const noexcept { return ok_; }
 
+    /// The value; calling it on a failure is a bug (the program stops).
     [[nodiscard]] constexpr const T& value() const& noexcept {
         if (!ok_) wrong_access();
         return value_;
     }
+    /// The value, modifiable (see the const overload).
     [[nodiscard]] constexpr T& value() & noexcept {
         if (!ok_) wrong_access();
         return value_;
     }
+    /// The value, moved out (see the const overload).
     [[nodiscard]] constexpr T&& value() && noexcept {
         if (!ok_) wrong_access();
         return std::move(value_);
     }
+    /// The value (same as value()).
     [[nodiscard]] constexpr const T& operator*() const& noexcept { return value(); }
+    /// The value (same as value()).
     [[nodiscard]] constexpr T& operator*() & noexcept { return value(); }
+    /// The value, moved out (same as value()).
     [[nodiscard]] constexpr T&& operator*() && noexcept { return std::move(*this).value(); }
+    /// Member access to the value (same as value()).
     [[nodiscard]] constexpr const T* operator->() const noexcept { return &value(); }
+    /// Member access to the value (same as value()).
     [[nodiscard]] constexpr T* operator->() noexcept { return &value(); }
 
     /// The error; calling it on a success is a bug.
@@ -353,6 +376,7 @@ public:
         return error_;
     }
     template <class U>
+    /// The value on success, `fallback` converted to T on failure.
     [[nodiscard]] constexpr T value_or(U&& fallback) const& {
         return ok_ ? value_ : static_cast<T>(std::forward<U>(fallback));
     }
@@ -380,11 +404,15 @@ public:
     /// A failure; `e.code` must not be errc::ok (such an error reads as
     /// success).
     constexpr result(unexpected u) noexcept : error_(u.err) {}
+    /// A failure holding `e` (whose code must not be errc::ok).
     constexpr result(rawpkt::error e) noexcept : error_(e) {}
 
     // The error's code doubles as the flag: errc::ok is success.
+    /// True for a success.
     [[nodiscard]] constexpr bool has_value() const noexcept { return error_.code == errc::ok; }
+    /// True for a success: `if (!s) return s.error();`.
     constexpr explicit operator bool() const noexcept { return has_value(); }
+    /// The error; calling it on a success is a bug (the program stops).
     [[nodiscard]] constexpr const rawpkt::error& error() const noexcept {
         if (has_value()) std::abort();
         return error_;
@@ -394,6 +422,7 @@ private:
     rawpkt::error error_{};
 };
 
+/// The result of an operation without a value: success or an error.
 using status = result<void>;
 
 } // namespace rawpkt

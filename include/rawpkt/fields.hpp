@@ -112,8 +112,11 @@ enum class occurrence : std::uint8_t { first, last, all };
 /// What a field is read from: the frame record, its number in the capture
 /// (from 1), and its decoded layers.
 struct context {
+    /// The frame as read (bytes, time, lengths); lives as long as the context.
     const frame& record;
+    /// The frame's number in the capture, counting from 1 (tshark's frame.number).
     std::uint64_t number;
+    /// The layers decode() found in record.data.
     const decoded& layers;
 };
 

@@ -24,6 +24,7 @@ enum class direction : std::uint8_t {
     inbound,    ///< received, with no finer detail (pcapng "inbound")
 };
 
+/// The direction's name as rawpkt-dump prints it ("host", "other-host", ...).
 [[nodiscard]] constexpr const char* to_string(direction d) noexcept {
     switch (d) {
     case direction::unknown: return "unknown";
@@ -51,11 +52,14 @@ struct frame {
     /// The interface it was seen on: a pcapng interface id, or an ifindex
     /// for live capture.
     std::uint32_t interface = 0;
+    /// The link-layer header `data` starts with (the capture's DLT/LINKTYPE).
     link_type link = link_type::ethernet;
+    /// Which way the frame went (live capture, pcapng epb_flags); unknown when the source does not say.
     direction dir = direction::unknown;
     /// A VLAN tag the kernel took off the frame and kept aside (live capture
     /// only): 0 when there was none.
     std::uint16_t vlan_tpid = 0;
+    /// The removed tag's TCI (priority, DEI, VLAN id; IEEE 802.1Q §9.6) when vlan_tpid is not 0.
     std::uint16_t vlan_tci = 0;
     /// The capture file's comment on this frame (pcapng opt_comment), if any.
     std::string_view comment{};

@@ -30,6 +30,8 @@
 
 namespace rawpkt {
 
+/// A tcpdump filter expression applied to frames read from a file or any other source, compiled once per link type with
+/// libpcap's compiler and run in user space. Not thread-safe: one per thread.
 class frame_filter {
 public:
     /// No expression: every frame matches.
@@ -38,7 +40,9 @@ public:
     explicit frame_filter(std::string expression, std::uint32_t snaplen = 262144)
         : expression_(std::move(expression)), snaplen_(snaplen) {}
 
+    /// No expression: matches() is true for every frame.
     [[nodiscard]] bool empty() const noexcept { return expression_.empty(); }
+    /// The expression as given.
     [[nodiscard]] const std::string& expression() const noexcept { return expression_; }
 
     /// Compiles the expression for frames of `link` (once; later calls for

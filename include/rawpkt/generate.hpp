@@ -37,10 +37,11 @@ namespace rawpkt::gen {
 /// walked in order (frame n takes first + n mod the range's size), or a
 /// random value in first..last.
 struct value_range {
-    std::uint64_t first = 0;
-    std::uint64_t last = 0;
-    bool random = false;
+    std::uint64_t first = 0; ///< the first value (the only one when last == first)
+    std::uint64_t last = 0;  ///< the last value, at least first
+    bool random = false;     ///< pick at random in first..last instead of walking
 
+    /// How many values the range holds.
     [[nodiscard]] constexpr std::uint64_t size() const noexcept { return last - first + 1; }
     /// The value for frame `n`; `salt` tells apart the fields of one frame.
     [[nodiscard]] std::uint64_t at(std::uint64_t n, std::uint64_t seed, std::uint64_t salt) const noexcept;
@@ -62,37 +63,42 @@ struct value_range {
 /// Payload bytes as hex ("deadbeef", "de:ad:be:ef", "0xde 0xad").
 [[nodiscard]] result<std::vector<std::byte>> parse_hex(std::string_view s);
 
+/// The layer-4 header of generated frames: UDP, TCP, ICMP/ICMPv6 echo request, or none (the payload follows the IP
+/// header).
 enum class transport : std::uint8_t { udp, tcp, icmp_echo, none };
 
+/// An 802.1Q / 802.1ad tag of generated frames (IEEE 802.1Q §9.6).
 struct vlan_tag {
-    std::uint16_t vid = 0;
-    std::uint8_t pcp = 0;
-    bool dei = false;
+    std::uint16_t vid = 0; ///< VLAN identifier, 0 to 4095
+    std::uint8_t pcp = 0;  ///< priority code point, 0 to 7
+    bool dei = false;      ///< drop eligible indicator
     /// The TPID announcing the tag: 802.1Q (0x8100) or 802.1ad (0x88a8).
     ethertype tpid = ethertype::vlan;
 };
 
+/// What a generator builds: addresses, tags, layer 4 and payload, with fields that vary per frame given as value_range.
 struct frame_spec {
-    mac_address src_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
-    mac_address dst_mac = mac_address::broadcast();
+    mac_address src_mac{
+        {0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};      ///< source MAC (a locally administered address by default)
+    mac_address dst_mac = mac_address::broadcast(); ///< destination MAC
     /// Outermost first.
     std::vector<vlan_tag> vlans{};
-    bool ipv6 = false;
+    bool ipv6 = false; ///< IPv6 (src_ip6_base, dst_ip6_base) instead of IPv4
     /// IPv4: addresses as numbers. IPv6: the last 32 bits of the bases.
     value_range src_ip{0xc0000201, 0xc0000201, false}; ///< 192.0.2.1
     value_range dst_ip{0xc0000202, 0xc0000202, false}; ///< 192.0.2.2
-    ipv6_address src_ip6_base{};
-    ipv6_address dst_ip6_base{};
-    std::uint8_t ttl = 64;
-    transport l4 = transport::udp;
-    value_range src_port{1024, 1024, false};
-    value_range dst_port{9, 9, false}; ///< discard
+    ipv6_address src_ip6_base{};                       ///< IPv6 source; src_ip varies its last 32 bits
+    ipv6_address dst_ip6_base{};                       ///< IPv6 destination; dst_ip varies its last 32 bits
+    std::uint8_t ttl = 64;                             ///< TTL / hop limit
+    transport l4 = transport::udp;                     ///< the layer-4 header
+    value_range src_port{1024, 1024, false};           ///< source port (UDP, TCP)
+    value_range dst_port{9, 9, false};                 ///< discard
     /// TCP: flags (tcp::flag bits), sequence number of frame 0 (frame n
     /// carries seq + n * payload length), window.
-    std::uint16_t tcp_flags = 0x002; ///< SYN
-    std::uint32_t tcp_seq = 0;
-    std::uint32_t tcp_ack = 0;
-    std::uint16_t tcp_window = 65535;
+    std::uint16_t tcp_flags = 0x002;  ///< SYN
+    std::uint32_t tcp_seq = 0;        ///< sequence number of frame 0
+    std::uint32_t tcp_ack = 0;        ///< acknowledgment number (with the ACK flag)
+    std::uint16_t tcp_window = 65535; ///< receive window
     /// ICMP echo: identifier; the sequence number is the frame number.
     std::uint16_t icmp_id = 0;
     /// The payload: these bytes, repeated or cut to the payload length.
@@ -105,6 +111,8 @@ struct frame_spec {
     std::size_t frame_len = 0;
 };
 
+/// Builds frames from a frame_spec, frame n a pure function of (spec, seed, n), so threads can build different frames
+/// of one stream. Movable and copyable.
 class generator {
 public:
     /// Checks the spec: a frame_len too small for the headers, a payload
@@ -114,6 +122,7 @@ public:
 
     /// The length of every frame.
     [[nodiscard]] std::size_t frame_len() const noexcept { return frame_len_; }
+    /// The spec it builds from.
     [[nodiscard]] const frame_spec& spec() const noexcept { return spec_; }
 
     /// Builds frame `n` into the first frame_len() bytes of `out`; returns
@@ -138,6 +147,8 @@ private:
 /// 10 ms; beyond that the schedule restarts from now (no flood after a pause).
 class pacer {
 public:
+    /// Holds `packets_per_second` when it is above 0, else `bits_per_second` when that is above 0; otherwise it never
+    /// waits.
     pacer(double packets_per_second, double bits_per_second) noexcept;
     /// Waits until a frame of `frame_len` bytes may go.
     void wait(std::size_t frame_len) noexcept;

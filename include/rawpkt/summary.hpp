@@ -41,6 +41,7 @@ enum class time_format : std::uint8_t {
     since_first, ///< "00:00:12.000203", since the first frame (-ttttt)
 };
 
+/// Options of the one-line summary (tcpdump's output line) of a frame.
 struct summary_options {
     /// Print the link-layer header (tcpdump's -e): MAC addresses, EtherType
     /// and frame length; the packet type and address for Linux cooked

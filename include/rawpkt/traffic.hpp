@@ -33,24 +33,30 @@
 
 namespace rawpkt {
 
+/// Running totals of a stream of frames for rawpkt-top and summaries: packets and bytes per protocol, per address and
+/// per TCP/UDP port. Not thread-safe.
 class traffic_stats {
 public:
+    /// Packets and bytes of one kind.
     struct counter {
-        std::uint64_t packets = 0;
-        std::uint64_t bytes = 0; ///< wire bytes (original lengths)
+        std::uint64_t packets = 0; ///< frames counted
+        std::uint64_t bytes = 0;   ///< wire bytes (original lengths)
     };
+    /// A protocol with its totals (see protocols()).
     struct protocol_count {
         const char* name = nullptr; ///< protocol_name()
-        counter count;
+        counter count;              ///< frames carrying the protocol and their bytes
     };
+    /// An address with its totals (see top_talkers()).
     struct talker {
         std::string address; ///< "192.0.2.1", "2001:db8::1"
-        counter count;
+        counter count;       ///< frames from or to the address and their bytes
     };
+    /// A TCP or UDP port with its totals.
     struct port_count {
         const char* protocol = nullptr; ///< "tcp" or "udp"
-        std::uint16_t port = 0;
-        counter count;
+        std::uint16_t port = 0;         ///< the port number
+        counter count;                  ///< frames from or to the port and their bytes
     };
 
     /// Counts one frame; `d` is its decoding.
@@ -58,6 +64,7 @@ public:
     /// Forgets everything.
     void clear();
 
+    /// Frames counted.
     [[nodiscard]] std::uint64_t packets() const noexcept { return total_.packets; }
     /// Bytes on the wire (original lengths).
     [[nodiscard]] std::uint64_t bytes() const noexcept { return total_.bytes; }
@@ -67,6 +74,7 @@ public:
     [[nodiscard]] std::uint64_t malformed() const noexcept { return malformed_; }
     /// Time of the first and the last frame (ns since the epoch; 0 before any).
     [[nodiscard]] std::int64_t first_ns() const noexcept { return first_ns_; }
+    /// Time of the last frame (see first_ns()).
     [[nodiscard]] std::int64_t last_ns() const noexcept { return last_ns_; }
 
     /// Every protocol seen, most packets first (ties: in order of layering).

@@ -121,16 +121,21 @@ struct tx_stats {
     std::uint64_t syscalls = 0;
 };
 
+/// The receiving half of a channel: hands out frames one at a time (next()) or a block at a time (next_batch()),
+/// zero-copy from the backend's buffer. Move-only; one thread at a time.
 class receiver {
 public:
     /// A disabled receiver: every call fails with step::disabled.
     receiver() noexcept;
     ~receiver();
+    /// Takes over `other`'s socket and buffers; `other` is left disabled.
     receiver(receiver&&) noexcept;
+    /// Closes this receiver (its frames become invalid) and takes over `other`.
     receiver& operator=(receiver&&) noexcept;
     receiver(const receiver&) = delete;
     receiver& operator=(const receiver&) = delete;
 
+    /// False for a receiver the config did not open (config::receive false) or a moved-from one.
     [[nodiscard]] bool enabled() const noexcept { return impl_ != nullptr; }
 
     /// The next frame, waiting up to `wait` (no_wait: only what is there;
@@ -167,6 +172,7 @@ public:
     /// (memory), the AF_XDP socket or, with several queues, an epoll
     /// descriptor over their sockets (xdp). -1 when disabled.
     [[nodiscard]] int native_handle() const noexcept;
+    /// The backend the channel was opened with.
     [[nodiscard]] datalink::backend backend() const noexcept;
     /// The link type of the frames (Ethernet, LINUX_SLL for cooked, ...).
     /// For a capture file, the first interface's; each frame carries its own.
@@ -186,16 +192,21 @@ private:
     std::unique_ptr<detail::rx_impl, detail::rx_impl_deleter> impl_;
 };
 
+/// The sending half of a channel: frames are built in place in the backend's buffer (a TX ring slot, a UMEM frame)
+/// through send(), queued, and handed to the kernel in batches. Move-only; one thread at a time.
 class sender {
 public:
     /// A disabled sender: every call fails with step::disabled.
     sender() noexcept;
     ~sender();
+    /// Takes over `other`'s socket and ring (queued frames included).
     sender(sender&&) noexcept;
+    /// Flushes and closes this sender, then takes over `other`.
     sender& operator=(sender&&) noexcept;
     sender(const sender&) = delete;
     sender& operator=(const sender&) = delete;
 
+    /// False for a sender the config did not open (config::send false) or a moved-from one.
     [[nodiscard]] bool enabled() const noexcept { return impl_ != nullptr; }
 
     /// Queues a copy of `frame` (a whole link-layer frame). The queue is
@@ -248,6 +259,7 @@ public:
     /// transmitted or dropped each (at most config::send_timeout).
     [[nodiscard]] status flush();
 
+    /// Counters since open (see tx_stats).
     [[nodiscard]] tx_stats stats() const noexcept;
     /// The longest frame send() takes.
     [[nodiscard]] std::size_t max_frame_len() const noexcept;
@@ -255,6 +267,7 @@ public:
     /// selectable descriptor; for memory, -1: it never waits); -1 when
     /// disabled.
     [[nodiscard]] int native_handle() const noexcept;
+    /// The backend the channel was opened with.
     [[nodiscard]] datalink::backend backend() const noexcept;
 
 private:
@@ -272,8 +285,8 @@ private:
 /// An open channel: its receiver and sender (either may be disabled by the
 /// config) and what was opened.
 struct channel {
-    datalink::receiver rx;
-    datalink::sender tx;
+    datalink::receiver rx; ///< frames in (disabled when config::receive is false)
+    datalink::sender tx;   ///< frames out (disabled when config::send is false)
     /// The interface, as it was at open().
     interface_info interface {};
     /// The link type frames are handed out with.

@@ -44,9 +44,11 @@ namespace rawpkt::datalink {
 
 /// How long a call may wait. no_wait returns at once, forever blocks.
 using timeout = std::chrono::milliseconds;
-inline constexpr timeout no_wait{0};
-inline constexpr timeout forever{-1};
+inline constexpr timeout no_wait{0};  ///< return at once with what is there
+inline constexpr timeout forever{-1}; ///< wait until something comes
 
+/// The kernel interface (or file, or memory) a channel captures and sends through; README's "Live capture" and
+/// docs/backends.md compare them.
 enum class backend : std::uint8_t {
     ring,   ///< TPACKET_V3 RX ring + TPACKET_V2 TX ring (default)
     socket, ///< plain AF_PACKET socket, recvmmsg/sendmmsg in batches
@@ -126,8 +128,8 @@ struct xdp_config {
     std::uint32_t frame_size = 4096;
     /// Frames one receive call takes from the RX ring at most (1 .. rx_size).
     std::uint32_t batch = 64;
-    xdp_attach attach = xdp_attach::automatic;
-    xdp_copy copy = xdp_copy::automatic;
+    xdp_attach attach = xdp_attach::automatic; ///< native or generic XDP (see xdp_attach)
+    xdp_copy copy = xdp_copy::automatic;       ///< zero-copy or copy mode (see xdp_copy)
     /// XDP_USE_NEED_WAKEUP: the kernel says when it needs a system call to
     /// go on filling or sending, so a busy application makes none.
     bool need_wakeup = true;
@@ -158,6 +160,7 @@ enum class link_layer : std::uint8_t {
     cooked,
 };
 
+/// Where receive timestamps (frame::timestamp_ns) come from.
 enum class timestamp_source : std::uint8_t {
     software, ///< the kernel's receive time
     /// The NIC's clock (SOF_TIMESTAMPING_RAW_HARDWARE). open() fails with
@@ -178,12 +181,13 @@ enum class fanout_mode : std::uint8_t {
     qm, ///< by the NIC's receive queue
 };
 
+/// Joining a PACKET_FANOUT group, so that several channels (threads or processes) share an interface's traffic.
 struct fanout_config {
-    bool enabled = false;
+    bool enabled = false; ///< join a fanout group (backend::ring and backend::socket)
     /// The group id; sockets of one network namespace joining the same id
     /// share the traffic. They must all use the same mode and flags.
     std::uint16_t group = 0;
-    fanout_mode mode = fanout_mode::hash;
+    fanout_mode mode = fanout_mode::hash; ///< how frames are spread over the group's sockets
     /// Reassemble IP fragments before hashing (PACKET_FANOUT_FLAG_DEFRAG).
     bool defrag = false;
     /// Move frames to another socket when this one is full
@@ -214,14 +218,16 @@ struct tx_ring_config {
     std::uint32_t frame_size = 0;
 };
 
+/// Everything open() needs besides the interface name; every field has a usable default, and validate() checks them
+/// before any socket is made.
 struct config {
-    datalink::backend backend = backend::ring;
+    datalink::backend backend = backend::ring; ///< which kernel interface captures and sends (see backend)
     /// Open a receiver; open a sender. At least one.
     bool receive = true;
-    bool send = true;
+    bool send = true; ///< open a sender (see `receive`)
 
-    rx_ring_config rx_ring{};
-    tx_ring_config tx_ring{};
+    rx_ring_config rx_ring{}; ///< receive-ring geometry (backend::ring)
+    tx_ring_config tx_ring{}; ///< transmit-ring geometry (backend::ring)
 
     /// Bytes kept of each frame (1 .. 262144).
     std::uint32_t snaplen = 262144;
@@ -235,11 +241,11 @@ struct config {
     /// block_timeout passes. Ignored by the other backends (for the ring,
     /// lower block_timeout).
     bool immediate = false;
-    timestamp_source timestamps = timestamp_source::software;
-    fanout_config fanout{};
+    timestamp_source timestamps = timestamp_source::software; ///< software or NIC timestamps
+    fanout_config fanout{};                                   ///< PACKET_FANOUT group (off by default)
     /// Do not receive frames this host sends (PACKET_IGNORE_OUTGOING).
     bool ignore_outgoing = false;
-    link_layer layer = link_layer::raw;
+    link_layer layer = link_layer::raw; ///< frames from the link-layer header, or cooked (see link_layer)
     /// Kernel filter; see filter.hpp.
     datalink::filter filter{};
     /// Hand frames straight to the driver, skipping the qdisc layer
@@ -279,9 +285,9 @@ struct config {
 
 /// The receive ring as the kernel will be asked for it.
 struct rx_ring_layout {
-    std::uint32_t block_size = 0;
-    std::uint32_t block_count = 0;
-    std::uint32_t frame_size = 0;
+    std::uint32_t block_size = 0;  ///< bytes per block (tp_block_size)
+    std::uint32_t block_count = 0; ///< blocks (tp_block_nr)
+    std::uint32_t frame_size = 0;  ///< nominal frame size (tp_frame_size)
     /// tp_frame_nr: frames per block x blocks.
     std::uint32_t frame_count = 0;
     /// Bytes mapped.
@@ -300,14 +306,14 @@ struct rx_ring_layout {
 struct tx_ring_layout {
     /// Bytes per slot (slot header + frame), a multiple of 16.
     std::uint32_t frame_size = 0;
-    std::uint32_t frames_per_block = 0;
+    std::uint32_t frames_per_block = 0; ///< slots per block
     /// A multiple of the page size, about 64 KiB.
     std::uint32_t block_size = 0;
-    std::uint32_t block_count = 0;
+    std::uint32_t block_count = 0; ///< blocks (tp_block_nr)
     /// Slots in the ring: frames_per_block x block_count, at least the
     /// frame_count asked for.
     std::uint32_t frame_count = 0;
-    std::uint64_t total_bytes = 0;
+    std::uint64_t total_bytes = 0; ///< bytes mapped
     /// The longest frame send() accepts: the slot minus its header, and no
     /// more than the MTU plus the link header and a VLAN tag.
     std::uint32_t max_frame_len = 0;

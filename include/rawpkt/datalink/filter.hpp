@@ -47,9 +47,13 @@ namespace rawpkt::datalink {
 /// One classic BPF instruction, laid out as Linux's struct sock_filter and
 /// BSD's struct bpf_insn.
 struct bpf_instruction {
+    /// Opcode: class, size, mode and operation bits (BPF_LD | BPF_H | BPF_ABS, ...).
     std::uint16_t code = 0;
+    /// Instructions to skip when a jump's condition holds.
     std::uint8_t jt = 0;
+    /// Instructions to skip when it does not.
     std::uint8_t jf = 0;
+    /// The constant operand (an offset, a value, a return length).
     std::uint32_t k = 0;
     friend constexpr bool operator==(const bpf_instruction&, const bpf_instruction&) = default;
 };
@@ -63,13 +67,18 @@ inline constexpr std::size_t max_bpf_instructions = 4096;
 class filter {
 public:
     filter() = default;
+    /// A tcpdump expression (nullptr or "" is no filter), compiled when the channel opens.
     filter(const char* expression) : expression_(expression == nullptr ? "" : expression) {}
+    /// A tcpdump expression (see above).
     filter(std::string expression) : expression_(std::move(expression)) {}
+    /// A tcpdump expression (see above).
     filter(std::string_view expression) : expression_(expression) {}
+    /// A classic BPF program, attached as is (at most max_bpf_instructions).
     filter(std::vector<bpf_instruction> program) : program_(std::move(program)), is_program_(true) {}
 
     /// No filter: every frame passes.
     [[nodiscard]] bool empty() const noexcept { return !is_program_ && expression_.empty(); }
+    /// Holds a BPF program rather than an expression.
     [[nodiscard]] bool is_program() const noexcept { return is_program_; }
     /// The tcpdump expression (empty for a program).
     [[nodiscard]] const std::string& expression() const noexcept { return expression_; }

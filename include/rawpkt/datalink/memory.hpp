@@ -62,15 +62,17 @@
 
 namespace rawpkt::datalink {
 
+/// An in-memory channel: link type, name, sizes and which ends to open.
 struct memory_config {
     /// The link type of the channel and of frames pushed as bytes.
     link_type link = link_type::ethernet;
     /// channel::interface.name and .index; frame::interface of frames
     /// pushed as bytes.
     std::string name = "mem0";
+    /// The interface index (see `name`).
     std::uint32_t ifindex = 1;
     /// The sender takes frames up to mtu + the link header (14 bytes for
-    /// Ethernet, 0 otherwise), 4 more when they carry a VLAN tag (1 ..
+    /// Ethernet, 0 otherwise), 4 more when they carry a VLAN tag (1 to
     /// 262144; step::mtu).
     std::uint32_t mtu = 1500;
     /// Bytes kept of each pushed frame; its original length is kept
@@ -84,6 +86,7 @@ struct memory_config {
     std::uint32_t tx_batch = 64;
     /// Open a receiver; open a sender (at least one).
     bool receive = true;
+    /// Open a sender (see `receive`).
     bool send = true;
     /// See the file comment.
     datalink::filter filter{};
@@ -126,6 +129,7 @@ public:
     /// Empties the record of sent frames (keeping its buffers).
     void clear_sent();
 
+    /// False for a default-constructed port.
     [[nodiscard]] bool connected() const noexcept { return state_ != nullptr; }
 
 private:
@@ -136,7 +140,9 @@ private:
 
 /// An in-memory channel and the test's end of it.
 struct memory_channel {
+    /// The channel as any backend gives it (receiver and sender).
     datalink::channel channel;
+    /// The test's end: push frames in, read sent frames out.
     memory_port port;
 };
 

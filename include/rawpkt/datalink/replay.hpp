@@ -77,6 +77,7 @@
 
 namespace rawpkt::datalink {
 
+/// How open_file() replays a capture file: pacing, looping and the filter.
 struct replay_config {
     /// 0: as fast as frames can be read; 1.0: at the recorded timing; 2.0:
     /// twice as fast; 0.5: half as fast. Finite, at least 0

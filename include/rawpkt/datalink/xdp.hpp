@@ -77,7 +77,9 @@ struct xdp_info {
     bool native = false;
     /// The kernel's id of the attached XDP program (0: none attached).
     std::uint32_t program_id = 0;
+    /// XDP_USE_NEED_WAKEUP is in effect (config::xdp.need_wakeup was granted).
     bool need_wakeup = false;
+    /// The receive sockets busy-poll (config::xdp.busy_poll was granted).
     bool busy_poll = false;
     /// The sockets share one UMEM (config::xdp.shared_umem, several queues).
     bool shared_umem = false;
@@ -86,6 +88,7 @@ struct xdp_info {
 /// What a backend::xdp receiver (or sender) runs on; errc::unsupported
 /// (step::config_backend) for another backend.
 [[nodiscard]] result<xdp_info> xdp_state(const receiver& rx);
+/// The same for a sender.
 [[nodiscard]] result<xdp_info> xdp_state(const sender& tx);
 
 /// The id of the XDP program attached to the interface with this index in

@@ -57,6 +57,7 @@ namespace rawpkt::flow {
 /// macro in GNU mode).
 enum class overlap_policy : std::uint8_t { first, last, os_bsd, os_linux, os_windows };
 
+/// The policy's name ("first", "last", "bsd", "linux", "windows").
 [[nodiscard]] constexpr const char* to_string(overlap_policy p) noexcept {
     switch (p) {
     case overlap_policy::first: return "first";
@@ -104,6 +105,7 @@ enum class defrag_reason : std::uint8_t {
     bad_header,          ///< the IP header does not parse
 };
 
+/// The reason's text ("tiny first fragment", ...).
 [[nodiscard]] constexpr const char* to_string(defrag_reason r) noexcept {
     switch (r) {
     case defrag_reason::none: return "none";
@@ -119,38 +121,42 @@ enum class defrag_reason : std::uint8_t {
     return "?";
 }
 
+/// Bounds and overlap handling of a defragmenter (see the file comment).
 struct defrag_config {
-    overlap_policy policy = overlap_policy::first;
+    overlap_policy policy = overlap_policy::first; ///< which bytes win where fragments overlap
     /// Reject a datagram when a fragment overlaps held data with different
     /// bytes; a retransmitted fragment (same bytes) is always accepted.
     bool reject_overlaps = false;
     /// Reject a first fragment shorter than its transport's fixed header
     /// (TCP 20, UDP 8, ICMP 8 bytes).
     bool reject_tiny_first = true;
-    std::size_t max_datagrams = 1024;
-    std::size_t max_fragments = 64;
+    std::size_t max_datagrams = 1024; ///< datagrams in reassembly at once; the oldest is evicted beyond
+    std::size_t max_fragments = 64;   ///< fragments one datagram may have (defrag_reason::too_many_fragments beyond)
     /// Fragment data held over all datagrams.
     std::size_t max_bytes = std::size_t{16} << 20;
+    /// Nanoseconds from a datagram's first fragment until it is given up (30 s: Linux's default).
     std::int64_t timeout_ns = 30'000'000'000;
 };
 
+/// Counters of a defragmenter since it was built.
 struct defrag_stats {
-    std::uint64_t fragments = 0;
-    std::uint64_t reassembled = 0;
-    std::uint64_t rejected = 0;
-    std::uint64_t timed_out = 0;
+    std::uint64_t fragments = 0;   ///< fragments given to add()
+    std::uint64_t reassembled = 0; ///< datagrams rebuilt whole
+    std::uint64_t rejected = 0;    ///< datagrams dropped with a defrag_reason
+    std::uint64_t timed_out = 0;   ///< datagrams given up after timeout_ns
     /// Datagrams dropped, oldest first, to make room (max_bytes, max_datagrams).
     std::uint64_t evicted = 0;
     /// Overlapping fragments seen (resolved by the policy or rejected).
     std::uint64_t overlaps = 0;
-    std::size_t bytes_held = 0;
-    std::size_t peak_bytes_held = 0;
-    std::size_t datagrams_held = 0;
+    std::size_t bytes_held = 0;      ///< fragment data held now
+    std::size_t peak_bytes_held = 0; ///< the most fragment data held at once
+    std::size_t datagrams_held = 0;  ///< datagrams in reassembly now
 };
 
+/// What defragmenter::add() did with a packet, and the datagram when there is one (valid until the next add()).
 struct defrag_result {
-    defrag_status status = defrag_status::whole;
-    defrag_reason reason = defrag_reason::none;
+    defrag_status status = defrag_status::whole; ///< whole, held, reassembled, rejected or malformed
+    defrag_reason reason = defrag_reason::none;  ///< why it was rejected or malformed (none otherwise)
     /// The whole datagram (status whole or reassembled).
     bytes datagram{};
     /// link_type::ipv4 or ipv6: how to decode `datagram`.
@@ -165,19 +171,22 @@ struct defrag_result {
 /// destination, identification), plus a zone the caller chooses to keep
 /// apart equal addresses of different VLANs or tunnels.
 struct datagram_key {
-    std::array<std::uint8_t, 16> src{};
-    std::array<std::uint8_t, 16> dst{};
-    std::uint32_t ident = 0;
-    std::uint32_t zone = 0;
-    std::uint8_t version = 0;
-    std::uint8_t protocol = 0;
-    std::uint16_t unused = 0;
+    std::array<std::uint8_t, 16> src{}; ///< source address (IPv4 in the first 4 bytes)
+    std::array<std::uint8_t, 16> dst{}; ///< destination address (IPv4 in the first 4 bytes)
+    std::uint32_t ident = 0;            ///< Identification (16 bits in IPv4, 32 in the IPv6 fragment header)
+    std::uint32_t zone = 0;             ///< the caller's zone (VLAN, tunnel); 0 by default
+    std::uint8_t version = 0;           ///< 4 or 6
+    std::uint8_t protocol = 0;          ///< IPv4 protocol (0 for IPv6, whose key has none)
+    std::uint16_t unused = 0;           ///< always 0: the padding made explicit, so keys hash bytewise
     friend bool operator==(const datagram_key&, const datagram_key&) = default;
 };
 static_assert(std::has_unique_object_representations_v<datagram_key>);
 
+/// Reassembles IPv4 and IPv6 fragments into whole datagrams within fixed bounds (see the file comment). Not
+/// thread-safe; not copyable.
 class defragmenter {
 public:
+    /// Allocates the table for config.max_datagrams datagrams up front.
     explicit defragmenter(const defrag_config& config = {})
         : config_(config), slots_(config.max_datagrams), index_(config.max_datagrams), age_(config.max_datagrams) {
         free_.reserve(config.max_datagrams);
@@ -226,7 +235,9 @@ public:
         }
     }
 
+    /// Counters since it was built.
     [[nodiscard]] const defrag_stats& stats() const noexcept { return stats_; }
+    /// The configuration it was built with.
     [[nodiscard]] const defrag_config& config() const noexcept { return config_; }
 
     /// The longest datagram IPv4 and (without jumbograms) IPv6 allow.
@@ -522,6 +533,7 @@ private:
 /// from. Frames that are not fragments are decoded in place.
 class reassembling_decoder {
 public:
+    /// A decoder that reassembles with `config` and decodes with `options` (lax by default, as captures are read).
     explicit reassembling_decoder(const defrag_config& config = {},
                                   const decode_options& options = {.mode = decode_mode::lax})
         : defrag_(config), options_(options) {}
@@ -539,6 +551,7 @@ public:
         return &datagram_;
     }
 
+    /// The defragmenter, for its stats().
     [[nodiscard]] const defragmenter& defrag() const noexcept { return defrag_; }
 
 private:

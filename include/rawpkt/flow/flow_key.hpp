@@ -23,10 +23,14 @@
 
 namespace rawpkt::flow {
 
+/// What identifies a conversation in either direction: both endpoints (ordered, so both directions give the same key),
+/// the IP version and protocol, and where the IP header sits (VLAN, tunnel). No padding, so it can be hashed and
+/// compared bytewise.
 struct flow_key {
     /// The two sides' addresses (IPv4 in the first 4 bytes) and ports,
     /// side 0 the lower of (address, port).
     std::array<std::array<std::uint8_t, 16>, 2> addr{};
+    /// The two sides' ports, in the order of `addr` (0 for protocols without ports).
     std::array<std::uint16_t, 2> port{};
     /// The carrying IP header's two addresses, hashed in either order (0:
     /// not tunnelled).
@@ -36,6 +40,7 @@ struct flow_key {
     std::uint8_t version = 0;  ///< 4 or 6
     std::uint8_t protocol = 0; ///< ip_proto
     std::uint8_t depth = 0;    ///< tunnel depth of the IP header
+    /// Always zero: makes the padding explicit so that every byte is a value.
     std::array<std::uint8_t, 3> unused{};
     friend bool operator==(const flow_key&, const flow_key&) = default;
 
@@ -53,6 +58,7 @@ struct flow_key {
         s += std::to_string(port[side]);
         return s;
     }
+    /// A side's address alone, without port or brackets.
     [[nodiscard]] std::string address(unsigned side) const {
         if (version == 4) return ipv4_address{{addr[side][0], addr[side][1], addr[side][2], addr[side][3]}}.to_string();
         return ipv6_address{addr[side]}.to_string();
@@ -78,8 +84,10 @@ static_assert(std::has_unique_object_representations_v<flow_key>);
 /// A frame's flow: its key, the side that sent it, and the layers it was
 /// read from.
 struct flow_packet {
+    /// The flow the frame belongs to.
     flow_key key{};
     unsigned sender = 0; ///< the key side the packet came from
+    /// The IP layer the key was read from (points into the decoded layers).
     const layer_info* ip = nullptr;
     /// The TCP or UDP layer, or nullptr for other protocols (ports 0).
     const layer_info* transport = nullptr;

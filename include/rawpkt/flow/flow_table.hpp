@@ -34,6 +34,7 @@ namespace rawpkt::flow {
 /// Why a flow record was exported.
 enum class flow_end : std::uint8_t { idle, active, evicted, end };
 
+/// The reason's name ("idle", "active", "evicted", "end").
 [[nodiscard]] constexpr const char* to_string(flow_end e) noexcept {
     switch (e) {
     case flow_end::idle: return "idle";
@@ -44,43 +45,52 @@ enum class flow_end : std::uint8_t { idle, active, evicted, end };
     return "?";
 }
 
+/// One flow as exported to the sink: counters per direction (0: from client_side), timestamps and TCP flags.
 struct flow_record {
-    flow_key key{};
+    flow_key key{}; ///< the 5-tuple with VLAN and tunnel
     /// The key side direction 0 comes from.
     unsigned client_side = 0;
-    std::int64_t first_ns = 0;
-    std::int64_t last_ns = 0;
-    std::array<std::uint64_t, 2> packets{};
-    std::array<std::uint64_t, 2> bytes{};
+    std::int64_t first_ns = 0;              ///< time of the first packet, ns since the Unix epoch
+    std::int64_t last_ns = 0;               ///< time of the latest packet, ns since the Unix epoch
+    std::array<std::uint64_t, 2> packets{}; ///< packets per direction
+    std::array<std::uint64_t, 2> bytes{};   ///< bytes per direction, from the IP header on
     /// TCP flags (tcp::flag bits) seen in each direction.
     std::array<std::uint16_t, 2> tcp_flags{};
-    flow_end end = flow_end::end;
+    flow_end end = flow_end::end; ///< why the record was exported
 
+    /// The address that sent `direction` (0 or 1).
     [[nodiscard]] std::string address(unsigned direction) const {
         return key.address(direction == 0 ? client_side : 1 - client_side);
     }
+    /// The port that sent `direction` (0 for protocols without ports).
     [[nodiscard]] std::uint16_t port(unsigned direction) const {
         return key.port[direction == 0 ? client_side : 1 - client_side];
     }
 };
 
+/// Size and timeouts of a flow_table.
 struct flow_table_config {
-    std::size_t max_flows = 65536;
-    std::int64_t idle_timeout_ns = 60'000'000'000;
+    std::size_t max_flows = 65536;                 ///< flows held at once; the least recently active is evicted beyond
+    std::int64_t idle_timeout_ns = 60'000'000'000; ///< ns without a packet after which a flow ends (flow_end::idle)
+    /// Nanoseconds after which a long flow is exported and counted anew (flow_end::active).
     std::int64_t active_timeout_ns = 1'800'000'000'000;
 };
 
+/// Counters of a flow_table since it was built.
 struct flow_table_stats {
-    std::uint64_t packets = 0;
-    std::uint64_t flows = 0;
-    std::uint64_t evicted = 0;
-    std::uint64_t not_ip = 0; ///< frames without an IP header (or later fragments)
-    std::size_t active = 0;
+    std::uint64_t packets = 0; ///< frames given to add()
+    std::uint64_t flows = 0;   ///< flows started
+    std::uint64_t evicted = 0; ///< flows exported with flow_end::evicted
+    std::uint64_t not_ip = 0;  ///< frames without an IP header (or later fragments)
+    std::size_t active = 0;    ///< flows held now
 };
 
 template <class Sink>
+/// Counts packets per bidirectional flow and exports each finished flow to `Sink::on_flow(const flow_record&)` (see the
+/// file comment). Not thread-safe; not copyable.
 class flow_table {
 public:
+    /// Exports to `sink`, which must outlive the table; allocates config.max_flows records up front.
     explicit flow_table(Sink& sink, const flow_table_config& config = {})
         : sink_(sink), config_(config), slots_(config.max_flows), hashes_(config.max_flows), index_(config.max_flows),
           lru_(config.max_flows) {
@@ -139,6 +149,7 @@ public:
         for (const std::uint32_t s : left) export_flow(s, flow_end::end);
     }
 
+    /// Counters since it was built.
     [[nodiscard]] const flow_table_stats& stats() const noexcept { return stats_; }
 
 private:

@@ -32,19 +32,27 @@ namespace rawpkt::flow {
     return s;
 }
 
+/// The handler for tcp_reassembler that collects one connection's data as tshark's follow,tcp,raw shows it (see the
+/// file comment).
 class tcp_follower {
 public:
+    /// Data of one direction as delivered, or the note for a hole.
     struct chunk {
+        /// 0: from the connection's first sender (node 0); 1: the other way.
         unsigned direction;
+        /// The bytes, or missing_bytes_note() for a hole.
         std::string data;
     };
 
+    /// Follows the connection with tcp_connection::index `index` (tshark's tcp.stream).
     explicit tcp_follower(std::uint64_t index) noexcept : index_(index) {}
 
+    /// Reassembler callback: keeps `data` of connection `c`'s direction `dir`.
     void on_data(const tcp_connection& c, unsigned dir, bytes data) {
         if (c.index != index_ || stopped_[dir]) return;
         chunks_.push_back({dir, std::string(reinterpret_cast<const char*>(data.data()), data.size())});
     }
+    /// Reassembler callback: a hole of `size` bytes; see the file comment.
     void on_gap(const tcp_connection& c, unsigned dir, std::uint64_t size) {
         if (c.index != index_ || stopped_[dir]) return;
         if (ended_) {
@@ -53,6 +61,7 @@ public:
         }
         chunks_.push_back({dir, missing_bytes_note(size)});
     }
+    /// Reassembler callback: records the endpoints for the Node lines.
     void on_close(const tcp_connection& c, tcp_close) {
         if (c.index != index_) return;
         nodes_[0] = c.endpoint(0);
@@ -61,6 +70,7 @@ public:
     /// The capture ended: holes reported from now on were never filled.
     void input_ended() noexcept { ended_ = true; }
 
+    /// Chunks so far, in delivery order.
     [[nodiscard]] const std::vector<chunk>& chunks() const noexcept { return chunks_; }
 
     /// tshark's follow,tcp,raw output for the stream (both directions).

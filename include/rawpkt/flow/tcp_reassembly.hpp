@@ -62,6 +62,7 @@ enum class tcp_close : std::uint8_t {
     reused,  ///< a SYN with a new initial sequence number started another connection
 };
 
+/// The reason's name ("fin", "rst", ...).
 [[nodiscard]] constexpr const char* to_string(tcp_close c) noexcept {
     switch (c) {
     case tcp_close::fin: return "fin";
@@ -78,33 +79,36 @@ enum class tcp_close : std::uint8_t {
 /// overlap with different bytes.
 enum class tcp_overlap : std::uint8_t { first, last };
 
+/// Bounds and overlap handling of a tcp_reassembler (see the file comment).
 struct tcp_config {
-    std::size_t max_connections = 65536;
+    std::size_t max_connections = 65536; ///< connections tracked at once; the least recently active is evicted beyond
     /// Out-of-order bytes held per direction (from the next byte expected
     /// to the end of the furthest buffered segment).
     std::size_t max_buffer_per_direction = std::size_t{1} << 20;
-    std::size_t max_segments_per_direction = 4096;
+    std::size_t max_segments_per_direction = 4096; ///< out-of-order segments held per direction
     /// Out-of-order buffer memory over all connections.
     std::size_t max_buffer_total = std::size_t{256} << 20;
+    /// Nanoseconds without a packet after which a connection closes (tcp_close::timeout).
     std::int64_t idle_timeout_ns = 300'000'000'000;
-    tcp_overlap overlap = tcp_overlap::first;
+    tcp_overlap overlap = tcp_overlap::first; ///< which bytes win where buffered data and a new segment differ
 };
 
+/// Counters of a tcp_reassembler since it was built.
 struct tcp_stats {
-    std::uint64_t segments = 0;
-    std::uint64_t connections = 0;
-    std::uint64_t delivered_bytes = 0;
-    std::uint64_t gap_bytes = 0;
+    std::uint64_t segments = 0;        ///< TCP segments given to add()
+    std::uint64_t connections = 0;     ///< connections opened
+    std::uint64_t delivered_bytes = 0; ///< payload bytes handed to on_data()
+    std::uint64_t gap_bytes = 0;       ///< bytes reported missing through on_gap()
     /// Bytes dropped because they were delivered or buffered already.
     std::uint64_t duplicate_bytes = 0;
     /// Segments that arrived ahead of a hole.
     std::uint64_t out_of_order_segments = 0;
-    std::uint64_t evicted = 0;
-    std::uint64_t timed_out = 0;
+    std::uint64_t evicted = 0;   ///< connections closed with tcp_close::evicted
+    std::uint64_t timed_out = 0; ///< connections closed with tcp_close::timeout
     /// Out-of-order buffer memory (allocated capacity) now and at most.
     std::size_t buffered_bytes = 0;
-    std::size_t peak_buffered_bytes = 0;
-    std::size_t open_connections = 0;
+    std::size_t peak_buffered_bytes = 0; ///< see buffered_bytes
+    std::size_t open_connections = 0;    ///< connections tracked now
 };
 
 /// What a handler learns about a connection.
@@ -112,15 +116,15 @@ struct tcp_connection {
     /// Connection number, in order of first packet from 0 (tshark's tcp.stream
     /// for ordinary captures).
     std::uint64_t index = 0;
-    flow_key key{};
+    flow_key key{}; ///< both endpoints (see client_side)
     /// The key side direction 0 comes from.
     unsigned client_side = 0;
-    std::int64_t first_ns = 0;
-    std::int64_t last_ns = 0;
-    std::array<std::uint64_t, 2> packets{};
-    std::array<std::uint64_t, 2> delivered{};
-    std::array<std::uint64_t, 2> gap_bytes{};
-    bool closed = false;
+    std::int64_t first_ns = 0;                ///< time of the first packet, ns since the Unix epoch
+    std::int64_t last_ns = 0;                 ///< time of the latest packet, ns since the Unix epoch
+    std::array<std::uint64_t, 2> packets{};   ///< packets per direction (0: from the client)
+    std::array<std::uint64_t, 2> delivered{}; ///< bytes handed to on_data() per direction
+    std::array<std::uint64_t, 2> gap_bytes{}; ///< bytes reported missing per direction
+    bool closed = false;                      ///< true once on_close() was called for it
 
     /// "addr:port" of the sender of a direction.
     [[nodiscard]] std::string endpoint(unsigned direction) const {
@@ -129,8 +133,11 @@ struct tcp_connection {
 };
 
 template <class Handler>
+/// Puts TCP segments back in order per connection and direction and hands the bytes to `Handler` (on_data, on_gap,
+/// on_close; see the file comment), within fixed bounds. Not thread-safe; not copyable.
 class tcp_reassembler {
 public:
+    /// Calls `handler`, which must outlive the reassembler; allocates the table for config.max_connections up front.
     explicit tcp_reassembler(Handler& handler, const tcp_config& config = {})
         : handler_(handler), config_(config), slots_(config.max_connections), index_(config.max_connections),
           lru_(config.max_connections) {
@@ -222,7 +229,9 @@ public:
         while (!lru_.empty()) release(lru_.front());
     }
 
+    /// Counters since it was built.
     [[nodiscard]] const tcp_stats& stats() const noexcept { return stats_; }
+    /// The configuration it was built with.
     [[nodiscard]] const tcp_config& config() const noexcept { return config_; }
 
 private:

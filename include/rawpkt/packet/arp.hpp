@@ -35,6 +35,7 @@ inline constexpr byte_range oper{6, 8};     ///< operation
 inline constexpr std::size_t addresses = 8; ///< sender hw, sender proto, target hw, target proto
 } // namespace field
 
+/// Bytes before the addresses: the fixed part of the packet.
 inline constexpr std::size_t min_header_len = field::addresses; // 8
 /// The Ethernet/IPv4 form: 8 + 2 * (6 + 4).
 inline constexpr std::size_t ethernet_ipv4_len = 28;
@@ -88,9 +89,11 @@ public:
     }
 
     // --- fields (RFC 826) ---
+    /// Hardware type (RFC 826; 1: Ethernet).
     [[nodiscard]] constexpr arp::hardware hardware_type() const noexcept {
         return static_cast<arp::hardware>(u16(field::htype));
     }
+    /// Protocol type, as an EtherType (RFC 826; 0x0800: IPv4).
     [[nodiscard]] constexpr rawpkt::ethertype protocol_type() const noexcept {
         return static_cast<rawpkt::ethertype>(u16(field::ptype));
     }
@@ -98,6 +101,7 @@ public:
     [[nodiscard]] constexpr std::uint8_t hardware_len() const noexcept { return u8(field::hlen); }
     /// Protocol address length in bytes.
     [[nodiscard]] constexpr std::uint8_t protocol_len() const noexcept { return u8(field::plen); }
+    /// Operation: request, reply, or an RFC 903 / RFC 2390 one.
     [[nodiscard]] constexpr arp::operation operation() const noexcept {
         return static_cast<arp::operation>(u16(field::oper));
     }
@@ -106,13 +110,18 @@ public:
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return min_header_len + 2 * (std::size_t{hardware_len()} + protocol_len());
     }
+    /// The packet's bytes (fixed part and the four addresses).
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
 
+    /// The sender hardware address, hardware_len() bytes.
     [[nodiscard]] constexpr Buf sender_hardware_addr() const noexcept { return addr(0, hardware_len()); }
+    /// The sender protocol address, protocol_len() bytes.
     [[nodiscard]] constexpr Buf sender_protocol_addr() const noexcept { return addr(hardware_len(), protocol_len()); }
+    /// The target hardware address, hardware_len() bytes.
     [[nodiscard]] constexpr Buf target_hardware_addr() const noexcept {
         return addr(std::size_t{hardware_len()} + protocol_len(), hardware_len());
     }
+    /// The target protocol address, protocol_len() bytes.
     [[nodiscard]] constexpr Buf target_protocol_addr() const noexcept {
         return addr(2 * std::size_t{hardware_len()} + protocol_len(), protocol_len());
     }
@@ -125,14 +134,19 @@ public:
     }
     /// Typed addresses of the Ethernet/IPv4 form; all zero for any other.
     [[nodiscard]] constexpr mac_address sender_mac() const noexcept { return load_mac(sender_hardware_addr()); }
+    /// The sender IPv4 address (zero for another form).
     [[nodiscard]] constexpr ipv4_address sender_ipv4() const noexcept { return load_ipv4(sender_protocol_addr()); }
+    /// The target MAC address (zero for another form).
     [[nodiscard]] constexpr mac_address target_mac() const noexcept { return load_mac(target_hardware_addr()); }
+    /// The target IPv4 address (zero for another form).
     [[nodiscard]] constexpr ipv4_address target_ipv4() const noexcept { return load_ipv4(target_protocol_addr()); }
 
     // --- setters (mut_view only) ---
+    /// Sets the field hardware_type() reads.
     constexpr void set_hardware_type(arp::hardware v) noexcept requires writable<Buf> {
         this->set_u16(field::htype, static_cast<std::uint16_t>(v));
     }
+    /// Sets the field protocol_type() reads.
     constexpr void set_protocol_type(rawpkt::ethertype v) noexcept requires writable<Buf> {
         this->set_u16(field::ptype, static_cast<std::uint16_t>(v));
     }
@@ -140,6 +154,7 @@ public:
     constexpr void set_hardware_len(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::hlen, v); }
     /// Voids the checked() guarantee if the addresses no longer fit the buffer.
     constexpr void set_protocol_len(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::plen, v); }
+    /// Sets the field operation() reads.
     constexpr void set_operation(arp::operation v) noexcept requires writable<Buf> {
         this->set_u16(field::oper, static_cast<std::uint16_t>(v));
     }
@@ -147,12 +162,15 @@ public:
     constexpr void set_sender_mac(const mac_address& a) noexcept requires writable<Buf> {
         a.store(sender_hardware_addr(), 0);
     }
+    /// Writes the sender IPv4 address (Ethernet/IPv4 form).
     constexpr void set_sender_ipv4(const ipv4_address& a) noexcept requires writable<Buf> {
         a.store(sender_protocol_addr(), 0);
     }
+    /// Writes the target MAC address (Ethernet/IPv4 form).
     constexpr void set_target_mac(const mac_address& a) noexcept requires writable<Buf> {
         a.store(target_hardware_addr(), 0);
     }
+    /// Writes the target IPv4 address (Ethernet/IPv4 form).
     constexpr void set_target_ipv4(const ipv4_address& a) noexcept requires writable<Buf> {
         a.store(target_protocol_addr(), 0);
     }
@@ -176,16 +194,18 @@ private:
     }
 };
 
+/// A read-only ARP view over received bytes.
 using view = basic_view<bytes>;
+/// A writable ARP view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// An ARP packet of the Ethernet/IPv4 form, owned: the only form emitted.
 struct repr {
-    arp::operation operation = arp::operation::request;
-    mac_address sender_mac{};
-    ipv4_address sender_ipv4{};
-    mac_address target_mac{};
-    ipv4_address target_ipv4{};
+    arp::operation operation = arp::operation::request; ///< request or reply
+    mac_address sender_mac{};                           ///< sender hardware address
+    ipv4_address sender_ipv4{};                         ///< sender IPv4 address
+    mac_address target_mac{};                           ///< target hardware address (zero in a request)
+    ipv4_address target_ipv4{};                         ///< target IPv4 address
 
     /// Accepts the Ethernet/IPv4 form; any other is unsupported, at the
     /// first field that differs (`needed` the Ethernet/IPv4 value,

@@ -26,6 +26,7 @@
 
 namespace rawpkt::ethernet {
 
+/// The address type of src() and dst(): a 48-bit MAC address.
 using address = mac_address;
 
 /// Header layout, IEEE 802.3 §3.2.3 - §3.2.6.
@@ -35,6 +36,7 @@ inline constexpr byte_range src{6, 12};       ///< source address (§3.2.5)
 inline constexpr byte_range type_len{12, 14}; ///< Length/Type (§3.2.6)
 } // namespace field
 
+/// Bytes of an Ethernet II / 802.3 header: destination, source, EtherType or length (no preamble, no FCS).
 inline constexpr std::size_t header_len = field::type_len.end; // 14
 
 /// The largest Length/Type value that is a length (IEEE 802.3 §3.2.6).
@@ -82,7 +84,9 @@ public:
     }
 
     // --- fields (IEEE 802.3 §3.2) ---
+    /// Destination MAC address (IEEE 802.3 §3.2.3).
     [[nodiscard]] constexpr address dst() const noexcept { return address::load(this->buf_, field::dst.begin); }
+    /// Source MAC address (IEEE 802.3 §3.2.3).
     [[nodiscard]] constexpr address src() const noexcept { return address::load(this->buf_, field::src.begin); }
     /// The raw Length/Type field.
     [[nodiscard]] constexpr std::uint16_t type_len() const noexcept { return u16(field::type_len); }
@@ -99,6 +103,7 @@ public:
 
     /// Always 14: the header has no options.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return ethernet::header_len; }
+    /// The 14 header bytes.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, ethernet::header_len); }
     /// The data after the header: the rest of the buffer for Ethernet II,
     /// up to the length field for 802.3. Clamped to the buffer.
@@ -113,8 +118,11 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Writes the address dst() reads.
     constexpr void set_dst(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::dst.begin); }
+    /// Writes the address src() reads.
     constexpr void set_src(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::src.begin); }
+    /// Sets the field ethertype() reads.
     constexpr void set_ethertype(rawpkt::ethertype t) noexcept requires writable<Buf> {
         this->set_u16(field::type_len, static_cast<std::uint16_t>(t));
     }
@@ -135,16 +143,18 @@ private:
     }
 };
 
+/// A read-only Ethernet view over received bytes.
 using view = basic_view<bytes>;
+/// A writable Ethernet view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of an Ethernet II header, owned. 802.3 frames (a
 /// length instead of an EtherType) are not represented: build those with a
 /// mut_view and llc::repr.
 struct repr {
-    address src{};
-    address dst{};
-    rawpkt::ethertype ethertype = rawpkt::ethertype::ipv4;
+    address src{};                                         ///< source MAC address
+    address dst{};                                         ///< destination MAC address
+    rawpkt::ethertype ethertype = rawpkt::ethertype::ipv4; ///< what the payload is (at least 0x0600)
 
     /// Accepts a checked Ethernet II header; an 802.3 frame is unsupported
     /// (`available` holds its length field).
@@ -156,6 +166,7 @@ struct repr {
         return repr{v.src(), v.dst(), v.ethertype()};
     }
 
+    /// Always 14.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return ethernet::header_len; }
 
     /// Writes the header into `v` (at least 14 bytes).

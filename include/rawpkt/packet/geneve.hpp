@@ -29,41 +29,50 @@ inline constexpr std::size_t ver_opt_len = 0;    ///< version (2 bits), Opt Len 
 inline constexpr std::size_t flags = 1;          ///< O, C, 6 reserved bits
 inline constexpr byte_range protocol_type{2, 4}; ///< EtherType of the payload
 inline constexpr byte_range vni{4, 7};           ///< virtual network identifier
-inline constexpr std::size_t reserved = 7;
-inline constexpr std::size_t options = 8; ///< options start; up to 8 + Opt Len * 4
+inline constexpr std::size_t reserved = 7;       ///< 8 reserved bits
+inline constexpr std::size_t options = 8;        ///< options start; up to 8 + Opt Len * 4
 } // namespace field
 
 /// Option TLV layout, RFC 8926 §3.5; offsets from the option's start.
 namespace option_field {
-inline constexpr byte_range option_class{0, 2};
-inline constexpr std::size_t type = 2;   ///< the high bit marks a critical option
-inline constexpr std::size_t length = 3; ///< 3 reserved bits, length of the data in 4-byte words (5 bits)
-inline constexpr std::size_t data = 4;
+inline constexpr byte_range option_class{0, 2}; ///< option class: who defines the type (IANA registry)
+inline constexpr std::size_t type = 2;          ///< the high bit marks a critical option
+inline constexpr std::size_t length = 3;        ///< 3 reserved bits, length of the data in 4-byte words (5 bits)
+inline constexpr std::size_t data = 4;          ///< where the option data starts
 } // namespace option_field
 
+/// Bytes of a header without options.
 inline constexpr std::size_t min_header_len = field::options; // 8
-inline constexpr std::size_t max_header_len = 8 + 63 * 4;     // 260
+/// Bytes of the longest header: Opt Len 63 words.
+inline constexpr std::size_t max_header_len = 8 + 63 * 4; // 260
+/// The most option bytes a header holds.
 inline constexpr std::size_t max_options_len = max_header_len - min_header_len;
+/// The only version RFC 8926 defines.
 inline constexpr std::uint8_t version_0 = 0;
+/// The largest VNI: 24 bits.
 inline constexpr std::uint32_t max_vni = 0xffffff;
 
 inline constexpr std::uint8_t flag_oam = 0x80;      ///< O: control packet (RFC 8926 §3.4)
 inline constexpr std::uint8_t flag_critical = 0x40; ///< C: critical options present
+/// The reserved bits of the flags byte.
 inline constexpr std::uint8_t flags_reserved = 0x3f;
 
+/// The critical bit of an option's type.
 inline constexpr std::uint8_t option_type_critical = 0x80;
+/// Bytes of an option header: class, type and length.
 inline constexpr std::size_t option_header_len = option_field::data;
+/// Bytes of the longest option: header plus 31 words of data.
 inline constexpr std::size_t max_option_len = option_header_len + 31 * 4; // 128
 
 /// One option. `data` is the option data after the 4-byte option header;
 /// `offset` is where the option starts in the Geneve header.
 struct option {
-    std::uint16_t option_class = 0;
-    std::uint8_t type = 0;
-    std::uint8_t reserved = 0; ///< the 3 R bits, in the low bits
-    std::size_t length = 4;    ///< whole option in bytes, the 4-byte option header included
-    std::size_t offset = 0;
-    bytes data{};
+    std::uint16_t option_class = 0; ///< who defines the type
+    std::uint8_t type = 0;          ///< option type; the high bit is the critical bit
+    std::uint8_t reserved = 0;      ///< the 3 R bits, in the low bits
+    std::size_t length = 4;         ///< whole option in bytes, the 4-byte option header included
+    std::size_t offset = 0;         ///< where the option starts, in bytes from the start of the Geneve header
+    bytes data{};                   ///< the option data
 
     /// A receiver that does not know this option must drop the packet
     /// (RFC 8926 §3.5).
@@ -91,8 +100,8 @@ struct option {
 
 /// How the options area is walked: each option by parse_option(), to the end.
 struct option_traits {
-    using item = option;
-    static constexpr auto parse = parse_option;
+    using item = option;                        ///< what the range yields
+    static constexpr auto parse = parse_option; ///< reads one option
 };
 
 /// Iterates the options area. Yields `result<option>`: a malformed option
@@ -131,6 +140,7 @@ public:
     }
 
     // --- fields (RFC 8926 §3.4) ---
+    /// The version: 0 for a header checked() accepted (RFC 8926 §3.4).
     [[nodiscard]] constexpr std::uint8_t version() const noexcept { return u8(field::ver_opt_len) >> 6; }
     /// The raw Opt Len field, in 4-byte words.
     [[nodiscard]] constexpr std::uint8_t opt_len() const noexcept { return u8(field::ver_opt_len) & 0x3f; }
@@ -144,16 +154,20 @@ public:
     [[nodiscard]] constexpr bool oam() const noexcept { return (flags() & flag_oam) != 0; }
     /// C: at least one option is critical.
     [[nodiscard]] constexpr bool critical() const noexcept { return (flags() & flag_critical) != 0; }
+    /// The payload's type: 0x6558 for Ethernet, or an EtherType.
     [[nodiscard]] constexpr ethertype protocol_type() const noexcept {
         return static_cast<ethertype>(u16(field::protocol_type.begin));
     }
+    /// The 24-bit virtual network identifier.
     [[nodiscard]] constexpr std::uint32_t vni() const noexcept { return u24(field::vni.begin); }
+    /// The reserved byte after the VNI (zero in a header repr accepts).
     [[nodiscard]] constexpr std::uint8_t reserved() const noexcept { return u8(field::reserved); }
 
     /// The header bytes (base header and options).
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     /// The options bytes (may be empty).
     [[nodiscard]] constexpr Buf options_bytes() const noexcept { return this->range(field::options, header_len()); }
+    /// The options: iterate for `result<option>`.
     [[nodiscard]] constexpr option_range options() const noexcept {
         return option_range{bytes{options_bytes()}, field::options};
     }
@@ -164,6 +178,7 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_opt_len, 0xc0, static_cast<std::uint8_t>(v << 6));
     }
@@ -172,18 +187,23 @@ public:
     constexpr void set_options_len(std::size_t len) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_opt_len, 0x3f, static_cast<std::uint8_t>(len / 4));
     }
+    /// Sets the field flags() reads.
     constexpr void set_flags(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::flags, v); }
+    /// Sets or clears the flag oam() reads.
     constexpr void set_oam(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, flag_oam, v ? flag_oam : 0);
     }
+    /// Sets or clears the flag critical() reads.
     constexpr void set_critical(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, flag_critical, v ? flag_critical : 0);
     }
+    /// Sets the field protocol_type() reads.
     constexpr void set_protocol_type(ethertype t) noexcept requires writable<Buf> {
         this->set_u16(field::protocol_type.begin, static_cast<std::uint16_t>(t));
     }
     /// Sets the VNI (the low 24 bits of `v`).
     constexpr void set_vni(std::uint32_t v) noexcept requires writable<Buf> { this->set_u24(field::vni.begin, v); }
+    /// Sets the field reserved() reads.
     constexpr void set_reserved(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::reserved, v); }
 
     /// A read-only view of the same bytes.
@@ -195,20 +215,22 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only Geneve view over received bytes.
 using view = basic_view<bytes>;
+/// A writable Geneve view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a Geneve header, owned.
 struct repr {
-    std::uint32_t vni = 0; ///< 24 bits
-    ethertype protocol_type = ethertype::transparent_ethernet_bridging;
-    bool oam = false;
+    std::uint32_t vni = 0;                                              ///< 24 bits
+    ethertype protocol_type = ethertype::transparent_ethernet_bridging; ///< the payload's type
+    bool oam = false;                                                   ///< O: a control packet
     /// The C flag. It must be set when an option is critical.
     bool critical = false;
     /// Raw options, at most 252 bytes: whole options, so a multiple of 4
     /// (emit() pads anything else with zero bytes).
     small_bytes<max_options_len> options{};
-    std::size_t payload_len = 0;
+    std::size_t payload_len = 0; ///< bytes after the header
 
     /// Accepts a checked view with well-formed options, reserved bits clear
     /// and the C flag set if any option is critical (RFC 8926 §3.4).
@@ -237,6 +259,7 @@ struct repr {
         return r;
     }
 
+    /// Bytes of the header emit() writes: 8 plus the options padded to a multiple of 4.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return min_header_len + ((options.size() + 3u) & ~std::size_t{3});
     }

@@ -45,6 +45,7 @@ inline constexpr byte_range protocol_type{2, 4}; ///< EtherType of the payload (
 inline constexpr std::size_t optional = 4;
 } // namespace field
 
+/// Bytes of a header without optional fields.
 inline constexpr std::size_t min_header_len = field::optional; // 4
 /// C, K and S in version 0; K, S and A in version 1.
 inline constexpr std::size_t max_header_len = 16;
@@ -55,7 +56,9 @@ inline constexpr std::uint16_t flag_routing = 0x4000;  ///< R: routing present (
 inline constexpr std::uint16_t flag_key = 0x2000;      ///< K: key present (RFC 2890 §2.1)
 inline constexpr std::uint16_t flag_sequence = 0x1000; ///< S: sequence number present (RFC 2890 §2.2)
 inline constexpr std::uint16_t flag_ack = 0x0080;      ///< A: acknowledgment present, version 1 (RFC 2637 §4.1)
+/// The flag bits of the flags-and-version word.
 inline constexpr std::uint16_t flags_mask = 0xfff8;
+/// The version bits of that word (version_gre or version_enhanced).
 inline constexpr std::uint16_t version_mask = 0x0007;
 /// Reserved0 (RFC 2784 §2.3) without R, K and S: bits 4-12, which RFC 1701
 /// named strict source route, recursion control and flags. In version 1,
@@ -127,12 +130,17 @@ public:
     // --- fields (RFC 2784 §2, RFC 2890 §2, RFC 2637 §4.1) ---
     /// The 13 flag bits, as the top bits of the first 16-bit word.
     [[nodiscard]] constexpr std::uint16_t flags() const noexcept { return u16(field::flags_version) & flags_mask; }
+    /// The version: 0 (GRE) or 1 (enhanced GRE, PPTP).
     [[nodiscard]] constexpr std::uint8_t version() const noexcept {
         return static_cast<std::uint8_t>(u16(field::flags_version) & version_mask);
     }
+    /// C: checksum() and reserved1() are present (RFC 2784 §2.2).
     [[nodiscard]] constexpr bool has_checksum() const noexcept { return (flags() & flag_checksum) != 0; }
+    /// R: routing is present (RFC 1701 §2.1); rawpkt does not decode it.
     [[nodiscard]] constexpr bool has_routing() const noexcept { return (flags() & flag_routing) != 0; }
+    /// K: key() is present (RFC 2890 §2.1).
     [[nodiscard]] constexpr bool has_key() const noexcept { return (flags() & flag_key) != 0; }
+    /// S: sequence() is present (RFC 2890 §2.2).
     [[nodiscard]] constexpr bool has_sequence() const noexcept { return (flags() & flag_sequence) != 0; }
     /// The A bit; it only counts in version 1 (in version 0 it is reserved).
     [[nodiscard]] constexpr bool has_ack() const noexcept {
@@ -152,6 +160,7 @@ public:
     /// Header length in bytes, from the flags: 4 plus 4 per optional field.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return ack_offset() + (has_ack() ? 4 : 0); }
 
+    /// The checksum over header and payload (RFC 2784 §2.5), when C is set.
     [[nodiscard]] constexpr std::optional<std::uint16_t> checksum() const noexcept {
         if (!has_checksum()) return std::nullopt;
         return u16(field::optional);
@@ -162,10 +171,12 @@ public:
         if (!has_checksum()) return std::nullopt;
         return u16(field::optional + 2);
     }
+    /// The key (RFC 2890 §2.1), when K is set; in version 1, payload length and call id.
     [[nodiscard]] constexpr std::optional<std::uint32_t> key() const noexcept {
         if (!has_key()) return std::nullopt;
         return u32(key_offset());
     }
+    /// The sequence number (RFC 2890 §2.2), when S is set.
     [[nodiscard]] constexpr std::optional<std::uint32_t> sequence() const noexcept {
         if (!has_sequence()) return std::nullopt;
         return u32(sequence_offset());
@@ -226,30 +237,41 @@ public:
     constexpr void set_flags(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_version.begin, flags_mask, v);
     }
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_version.begin, version_mask, v);
     }
+    /// Sets or clears the flag has_checksum() reads.
     constexpr void set_has_checksum(bool v) noexcept requires writable<Buf> { set_flag(flag_checksum, v); }
+    /// Sets or clears the flag has_key() reads.
     constexpr void set_has_key(bool v) noexcept requires writable<Buf> { set_flag(flag_key, v); }
+    /// Sets or clears the flag has_sequence() reads.
     constexpr void set_has_sequence(bool v) noexcept requires writable<Buf> { set_flag(flag_sequence, v); }
+    /// Sets or clears the flag has_ack() reads.
     constexpr void set_has_ack(bool v) noexcept requires writable<Buf> { set_flag(flag_ack, v); }
+    /// Sets the field protocol_type() reads.
     constexpr void set_protocol_type(ethertype t) noexcept requires writable<Buf> {
         this->set_u16(field::protocol_type, static_cast<std::uint16_t>(t));
     }
     // The optional fields are written only when their flag is set: set the
     // flags first.
+    /// Sets the field checksum() reads.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> {
         if (has_checksum()) this->set_u16(field::optional, v);
     }
+    /// Sets the field reserved1() reads.
     constexpr void set_reserved1(std::uint16_t v) noexcept requires writable<Buf> {
         if (has_checksum()) this->set_u16(field::optional + 2, v);
     }
+    /// Sets the field key() reads.
     constexpr void set_key(std::uint32_t v) noexcept requires writable<Buf> {
         if (has_key()) this->set_u32(key_offset(), v);
     }
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint32_t v) noexcept requires writable<Buf> {
         if (has_sequence()) this->set_u32(sequence_offset(), v);
     }
+    /// Sets the field ack() reads.
     constexpr void set_ack(std::uint32_t v) noexcept requires writable<Buf> {
         if (has_ack()) this->set_u32(ack_offset(), v);
     }
@@ -287,19 +309,21 @@ private:
     }
 };
 
+/// A read-only GRE view over received bytes.
 using view = basic_view<bytes>;
+/// A writable GRE view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a GRE header, owned.
 struct repr {
-    std::uint8_t version = version_gre;
-    ethertype protocol_type = ethertype::ipv4;
+    std::uint8_t version = version_gre;        ///< version_gre or version_enhanced
+    ethertype protocol_type = ethertype::ipv4; ///< EtherType of the payload
     /// Version 0: carry a checksum; emit() computes it over the payload.
     bool has_checksum = false;
     /// Version 0 only: version 1 always carries a key, made of payload_len
     /// and call_id.
     std::optional<std::uint32_t> key{};
-    std::optional<std::uint32_t> sequence{};
+    std::optional<std::uint32_t> sequence{}; ///< sequence number to carry (S), if any
     /// Version 1 only.
     std::optional<std::uint32_t> ack{};
     /// Version 1 only.
@@ -335,6 +359,7 @@ struct repr {
         return r;
     }
 
+    /// Bytes of the header emit() writes: 4 plus 4 per optional field.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         const bool enhanced = version == version_enhanced;
         std::size_t n = min_header_len;

@@ -39,10 +39,10 @@ inline constexpr std::size_t message_type = 1; ///< §6.1
 inline constexpr byte_range length{2, 4};      ///< bytes after the first 8
 inline constexpr byte_range teid{4, 8};        ///< tunnel endpoint identifier
 // Present when E, S or PN is set; each evaluated only under its own flag.
-inline constexpr byte_range sequence{8, 10};
-inline constexpr std::size_t npdu_number = 10;
-inline constexpr std::size_t next_extension_type = 11;
-inline constexpr std::size_t extensions = 12; ///< first extension header, when E is set
+inline constexpr byte_range sequence{8, 10};           ///< sequence number (with S)
+inline constexpr std::size_t npdu_number = 10;         ///< N-PDU number (with PN)
+inline constexpr std::size_t next_extension_type = 11; ///< type of the first extension header (with E)
+inline constexpr std::size_t extensions = 12;          ///< first extension header, when E is set
 } // namespace field
 
 /// Extension header layout, TS 29.281 §5.2.1; offsets from its start.
@@ -51,17 +51,20 @@ inline constexpr std::size_t length = 0;  ///< whole extension header in 4-byte 
 inline constexpr std::size_t content = 1; ///< up to the last byte, the next extension header type
 } // namespace extension_field
 
+/// Bytes of the mandatory header.
 inline constexpr std::size_t min_header_len = 8;
 /// The header with the sequence number, N-PDU number and next type.
 inline constexpr std::size_t long_header_len = field::extensions; // 12
+/// The version of GTP-U (TS 29.281 §5.1).
 inline constexpr std::uint8_t version_1 = 1;
 
 /// Bits of the flags octet below the version.
-inline constexpr std::uint8_t flag_pt = 0x10; ///< PT, protocol type: 1 = GTP, 0 = GTP' (not GTP-U)
-inline constexpr std::uint8_t flag_spare = 0x08;
+inline constexpr std::uint8_t flag_pt = 0x10;        ///< PT, protocol type: 1 = GTP, 0 = GTP' (not GTP-U)
+inline constexpr std::uint8_t flag_spare = 0x08;     ///< spare: sent as 0, not evaluated
 inline constexpr std::uint8_t flag_extension = 0x04; ///< E: next extension header type is evaluated
 inline constexpr std::uint8_t flag_sequence = 0x02;  ///< S: sequence number is evaluated
 inline constexpr std::uint8_t flag_npdu = 0x01;      ///< PN: N-PDU number is evaluated
+/// E, S and PN: any of them makes the 4 optional bytes present.
 inline constexpr std::uint8_t flags_optional = flag_extension | flag_sequence | flag_npdu;
 
 /// GTP-U message types (TS 29.281 §6.1, table 6.1-1).
@@ -93,11 +96,11 @@ enum class extension_type : std::uint8_t {
 /// One extension header. `content` is what lies between its length octet
 /// and its next-type octet; `offset` is where it starts in the GTP header.
 struct extension {
-    extension_type type = extension_type::none;
-    std::size_t length = 4; ///< whole extension header in bytes
-    std::size_t offset = 0;
-    bytes content{};
-    extension_type next = extension_type::none;
+    extension_type type = extension_type::none; ///< this extension header's type (announced by the one before)
+    std::size_t length = 4;                     ///< whole extension header in bytes
+    std::size_t offset = 0;                     ///< where it starts, in bytes from the start of the GTP-U header
+    bytes content{};                            ///< its content, between the length and next-type octets
+    extension_type next = extension_type::none; ///< the type of the next extension header (none: the last)
 
     /// The comprehension bits (TS 29.281 §5.2.1): 0 not required, 1 not
     /// required and not forwarded by intermediate nodes, 2 required by the
@@ -130,19 +133,24 @@ struct extension {
 /// next type of none.
 class extension_range {
 public:
+    /// Input iterator over the chain: ++ parses the next extension header.
     class iterator {
     public:
-        using value_type = result<extension>;
-        using difference_type = std::ptrdiff_t;
+        using value_type = result<extension>;   ///< an extension header or the error that ends the chain
+        using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
 
         constexpr iterator() noexcept = default;
+        /// At the first extension header of `area` (see extension_range).
         constexpr iterator(bytes area, std::size_t base, extension_type first) noexcept
             : area_(area), base_(base), type_(first) {
             load();
         }
 
+        /// The current extension header or its error.
         constexpr const result<extension>& operator*() const noexcept { return current_; }
+        /// Member access to the current result.
         constexpr const result<extension>* operator->() const noexcept { return &current_; }
+        /// Moves to the next extension header; after an error or the last one the iterator is at the end.
         constexpr iterator& operator++() noexcept {
             if (current_) {
                 pos_ += current_->length;
@@ -153,6 +161,7 @@ public:
             load();
             return *this;
         }
+        /// Moves to the next extension header (see the prefix form).
         constexpr iterator operator++(int) noexcept {
             iterator t = *this;
             ++*this;
@@ -177,8 +186,11 @@ public:
     /// available bytes; `first` is the type announced before it.
     constexpr extension_range(bytes area, std::size_t base, extension_type first) noexcept
         : area_(area), base_(base), first_(first) {}
+    /// At the first extension header.
     [[nodiscard]] constexpr iterator begin() const noexcept { return {area_, base_, first_}; }
+    /// Compares equal to the iterator after the last extension header or an error.
     [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
+    /// True when no extension header is announced.
     [[nodiscard]] constexpr bool empty() const noexcept { return first_ == extension_type::none; }
     /// The first error in the chain, if any.
     [[nodiscard]] constexpr status validate() const noexcept {
@@ -256,6 +268,7 @@ public:
     }
 
     // --- fields (TS 29.281 §5.1) ---
+    /// The version: 1 for a header checked() accepted (TS 29.281 §5.1).
     [[nodiscard]] constexpr std::uint8_t version() const noexcept { return u8(field::flags) >> 5; }
     /// The PT (protocol type) bit: 1 for GTP, 0 for GTP'. Not an EtherType.
     [[nodiscard]] constexpr std::uint8_t pt() const noexcept { return (u8(field::flags) & flag_pt) != 0 ? 1 : 0; }
@@ -267,12 +280,14 @@ public:
     [[nodiscard]] constexpr bool has_sequence() const noexcept { return (u8(field::flags) & flag_sequence) != 0; }
     /// PN: the N-PDU number is evaluated.
     [[nodiscard]] constexpr bool has_npdu_number() const noexcept { return (u8(field::flags) & flag_npdu) != 0; }
+    /// The message type (TS 29.281 §6.1): G-PDU (255) carries user data.
     [[nodiscard]] constexpr gtpu::message_type message_type() const noexcept {
         return static_cast<gtpu::message_type>(u8(field::message_type));
     }
     /// The length field: bytes after the first 8 (optional fields,
     /// extension headers and payload).
     [[nodiscard]] constexpr std::uint16_t length() const noexcept { return u16(field::length); }
+    /// Tunnel endpoint identifier: which tunnel at the receiving end.
     [[nodiscard]] constexpr std::uint32_t teid() const noexcept { return u32(field::teid); }
     /// True when the 4 optional bytes are present: any of E, S, PN is set.
     [[nodiscard]] constexpr bool long_header() const noexcept { return (u8(field::flags) & flags_optional) != 0; }
@@ -329,28 +344,40 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, 0xe0, static_cast<std::uint8_t>(v << 5));
     }
+    /// Sets the field pt() reads.
     constexpr void set_pt(std::uint8_t pt) noexcept requires writable<Buf> { set_flag(flag_pt, pt != 0); }
+    /// Sets or clears the flag spare() reads.
     constexpr void set_spare(bool v) noexcept requires writable<Buf> { set_flag(flag_spare, v); }
+    /// Sets or clears the flag has_extension() reads.
     constexpr void set_has_extension(bool v) noexcept requires writable<Buf> { set_flag(flag_extension, v); }
+    /// Sets or clears the flag has_sequence() reads.
     constexpr void set_has_sequence(bool v) noexcept requires writable<Buf> { set_flag(flag_sequence, v); }
+    /// Sets or clears the flag has_npdu_number() reads.
     constexpr void set_has_npdu_number(bool v) noexcept requires writable<Buf> { set_flag(flag_npdu, v); }
+    /// Sets the field message_type() reads.
     constexpr void set_message_type(gtpu::message_type t) noexcept requires writable<Buf> {
         this->set_u8(field::message_type, static_cast<std::uint8_t>(t));
     }
+    /// Sets the field length() reads.
     constexpr void set_length(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::length, v); }
+    /// Sets the field teid() reads.
     constexpr void set_teid(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::teid, v); }
     // The next three write into the 4 optional bytes, which exist when any
     // of E, S or PN is set: set the flags first. Each field is evaluated
     // only under its own flag.
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> {
         if (long_header()) this->set_u16(field::sequence, v);
     }
+    /// Sets the field npdu_number() reads.
     constexpr void set_npdu_number(std::uint8_t v) noexcept requires writable<Buf> {
         if (long_header()) this->set_u8(field::npdu_number, v);
     }
+    /// Sets the field next_extension_type() reads.
     constexpr void set_next_extension_type(extension_type t) noexcept requires writable<Buf> {
         if (long_header()) this->set_u8(field::next_extension_type, static_cast<std::uint8_t>(t));
     }
@@ -368,7 +395,9 @@ private:
     }
 };
 
+/// A read-only GTP-U view over received bytes.
 using view = basic_view<bytes>;
+/// A writable GTP-U view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a GTP-U header, owned.
@@ -377,10 +406,10 @@ struct repr {
     /// to 12).
     static constexpr std::size_t max_extensions_len = 64;
 
-    gtpu::message_type type = gtpu::message_type::g_pdu;
-    std::uint32_t teid = 0;
-    std::optional<std::uint16_t> sequence{};
-    std::optional<std::uint8_t> npdu_number{};
+    gtpu::message_type type = gtpu::message_type::g_pdu; ///< the message type
+    std::uint32_t teid = 0;                              ///< tunnel endpoint identifier
+    std::optional<std::uint16_t> sequence{};             ///< the sequence number to carry (S), if any
+    std::optional<std::uint8_t> npdu_number{};           ///< the N-PDU number to carry (PN), if any
     /// The type of the first extension header (none without extensions).
     extension_type first_extension = extension_type::none;
     /// The raw extension header chain, each header ending with the next
@@ -431,9 +460,11 @@ struct repr {
         return r;
     }
 
+    /// True when emit() writes the 4 optional bytes.
     [[nodiscard]] constexpr bool long_header() const noexcept {
         return sequence.has_value() || npdu_number.has_value() || !extensions.empty();
     }
+    /// Bytes of the header emit() writes: 8, or 12 plus the extension headers.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return long_header() ? long_header_len + extensions.size() : min_header_len;
     }

@@ -50,49 +50,49 @@ enum class message_type : std::uint8_t {
 /// Destination unreachable codes (RFC 792; 6 to 12 RFC 1122 §3.2.2.1;
 /// 13 to 15 RFC 1812 §5.2.7.1).
 namespace unreachable_code {
-inline constexpr std::uint8_t net = 0;
-inline constexpr std::uint8_t host = 1;
-inline constexpr std::uint8_t protocol = 2;
-inline constexpr std::uint8_t port = 3;
-inline constexpr std::uint8_t frag_needed = 4; ///< with the next-hop MTU, RFC 1191 §4
-inline constexpr std::uint8_t source_route_failed = 5;
-inline constexpr std::uint8_t net_unknown = 6;
-inline constexpr std::uint8_t host_unknown = 7;
-inline constexpr std::uint8_t source_host_isolated = 8;
-inline constexpr std::uint8_t net_prohibited = 9;
-inline constexpr std::uint8_t host_prohibited = 10;
-inline constexpr std::uint8_t net_unreachable_for_tos = 11;
-inline constexpr std::uint8_t host_unreachable_for_tos = 12;
-inline constexpr std::uint8_t admin_prohibited = 13;
-inline constexpr std::uint8_t host_precedence_violation = 14;
-inline constexpr std::uint8_t precedence_cutoff = 15;
+inline constexpr std::uint8_t net = 0;                  ///< network unreachable
+inline constexpr std::uint8_t host = 1;                 ///< host unreachable
+inline constexpr std::uint8_t protocol = 2;             ///< protocol unreachable (at the destination)
+inline constexpr std::uint8_t port = 3;                 ///< port unreachable (at the destination)
+inline constexpr std::uint8_t frag_needed = 4;          ///< with the next-hop MTU, RFC 1191 §4
+inline constexpr std::uint8_t source_route_failed = 5;  ///< source route failed
+inline constexpr std::uint8_t net_unknown = 6;          ///< destination network unknown
+inline constexpr std::uint8_t host_unknown = 7;         ///< destination host unknown
+inline constexpr std::uint8_t source_host_isolated = 8; ///< source host isolated
+inline constexpr std::uint8_t net_prohibited = 9;       ///< communication with the network administratively prohibited
+inline constexpr std::uint8_t host_prohibited = 10;     ///< communication with the host administratively prohibited
+inline constexpr std::uint8_t net_unreachable_for_tos = 11;   ///< network unreachable for the type of service
+inline constexpr std::uint8_t host_unreachable_for_tos = 12;  ///< host unreachable for the type of service
+inline constexpr std::uint8_t admin_prohibited = 13;          ///< communication administratively prohibited (filtered)
+inline constexpr std::uint8_t host_precedence_violation = 14; ///< host precedence violation
+inline constexpr std::uint8_t precedence_cutoff = 15;         ///< precedence cutoff in effect
 } // namespace unreachable_code
 
 /// Redirect codes (RFC 792).
 namespace redirect_code {
-inline constexpr std::uint8_t net = 0;
-inline constexpr std::uint8_t host = 1;
-inline constexpr std::uint8_t tos_net = 2;
-inline constexpr std::uint8_t tos_host = 3;
+inline constexpr std::uint8_t net = 0;      ///< redirect for the network
+inline constexpr std::uint8_t host = 1;     ///< redirect for the host
+inline constexpr std::uint8_t tos_net = 2;  ///< redirect for the type of service and network
+inline constexpr std::uint8_t tos_host = 3; ///< redirect for the type of service and host
 } // namespace redirect_code
 
 /// Time exceeded codes (RFC 792).
 namespace time_exceeded_code {
-inline constexpr std::uint8_t ttl = 0;
-inline constexpr std::uint8_t reassembly = 1;
+inline constexpr std::uint8_t ttl = 0;        ///< TTL exceeded in transit (what traceroute reads)
+inline constexpr std::uint8_t reassembly = 1; ///< fragment reassembly time exceeded
 } // namespace time_exceeded_code
 
 /// Parameter problem codes (RFC 792; 1 RFC 1108; 2 RFC 1812 §5.2.7.3).
 namespace parameter_problem_code {
-inline constexpr std::uint8_t pointer = 0;
-inline constexpr std::uint8_t missing_option = 1;
-inline constexpr std::uint8_t bad_length = 2;
+inline constexpr std::uint8_t pointer = 0;        ///< the pointer field names the offending octet
+inline constexpr std::uint8_t missing_option = 1; ///< a required option is missing
+inline constexpr std::uint8_t bad_length = 2;     ///< bad length
 } // namespace parameter_problem_code
 
 /// Message layout, RFC 792 (and RFC 950, RFC 1191 §4, RFC 4884 §4.1).
 namespace field {
-inline constexpr std::size_t type = 0;
-inline constexpr std::size_t code = 1;
+inline constexpr std::size_t type = 0;            ///< message type
+inline constexpr std::size_t code = 1;            ///< code, meaning depends on the type
 inline constexpr byte_range checksum{2, 4};       ///< over the whole message
 inline constexpr byte_range rest_of_header{4, 8}; ///< meaning depends on the type
 inline constexpr byte_range identifier{4, 6};     ///< echo, timestamp, information, address mask
@@ -108,11 +108,14 @@ inline constexpr byte_range transmit{16, 20};     ///< timestamp
 inline constexpr byte_range address_mask{8, 12};  ///< address mask (RFC 950)
 } // namespace field
 
+/// Bytes of the fixed header: type, code, checksum and the rest-of-header word.
 inline constexpr std::size_t header_len = field::data; // 8
 /// The most data (or invoking packet and extension) a repr describes: a
 /// message of at most 65535 bytes.
 inline constexpr std::size_t max_data_len = 0xffff - header_len;
-inline constexpr std::size_t timestamp_len = field::transmit.end;        // 20
+/// Bytes of a timestamp or timestamp reply message.
+inline constexpr std::size_t timestamp_len = field::transmit.end; // 20
+/// Bytes of an address mask request or reply.
 inline constexpr std::size_t address_mask_len = field::address_mask.end; // 12
 /// The least an error message quotes of the invoking packet's data, after
 /// its IP header (RFC 792; RFC 1812 §4.3.2.3 asks for as much as fits in 576).
@@ -186,17 +189,22 @@ public:
     }
 
     // --- header (RFC 792) ---
+    /// The message type (RFC 792).
     [[nodiscard]] constexpr message_type type() const noexcept { return static_cast<message_type>(u8(field::type)); }
+    /// The code, whose meaning depends on the type (see the *_code namespaces).
     [[nodiscard]] constexpr std::uint8_t code() const noexcept { return u8(field::code); }
+    /// Checksum as carried (over the whole message); see checksum_ok().
     [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
     /// The second 32-bit word, raw.
     [[nodiscard]] constexpr std::uint32_t rest_of_header() const noexcept { return u32(field::rest_of_header); }
     /// Always 8: the fixed header that payload() follows.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv4::header_len; }
+    /// True for an error message, which quotes the packet that caused it.
     [[nodiscard]] constexpr bool is_error() const noexcept { return icmpv4::is_error(type()); }
 
     /// Echo, timestamp, information and address mask messages.
     [[nodiscard]] constexpr std::uint16_t identifier() const noexcept { return u16(field::identifier); }
+    /// Echo, timestamp, information and address mask messages: the sequence number.
     [[nodiscard]] constexpr std::uint16_t sequence() const noexcept { return u16(field::sequence); }
     /// Redirect: the gateway to send to instead.
     [[nodiscard]] constexpr ipv4_address gateway() const noexcept {
@@ -216,9 +224,11 @@ public:
     [[nodiscard]] constexpr std::uint32_t originate_timestamp() const noexcept {
         return this->u32_or0(field::originate.begin);
     }
+    /// Timestamp messages: when the request arrived (see originate_timestamp()).
     [[nodiscard]] constexpr std::uint32_t receive_timestamp() const noexcept {
         return this->u32_or0(field::receive.begin);
     }
+    /// Timestamp messages: when the reply was sent (see originate_timestamp()).
     [[nodiscard]] constexpr std::uint32_t transmit_timestamp() const noexcept {
         return this->u32_or0(field::transmit.begin);
     }
@@ -262,6 +272,7 @@ public:
     }
 
     // --- checksum (RFC 792: the whole message, no pseudo header) ---
+    /// True when the checksum over the whole message verifies.
     [[nodiscard]] constexpr bool checksum_ok() const noexcept {
         return checksum::accumulator{}.add(bytes{this->buf_}).verifies();
     }
@@ -274,25 +285,35 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field type() reads.
     constexpr void set_type(message_type t) noexcept requires writable<Buf> {
         this->set_u8(field::type, static_cast<std::uint8_t>(t));
     }
+    /// Sets the field code() reads.
     constexpr void set_code(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::code, v); }
+    /// Sets the field checksum() reads.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
+    /// Sets the field rest_of_header() reads.
     constexpr void set_rest_of_header(std::uint32_t v) noexcept requires writable<Buf> {
         this->set_u32(field::rest_of_header, v);
     }
+    /// Sets the field identifier() reads.
     constexpr void set_identifier(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::identifier, v);
     }
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::sequence, v); }
+    /// Writes the address gateway() reads.
     constexpr void set_gateway(const ipv4_address& a) noexcept requires writable<Buf> {
         a.store(this->buf_, field::gateway.begin);
     }
+    /// Sets the field pointer() reads.
     constexpr void set_pointer(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::pointer, v); }
+    /// Sets the field length_words() reads.
     constexpr void set_length_words(std::uint8_t words) noexcept requires writable<Buf> {
         this->set_u8(field::length, words);
     }
+    /// Sets the field next_hop_mtu() reads.
     constexpr void set_next_hop_mtu(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::next_hop_mtu, v);
     }
@@ -301,12 +322,15 @@ public:
     constexpr void set_originate_timestamp(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::originate.begin, v);
     }
+    /// Sets the field receive_timestamp() reads.
     constexpr void set_receive_timestamp(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::receive.begin, v);
     }
+    /// Sets the field transmit_timestamp() reads.
     constexpr void set_transmit_timestamp(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::transmit.begin, v);
     }
+    /// Writes the address address_mask() reads (nothing when the buffer is too short).
     constexpr void set_address_mask(const ipv4_address& a) noexcept requires writable<Buf> {
         this->try_set_address(field::address_mask.begin, a);
     }
@@ -332,7 +356,9 @@ private:
     }
 };
 
+/// A read-only ICMPv4 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable ICMPv4 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The checksum an emit() fills: over the first `len` bytes of `v` (the
@@ -344,10 +370,10 @@ constexpr void fill_message_checksum(mut_view v, std::size_t len) noexcept {
 /// An echo request or reply (RFC 792), owned. The data is not held: the
 /// builder writes data_len bytes after the header.
 struct echo_repr {
-    bool reply = false;
-    std::uint16_t identifier = 0;
-    std::uint16_t sequence = 0;
-    std::uint16_t data_len = 0;
+    bool reply = false;           ///< echo reply; false: echo request
+    std::uint16_t identifier = 0; ///< identifier (ping uses it to tell its replies apart)
+    std::uint16_t sequence = 0;   ///< sequence number
+    std::uint16_t data_len = 0;   ///< bytes of data after the header
 
     /// Accepts an echo request or reply with code 0 (another type is
     /// errc::unsupported, `available` the type) whose data fits data_len.
@@ -367,7 +393,9 @@ struct echo_repr {
                          static_cast<std::uint16_t>(v.payload().size())};
     }
 
+    /// The fixed header length, icmpv4::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv4::header_len; }
+    /// The whole message: header and data.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return icmpv4::header_len + data_len; }
 
     /// Writes the header into `v` and fills the checksum, which covers the
@@ -388,8 +416,8 @@ struct echo_repr {
 /// time exceeded, parameter problem), owned. The invoking packet and the
 /// extension are not held: the builder writes them after the header.
 struct error_repr {
-    message_type type = message_type::destination_unreachable;
-    std::uint8_t code = 0;
+    message_type type = message_type::destination_unreachable; ///< the error's type
+    std::uint8_t code = 0;                                     ///< the code (see the *_code namespaces)
     std::uint16_t next_hop_mtu = 0; ///< destination unreachable (RFC 1191 §4: code 4, else 0)
     std::uint8_t pointer = 0;       ///< parameter problem
     ipv4_address gateway{};         ///< redirect
@@ -440,6 +468,7 @@ struct error_repr {
         return r;
     }
 
+    /// The fixed header length, icmpv4::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv4::header_len; }
     /// Header, invoking packet and extension.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept {

@@ -28,6 +28,7 @@
 
 namespace rawpkt::icmpv6 {
 
+/// The address type of target() and destination().
 using address = ipv6_address;
 
 /// Message types (RFC 4443 §2.1, IANA "ICMPv6 Parameters"). Values below
@@ -79,27 +80,27 @@ enum class parameter_problem_code : std::uint8_t {
 
 /// Message layout, RFC 4443 §2.1 and the per-type sections.
 namespace field {
-inline constexpr std::size_t type = 0;
-inline constexpr std::size_t code = 1;
-inline constexpr byte_range checksum{2, 4};
+inline constexpr std::size_t type = 0;            ///< message type
+inline constexpr std::size_t code = 1;            ///< code, meaning depends on the type
+inline constexpr byte_range checksum{2, 4};       ///< over a pseudo header and the whole message (RFC 4443 §2.3)
 inline constexpr byte_range rest_of_header{4, 8}; ///< message-specific (unused, MTU, pointer, ...)
 inline constexpr std::size_t body = 4;            ///< message body (RFC 4443 §2.1)
 // Echo (RFC 4443 §4)
-inline constexpr byte_range identifier{4, 6};
-inline constexpr byte_range sequence{6, 8};
+inline constexpr byte_range identifier{4, 6}; ///< echo identifier
+inline constexpr byte_range sequence{6, 8};   ///< echo sequence number
 // Errors (RFC 4443 §3)
 inline constexpr byte_range mtu{4, 8};     ///< packet too big
 inline constexpr byte_range pointer{4, 8}; ///< parameter problem: offset of the error in the invoking packet
 // Router Advertisement (RFC 4861 §4.2)
-inline constexpr std::size_t cur_hop_limit = 4;
-inline constexpr std::size_t ra_flags = 5;
+inline constexpr std::size_t cur_hop_limit = 4;    ///< Cur Hop Limit for hosts to use (0: unspecified)
+inline constexpr std::size_t ra_flags = 5;         ///< M, O, H, Prf, P flags
 inline constexpr byte_range router_lifetime{6, 8}; ///< seconds
 inline constexpr byte_range reachable_time{8, 12}; ///< milliseconds
 inline constexpr byte_range retrans_timer{12, 16}; ///< milliseconds
 // Neighbor Advertisement (RFC 4861 §4.4)
 inline constexpr byte_range na_flags{4, 8}; ///< R, S, O in the top bits
 // Neighbor Solicitation / Advertisement, Redirect (RFC 4861 §4.3-4.5)
-inline constexpr byte_range target{8, 24};
+inline constexpr byte_range target{8, 24};       ///< the target address
 inline constexpr byte_range destination{24, 40}; ///< redirect
 } // namespace field
 
@@ -113,16 +114,17 @@ inline constexpr std::size_t header_len = field::rest_of_header.end;
 inline constexpr std::size_t max_error_message_len = 1280 - ipv6::fixed_header_len;
 
 // Router Advertisement flags (RFC 4861 §4.2; H RFC 6275 §7.1, Prf RFC 4191 §2.2, P RFC 4389).
-inline constexpr std::uint8_t ra_managed = 0x80;
-inline constexpr std::uint8_t ra_other = 0x40;
-inline constexpr std::uint8_t ra_home_agent = 0x20;
-inline constexpr std::uint8_t ra_preference_mask = 0x18;
-inline constexpr std::uint8_t ra_proxy = 0x04;
+inline constexpr std::uint8_t ra_managed = 0x80;         ///< M: addresses are available from DHCPv6
+inline constexpr std::uint8_t ra_other = 0x40;           ///< O: other configuration is available from DHCPv6
+inline constexpr std::uint8_t ra_home_agent = 0x20;      ///< H: the router is a Mobile IPv6 home agent
+inline constexpr std::uint8_t ra_preference_mask = 0x18; ///< Prf: default router preference, 2 bits
+inline constexpr std::uint8_t ra_proxy = 0x04;           ///< P: proxied (RFC 4389)
 // Neighbor Advertisement flags (RFC 4861 §4.4).
-inline constexpr std::uint32_t na_router = 0x80000000;
-inline constexpr std::uint32_t na_solicited = 0x40000000;
-inline constexpr std::uint32_t na_override = 0x20000000;
+inline constexpr std::uint32_t na_router = 0x80000000;    ///< R: the sender is a router
+inline constexpr std::uint32_t na_solicited = 0x40000000; ///< S: sent in response to a solicitation
+inline constexpr std::uint32_t na_override = 0x20000000;  ///< O: override an existing cache entry
 
+/// True for an error message (types 0 to 127, RFC 4443 §2.1), which quotes the packet that caused it.
 [[nodiscard]] constexpr bool is_error(message_type t) noexcept { return static_cast<std::uint8_t>(t) < 128; }
 
 /// The fixed part of a message of type `t`: what checked() requires. At
@@ -176,22 +178,23 @@ enum class option_kind : std::uint8_t {
 
 /// Exact lengths of the options with a fixed layout, in bytes.
 inline constexpr std::size_t prefix_info_len = 32;
+/// Bytes of an MTU option.
 inline constexpr std::size_t mtu_option_len = 8;
 
 // Prefix Information flags (RFC 4861 §4.6.2; R RFC 6275 §7.2).
-inline constexpr std::uint8_t prefix_on_link = 0x80;
-inline constexpr std::uint8_t prefix_autonomous = 0x40;
-inline constexpr std::uint8_t prefix_router_address = 0x20;
+inline constexpr std::uint8_t prefix_on_link = 0x80;        ///< L: the prefix is on-link
+inline constexpr std::uint8_t prefix_autonomous = 0x40;     ///< A: usable for stateless address autoconfiguration
+inline constexpr std::uint8_t prefix_router_address = 0x20; ///< R: the prefix field holds the router's address
 
 /// One NDP option. `data` is what follows the type and length octets;
 /// `offset` counts from the start of the ICMPv6 message. The accessors are
 /// meant for their kind; on any other option they return a value read
 /// within `data`, or 0, and never read outside it.
 struct option {
-    option_kind kind{};
+    option_kind kind{};     ///< the option type
     std::size_t length = 0; ///< whole option in bytes: the length octet times 8
-    std::size_t offset = 0;
-    bytes data{}; ///< length - 2 bytes
+    std::size_t offset = 0; ///< where the option starts in the ICMPv6 message
+    bytes data{};           ///< length - 2 bytes
 
     /// Source/target link-layer address option: the address, padded to the
     /// option's length.
@@ -201,10 +204,15 @@ struct option {
     [[nodiscard]] constexpr mac_address mac() const noexcept { return load_address_or<mac_address>(data, 0); }
 
     // Prefix Information (RFC 4861 §4.6.2).
+    /// Prefix Information: bits of the prefix that are valid (0 to 128).
     [[nodiscard]] constexpr std::uint8_t prefix_len() const noexcept { return load_u8_or(data, 0); }
+    /// Prefix Information: the L, A and R flag octet.
     [[nodiscard]] constexpr std::uint8_t prefix_flags() const noexcept { return load_u8_or(data, 1); }
+    /// Prefix Information, L: the prefix is on-link.
     [[nodiscard]] constexpr bool on_link_flag() const noexcept { return (prefix_flags() & prefix_on_link) != 0; }
+    /// Prefix Information, A: usable for autoconfiguration.
     [[nodiscard]] constexpr bool autonomous_flag() const noexcept { return (prefix_flags() & prefix_autonomous) != 0; }
+    /// Prefix Information, R: the prefix field holds the router's address.
     [[nodiscard]] constexpr bool router_address_flag() const noexcept {
         return (prefix_flags() & prefix_router_address) != 0;
     }
@@ -214,6 +222,7 @@ struct option {
     [[nodiscard]] constexpr std::uint32_t preferred_lifetime() const noexcept {
         return load_be_or<std::uint32_t>(data, 6);
     }
+    /// Prefix Information: the prefix (bits after prefix_len() are zero).
     [[nodiscard]] constexpr address prefix() const noexcept { return load_address_or<address>(data, 14); }
 
     /// Redirected Header (RFC 4861 §4.6.3): the start of the redirected
@@ -254,8 +263,8 @@ struct option {
 
 /// How NDP options are walked: each by parse_option(), to the end.
 struct option_traits {
-    using item = option;
-    static constexpr auto parse = parse_option;
+    using item = option;                        ///< what the range yields
+    static constexpr auto parse = parse_option; ///< reads one option
 };
 
 /// Iterates NDP options. Yields `result<option>`: a malformed option yields
@@ -294,9 +303,13 @@ public:
     }
 
     // --- every message (RFC 4443 §2.1) ---
+    /// The message type (RFC 4443 §2.1).
     [[nodiscard]] constexpr message_type type() const noexcept { return static_cast<message_type>(u8(field::type)); }
+    /// The code, whose meaning depends on the type.
     [[nodiscard]] constexpr std::uint8_t code() const noexcept { return u8(field::code); }
+    /// Checksum as carried (over a pseudo header); see checksum_ok().
     [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
+    /// True for an error message (see icmpv6::is_error()).
     [[nodiscard]] constexpr bool is_error() const noexcept { return icmpv6::is_error(type()); }
     /// Always 8: the header that payload() follows.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv6::header_len; }
@@ -311,7 +324,9 @@ public:
     }
 
     // --- echo request / reply (RFC 4443 §4); the data is payload() ---
+    /// Echo: the identifier (0 when the buffer is too short).
     [[nodiscard]] constexpr std::uint16_t identifier() const noexcept { return u16_or0(field::identifier.begin); }
+    /// Echo: the sequence number (0 when the buffer is too short).
     [[nodiscard]] constexpr std::uint16_t sequence() const noexcept { return u16_or0(field::sequence.begin); }
 
     // --- errors (RFC 4443 §3) ---
@@ -331,6 +346,7 @@ public:
     }
 
     // --- Router Advertisement (RFC 4861 §4.2) ---
+    /// Router Advertisement: the hop limit hosts should use (0: unspecified).
     [[nodiscard]] constexpr std::uint8_t cur_hop_limit() const noexcept { return u8_or0(field::cur_hop_limit); }
     /// The whole flags octet.
     [[nodiscard]] constexpr std::uint8_t ra_flags() const noexcept { return u8_or0(field::ra_flags); }
@@ -366,6 +382,7 @@ public:
     [[nodiscard]] constexpr bool override_flag() const noexcept { return (na_flags() & na_override) != 0; }
 
     // --- Neighbor Solicitation / Advertisement, Redirect (RFC 4861 §4.3-4.5) ---
+    /// Neighbor Solicitation / Advertisement, Redirect: the target address.
     [[nodiscard]] constexpr address target() const noexcept {
         return this->template address_or0<address>(field::target.begin);
     }
@@ -401,55 +418,79 @@ public:
     }
 
     // --- setters (mut_view only); type-specific ones write nothing past the buffer ---
+    /// Sets the field type() reads.
     constexpr void set_type(message_type t) noexcept requires writable<Buf> {
         this->set_u8(field::type, static_cast<std::uint8_t>(t));
     }
+    /// Sets the field code() reads.
     constexpr void set_code(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::code, v); }
+    /// Sets the field checksum() reads.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
+    /// Computes and stores the checksum over the pseudo header of `src` and `dst`; the message must be final.
     constexpr void fill_checksum(const address& src, const address& dst) noexcept requires writable<Buf> {
         set_checksum(compute_checksum(src, dst));
     }
+    /// Sets the field rest_of_header() reads.
     constexpr void set_rest_of_header(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::rest_of_header.begin, v);
     }
+    /// Sets the field identifier() reads.
     constexpr void set_identifier(std::uint16_t v) noexcept requires writable<Buf> {
         this->try_set_u16(field::identifier.begin, v);
     }
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint16_t v) noexcept requires writable<Buf> {
         this->try_set_u16(field::sequence.begin, v);
     }
+    /// Sets the field mtu() reads.
     constexpr void set_mtu(std::uint32_t v) noexcept requires writable<Buf> { this->try_set_u32(field::mtu.begin, v); }
+    /// Sets the field pointer() reads.
     constexpr void set_pointer(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::pointer.begin, v);
     }
+    /// Sets the field cur_hop_limit() reads.
     constexpr void set_cur_hop_limit(std::uint8_t v) noexcept requires writable<Buf> {
         this->try_set_u8(field::cur_hop_limit, v);
     }
+    /// Sets the field ra_flags() reads.
     constexpr void set_ra_flags(std::uint8_t v) noexcept requires writable<Buf> {
         this->try_set_u8(field::ra_flags, v);
     }
+    /// Sets or clears the flag managed_flag() reads.
     constexpr void set_managed_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_managed, v); }
+    /// Sets or clears the flag other_flag() reads.
     constexpr void set_other_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_other, v); }
+    /// Sets or clears the flag home_agent_flag() reads.
     constexpr void set_home_agent_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_home_agent, v); }
+    /// Sets the field router_preference() reads.
     constexpr void set_router_preference(std::uint8_t v) noexcept requires writable<Buf> {
         set_ra_flags(static_cast<std::uint8_t>((ra_flags() & ~ra_preference_mask) | ((v << 3) & ra_preference_mask)));
     }
+    /// Sets or clears the flag proxy_flag() reads.
     constexpr void set_proxy_flag(bool v) noexcept requires writable<Buf> { set_ra_flag(ra_proxy, v); }
+    /// Sets the field router_lifetime() reads.
     constexpr void set_router_lifetime(std::uint16_t v) noexcept requires writable<Buf> {
         this->try_set_u16(field::router_lifetime.begin, v);
     }
+    /// Sets the field reachable_time() reads.
     constexpr void set_reachable_time(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::reachable_time.begin, v);
     }
+    /// Sets the field retrans_timer() reads.
     constexpr void set_retrans_timer(std::uint32_t v) noexcept requires writable<Buf> {
         this->try_set_u32(field::retrans_timer.begin, v);
     }
+    /// Sets or clears the flag router_flag() reads.
     constexpr void set_router_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_router, v); }
+    /// Sets or clears the flag solicited_flag() reads.
     constexpr void set_solicited_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_solicited, v); }
+    /// Sets or clears the flag override_flag() reads.
     constexpr void set_override_flag(bool v) noexcept requires writable<Buf> { set_na_flag(na_override, v); }
+    /// Writes the address target() reads.
     constexpr void set_target(const address& a) noexcept requires writable<Buf> {
         this->try_set_address(field::target.begin, a);
     }
+    /// Writes the address destination() reads.
     constexpr void set_destination(const address& a) noexcept requires writable<Buf> {
         this->try_set_address(field::destination.begin, a);
     }
@@ -476,7 +517,9 @@ private:
     }
 };
 
+/// A read-only ICMPv6 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable ICMPv6 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 // --- reprs ---
@@ -493,6 +536,7 @@ using mut_view = basic_view<mut_bytes>;
 /// MTU, link-layer address, RDNSS, DNSSL) takes well under this; parse()
 /// refuses a message with more.
 inline constexpr std::size_t max_ndp_options_len = 512;
+/// The owned NDP options of a repr: raw bytes, up to max_ndp_options_len.
 using ndp_options = small_bytes<max_ndp_options_len>;
 
 } // namespace rawpkt::icmpv6
@@ -558,10 +602,10 @@ namespace rawpkt::icmpv6 {
 
 /// Echo Request / Echo Reply (RFC 4443 §4).
 struct echo_repr {
-    bool reply = false;
-    std::uint16_t identifier = 0;
-    std::uint16_t sequence = 0;
-    std::size_t data_len = 0; ///< bytes of data after the header
+    bool reply = false;           ///< echo reply; false: echo request
+    std::uint16_t identifier = 0; ///< identifier
+    std::uint16_t sequence = 0;   ///< sequence number
+    std::size_t data_len = 0;     ///< bytes of data after the header
 
     /// Accepts echo requests and replies with code 0.
     [[nodiscard]] static constexpr result<echo_repr> parse(const view& v) noexcept {
@@ -570,7 +614,9 @@ struct echo_repr {
         if (auto ok = detail::icmpv6_check_type_and_code(v, want); !ok) return ok.error();
         return echo_repr{reply, v.identifier(), v.sequence(), v.payload().size()};
     }
+    /// The fixed header length, icmpv6::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv6::header_len; }
+    /// The whole message: header and data.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + data_len; }
     /// Writes the 8-byte header into `v`, checksum 0.
     constexpr void emit(mut_view v) const noexcept {
@@ -579,6 +625,8 @@ struct echo_repr {
         m.set_identifier(identifier);
         m.set_sequence(sequence);
     }
+    /// Writes the header and fills the checksum over the pseudo header of `src` and `dst` and the first buffer_len()
+    /// bytes of `v`.
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         detail::emit_with_checksum(*this, v, src, dst);
     }
@@ -591,11 +639,11 @@ struct echo_repr {
 /// Trimming the invoking packet to max_error_message_len is the caller's
 /// choice.
 struct error_repr {
-    message_type type = message_type::destination_unreachable;
-    std::uint8_t code = 0;
-    std::uint32_t mtu = 0;        ///< packet too big
-    std::uint32_t pointer = 0;    ///< parameter problem
-    std::size_t invoking_len = 0; ///< bytes of the invoking packet after the header
+    message_type type = message_type::destination_unreachable; ///< the error's type
+    std::uint8_t code = 0;                                     ///< the code
+    std::uint32_t mtu = 0;                                     ///< packet too big
+    std::uint32_t pointer = 0;                                 ///< parameter problem
+    std::size_t invoking_len = 0;                              ///< bytes of the invoking packet after the header
 
     /// Accepts the four error types RFC 4443 defines, any code.
     [[nodiscard]] static constexpr result<error_repr> parse(const view& v) noexcept {
@@ -611,7 +659,9 @@ struct error_repr {
         }
         return r;
     }
+    /// The fixed header length, icmpv6::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return icmpv6::header_len; }
+    /// The whole message: header and invoking packet.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return header_len() + invoking_len; }
     /// Writes the 8-byte header into `v`, checksum 0.
     constexpr void emit(mut_view v) const noexcept {
@@ -620,6 +670,8 @@ struct error_repr {
         if (type == message_type::packet_too_big) m.set_mtu(mtu);
         if (type == message_type::parameter_problem) m.set_pointer(pointer);
     }
+    /// Writes the header and fills the checksum over the pseudo header of `src` and `dst` and the first buffer_len()
+    /// bytes of `v`.
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         detail::emit_with_checksum(*this, v, src, dst);
     }
@@ -628,8 +680,9 @@ struct error_repr {
 
 /// Router Solicitation (RFC 4861 §4.1).
 struct router_solicit_repr {
-    ndp_options options{};
+    ndp_options options{}; ///< the message's options
 
+    /// Accepts a Router Solicitation with code 0 and well-formed options that fit.
     [[nodiscard]] static constexpr result<router_solicit_repr> parse(const view& v) noexcept {
         router_solicit_repr r;
         if (auto ok = detail::icmpv6_parse_ndp(v, message_type::router_solicit, r.options); !ok) return ok.error();
@@ -644,6 +697,7 @@ struct router_solicit_repr {
         detail::icmpv6_begin_emit(v, message_type::router_solicit, options_offset(message_type::router_solicit),
                                   options.bytes());
     }
+    /// Writes the message and fills the checksum over the pseudo header of `src` and `dst`.
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         detail::emit_with_checksum(*this, v, src, dst);
     }
@@ -653,17 +707,18 @@ struct router_solicit_repr {
 /// Router Advertisement (RFC 4861 §4.2). The reserved flag bits are
 /// ignored on parse and written as zero.
 struct router_advert_repr {
-    std::uint8_t cur_hop_limit = 64;
-    bool managed_flag = false;
-    bool other_flag = false;
-    bool home_agent_flag = false;
+    std::uint8_t cur_hop_limit = 64;    ///< hop limit hosts should use (0: unspecified)
+    bool managed_flag = false;          ///< M: addresses from DHCPv6
+    bool other_flag = false;            ///< O: other configuration from DHCPv6
+    bool home_agent_flag = false;       ///< H: home agent
     std::uint8_t router_preference = 0; ///< RFC 4191 §2.2: 1 high, 0 medium, 3 low
-    bool proxy_flag = false;
-    std::uint16_t router_lifetime = 0; ///< seconds
-    std::uint32_t reachable_time = 0;  ///< milliseconds
-    std::uint32_t retrans_timer = 0;   ///< milliseconds
-    ndp_options options{};
+    bool proxy_flag = false;            ///< P: proxied
+    std::uint16_t router_lifetime = 0;  ///< seconds
+    std::uint32_t reachable_time = 0;   ///< milliseconds
+    std::uint32_t retrans_timer = 0;    ///< milliseconds
+    ndp_options options{};              ///< the message's options
 
+    /// Accepts a Router Advertisement with code 0 and well-formed options that fit.
     [[nodiscard]] static constexpr result<router_advert_repr> parse(const view& v) noexcept {
         router_advert_repr r{
             v.cur_hop_limit(), v.managed_flag(),    v.other_flag(),     v.home_agent_flag(), v.router_preference(),
@@ -689,6 +744,7 @@ struct router_advert_repr {
         m.set_reachable_time(reachable_time);
         m.set_retrans_timer(retrans_timer);
     }
+    /// Writes the message and fills the checksum over the pseudo header of `src` and `dst`.
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         detail::emit_with_checksum(*this, v, src, dst);
     }
@@ -697,8 +753,8 @@ struct router_advert_repr {
 
 /// Neighbor Solicitation (RFC 4861 §4.3).
 struct neighbor_solicit_repr {
-    address target{};
-    ndp_options options{};
+    address target{};      ///< the address whose link-layer address is asked for
+    ndp_options options{}; ///< the message's options
 
     /// Also rejects a multicast target.
     [[nodiscard]] static constexpr result<neighbor_solicit_repr> parse(const view& v) noexcept {
@@ -717,6 +773,7 @@ struct neighbor_solicit_repr {
                                                options_offset(message_type::neighbor_solicit), options.bytes());
         m.set_target(target);
     }
+    /// Writes the message and fills the checksum over the pseudo header of `src` and `dst`.
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         detail::emit_with_checksum(*this, v, src, dst);
     }
@@ -726,11 +783,11 @@ struct neighbor_solicit_repr {
 /// Neighbor Advertisement (RFC 4861 §4.4). The reserved bits are ignored
 /// on parse and written as zero.
 struct neighbor_advert_repr {
-    bool router_flag = false;
-    bool solicited_flag = false;
-    bool override_flag = false;
-    address target{};
-    ndp_options options{};
+    bool router_flag = false;    ///< R: the sender is a router
+    bool solicited_flag = false; ///< S: answers a solicitation
+    bool override_flag = false;  ///< O: override a cache entry
+    address target{};            ///< the address the advertisement is about
+    ndp_options options{};       ///< the message's options
 
     /// Also rejects a multicast target.
     [[nodiscard]] static constexpr result<neighbor_advert_repr> parse(const view& v) noexcept {
@@ -752,6 +809,7 @@ struct neighbor_advert_repr {
         m.set_override_flag(override_flag);
         m.set_target(target);
     }
+    /// Writes the message and fills the checksum over the pseudo header of `src` and `dst`.
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         detail::emit_with_checksum(*this, v, src, dst);
     }
@@ -760,9 +818,9 @@ struct neighbor_advert_repr {
 
 /// Redirect (RFC 4861 §4.5).
 struct redirect_repr {
-    address target{};
-    address destination{};
-    ndp_options options{};
+    address target{};      ///< the better first hop
+    address destination{}; ///< the destination being redirected
+    ndp_options options{}; ///< the message's options
 
     /// Also rejects a multicast destination (RFC 4861 §8.1).
     [[nodiscard]] static constexpr result<redirect_repr> parse(const view& v) noexcept {
@@ -785,6 +843,7 @@ struct redirect_repr {
         m.set_target(target);
         m.set_destination(destination);
     }
+    /// Writes the message and fills the checksum over the pseudo header of `src` and `dst`.
     constexpr void emit(mut_view v, const address& src, const address& dst) const noexcept {
         detail::emit_with_checksum(*this, v, src, dst);
     }

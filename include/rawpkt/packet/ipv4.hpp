@@ -23,6 +23,7 @@
 
 namespace rawpkt::ipv4 {
 
+/// The address type of src() and dst().
 using address = ipv4_address;
 
 /// Header layout, RFC 791 §3.1.
@@ -40,11 +41,16 @@ inline constexpr byte_range dst{16, 20};      ///< destination address
 inline constexpr std::size_t options = 20;    ///< options start; up to IHL*4
 } // namespace field
 
+/// Bytes of a header without options.
 inline constexpr std::size_t min_header_len = field::dst.end; // 20
-inline constexpr std::size_t max_header_len = 60;             // IHL 15
-inline constexpr std::uint16_t flag_reserved = 0x8000;        ///< must be zero
+/// Bytes of the longest header: IHL 15 words.
+inline constexpr std::size_t max_header_len = 60;      // IHL 15
+inline constexpr std::uint16_t flag_reserved = 0x8000; ///< must be zero
+/// DF in the flags/fragment-offset word (RFC 791 §3.1).
 inline constexpr std::uint16_t flag_dont_fragment = 0x4000;
+/// MF in the flags/fragment-offset word (RFC 791 §3.1).
 inline constexpr std::uint16_t flag_more_fragments = 0x2000;
+/// The fragment offset bits of that word, in units of 8 bytes.
 inline constexpr std::uint16_t frag_offset_mask = 0x1fff;
 
 /// Option type octets (RFC 791 §3.1; router alert RFC 2113; IANA "IP Option Numbers").
@@ -68,10 +74,10 @@ enum class option_kind : std::uint8_t {
 /// index past the entries, they return 0 (or the zero address) and never
 /// read outside `data`.
 struct option {
-    option_kind kind{};
+    option_kind kind{};      ///< the option's type octet
     std::uint8_t length = 1; ///< whole option length, type and length octets included
-    std::size_t offset = 0;
-    bytes data{};
+    std::size_t offset = 0;  ///< where the option starts, in bytes from the start of the IPv4 header
+    bytes data{};            ///< the option's value, after the type and length octets
 
     /// Record route, LSRR, SSRR, timestamp (RFC 791 §3.1): the 1-based
     /// pointer octet.
@@ -211,22 +217,29 @@ public:
     }
 
     // --- fields (RFC 791 §3.1) ---
+    /// The version field: 4 for a header checked() accepted (RFC 791 §3.1).
     [[nodiscard]] constexpr std::uint8_t version() const noexcept { return u8(field::ver_ihl) >> 4; }
     /// The raw IHL field, in 32-bit words.
     [[nodiscard]] constexpr std::uint8_t ihl() const noexcept { return u8(field::ver_ihl) & 0x0f; }
     /// Header length in bytes (IHL * 4).
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return std::size_t{ihl()} * 4; }
+    /// Differentiated Services Code Point, the upper 6 bits of the old TOS byte (RFC 2474 §3).
     [[nodiscard]] constexpr std::uint8_t dscp() const noexcept { return u8(field::dscp_ecn) >> 2; }
+    /// Explicit Congestion Notification, the lower 2 bits (RFC 3168 §5).
     [[nodiscard]] constexpr std::uint8_t ecn() const noexcept { return u8(field::dscp_ecn) & 0x03; }
     /// The whole second octet (type of service / traffic class).
     [[nodiscard]] constexpr std::uint8_t tos() const noexcept { return u8(field::dscp_ecn); }
     /// The total-length field in bytes, as written in the header.
     [[nodiscard]] constexpr std::uint16_t total_len() const noexcept { return u16(field::total_len); }
+    /// Identification: ties the fragments of one datagram together (RFC 791 §3.1, RFC 6864).
     [[nodiscard]] constexpr std::uint16_t ident() const noexcept { return u16(field::ident); }
     /// The three flag bits (reserved, DF, MF) as the top bits of a 16-bit word.
     [[nodiscard]] constexpr std::uint16_t flags() const noexcept { return u16(field::flags_frag) & 0xe000; }
+    /// The reserved flag bit (must be zero; RFC 3514's "evil bit").
     [[nodiscard]] constexpr bool reserved_flag() const noexcept { return (flags() & flag_reserved) != 0; }
+    /// Don't Fragment: routers drop rather than fragment it (RFC 791 §3.1).
     [[nodiscard]] constexpr bool dont_fragment() const noexcept { return (flags() & flag_dont_fragment) != 0; }
+    /// More Fragments: another fragment follows this one.
     [[nodiscard]] constexpr bool more_fragments() const noexcept { return (flags() & flag_more_fragments) != 0; }
     /// The raw 13-bit fragment-offset field, in 8-byte units.
     [[nodiscard]] constexpr std::uint16_t frag_offset_units() const noexcept {
@@ -241,16 +254,22 @@ public:
     /// True for a fragment other than the first: its payload does not start
     /// with the upper-layer header.
     [[nodiscard]] constexpr bool is_later_fragment() const noexcept { return frag_offset_units() != 0; }
+    /// Time to live: hops left before a router drops it (RFC 791 §3.1).
     [[nodiscard]] constexpr std::uint8_t ttl() const noexcept { return u8(field::ttl); }
+    /// The protocol of the payload (RFC 791 §3.1, IANA protocol numbers).
     [[nodiscard]] constexpr ip_proto protocol() const noexcept { return static_cast<ip_proto>(u8(field::protocol)); }
+    /// Header checksum as carried (RFC 791 §3.1); see checksum_ok().
     [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
+    /// Source address.
     [[nodiscard]] constexpr address src() const noexcept { return address::load(this->buf_, field::src.begin); }
+    /// Destination address.
     [[nodiscard]] constexpr address dst() const noexcept { return address::load(this->buf_, field::dst.begin); }
 
     /// The header bytes (fixed part and options).
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     /// The options bytes (may be empty).
     [[nodiscard]] constexpr Buf options_bytes() const noexcept { return this->range(field::options, header_len()); }
+    /// The options between the fixed header and header_len(): iterate for `result<option>`.
     [[nodiscard]] constexpr option_range options() const noexcept {
         return option_range{bytes{options_bytes()}, field::options};
     }
@@ -282,6 +301,7 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_ihl, 0xf0, static_cast<std::uint8_t>(v << 4));
     }
@@ -290,22 +310,29 @@ public:
     constexpr void set_header_len(std::size_t len) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_ihl, 0x0f, static_cast<std::uint8_t>(len / 4));
     }
+    /// Sets the field dscp() reads.
     constexpr void set_dscp(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::dscp_ecn, 0xfc, static_cast<std::uint8_t>(v << 2));
     }
+    /// Sets the field ecn() reads.
     constexpr void set_ecn(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::dscp_ecn, 0x03, v);
     }
+    /// Sets the field total_len() reads.
     constexpr void set_total_len(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::total_len, v);
     }
+    /// Sets the field ident() reads.
     constexpr void set_ident(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::ident, v); }
+    /// Sets or clears the flag reserved_flag() reads.
     constexpr void set_reserved_flag(bool v) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_frag.begin, flag_reserved, v ? flag_reserved : 0);
     }
+    /// Sets or clears the flag dont_fragment() reads.
     constexpr void set_dont_fragment(bool v) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_frag.begin, flag_dont_fragment, v ? flag_dont_fragment : 0);
     }
+    /// Sets or clears the flag more_fragments() reads.
     constexpr void set_more_fragments(bool v) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_frag.begin, flag_more_fragments, v ? flag_more_fragments : 0);
     }
@@ -313,12 +340,17 @@ public:
     constexpr void set_frag_offset(std::uint32_t bytes_offset) noexcept requires writable<Buf> {
         this->set_bits16(field::flags_frag.begin, frag_offset_mask, static_cast<std::uint16_t>(bytes_offset / 8));
     }
+    /// Sets the field ttl() reads.
     constexpr void set_ttl(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::ttl, v); }
+    /// Sets the field protocol() reads.
     constexpr void set_protocol(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::protocol, static_cast<std::uint8_t>(p));
     }
+    /// Sets the field checksum() reads.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
+    /// Writes the address src() reads.
     constexpr void set_src(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::src.begin); }
+    /// Writes the address dst() reads.
     constexpr void set_dst(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::dst.begin); }
     /// Computes and stores the header checksum.
     constexpr void fill_checksum() noexcept requires writable<Buf> { set_checksum(compute_checksum()); }
@@ -340,22 +372,24 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only IPv4 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable IPv4 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of an IPv4 header, owned.
 struct repr {
-    address src{};
-    address dst{};
-    ip_proto protocol = ip_proto::tcp;
-    std::uint8_t ttl = 64;
-    std::uint8_t dscp = 0;
-    std::uint8_t ecn = 0;
-    std::uint16_t ident = 0;
-    bool dont_fragment = true;
-    bool more_fragments = false;
-    std::uint32_t frag_offset = 0; ///< bytes, a multiple of 8
-    std::uint16_t payload_len = 0;
+    address src{};                     ///< source address
+    address dst{};                     ///< destination address
+    ip_proto protocol = ip_proto::tcp; ///< the payload's protocol
+    std::uint8_t ttl = 64;             ///< time to live
+    std::uint8_t dscp = 0;             ///< DSCP, 0 to 63
+    std::uint8_t ecn = 0;              ///< ECN, 0 to 3
+    std::uint16_t ident = 0;           ///< Identification
+    bool dont_fragment = true;         ///< Don't Fragment
+    bool more_fragments = false;       ///< More Fragments
+    std::uint32_t frag_offset = 0;     ///< bytes, a multiple of 8
+    std::uint16_t payload_len = 0;     ///< bytes after the header
     /// Raw options, at most 40 bytes; emit() pads them with EOL to a
     /// multiple of 4.
     small_bytes<max_header_len - min_header_len> options{};
@@ -384,6 +418,7 @@ struct repr {
         return r;
     }
 
+    /// Bytes of the header emit() writes: 20 plus the options padded to a multiple of 4.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return min_header_len + ((options.size() + 3u) & ~std::size_t{3});
     }

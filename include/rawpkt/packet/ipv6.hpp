@@ -35,6 +35,7 @@
 
 namespace rawpkt::ipv6 {
 
+/// The address type of src() and dst().
 using address = ipv6_address;
 
 /// Header layout, RFC 8200 §3.
@@ -42,13 +43,15 @@ namespace field {
 inline constexpr byte_range ver_tc_flow{0, 4}; ///< version (4 bits), traffic class (8 bits), flow label (20 bits)
 inline constexpr byte_range payload_len{4, 6}; ///< bytes after the fixed header, extension headers included
 inline constexpr std::size_t next_header = 6;  ///< first extension header or upper-layer protocol (ip_proto)
-inline constexpr std::size_t hop_limit = 7;
-inline constexpr byte_range src{8, 24};
-inline constexpr byte_range dst{24, 40};
-inline constexpr std::size_t payload = 40; ///< extension headers or upper-layer data start here
+inline constexpr std::size_t hop_limit = 7;    ///< hops left before a router drops it
+inline constexpr byte_range src{8, 24};        ///< source address
+inline constexpr byte_range dst{24, 40};       ///< destination address
+inline constexpr std::size_t payload = 40;     ///< extension headers or upper-layer data start here
 } // namespace field
 
+/// Bytes of the fixed header (extension headers are payload).
 inline constexpr std::size_t fixed_header_len = field::dst.end; // 40
+/// The flow label bits of the first word.
 inline constexpr std::uint32_t flow_label_mask = 0x000fffff;
 /// The largest payload a Payload Length field can describe; longer
 /// payloads are jumbograms (RFC 2675 §2).
@@ -98,6 +101,7 @@ public:
     }
 
     // --- fields (RFC 8200 §3) ---
+    /// The version field: 6 for a header checked() accepted (RFC 8200 §3).
     [[nodiscard]] constexpr std::uint8_t version() const noexcept { return u8(field::ver_tc_flow.begin) >> 4; }
     /// The whole traffic class octet.
     [[nodiscard]] constexpr std::uint8_t traffic_class() const noexcept {
@@ -113,16 +117,21 @@ public:
     }
     /// The Payload Length field in bytes, as written in the header (0 for a jumbogram).
     [[nodiscard]] constexpr std::uint16_t payload_len() const noexcept { return u16(field::payload_len); }
+    /// The first extension header or the upper-layer protocol (RFC 8200 §3).
     [[nodiscard]] constexpr ip_proto next_header() const noexcept {
         return static_cast<ip_proto>(u8(field::next_header));
     }
+    /// Hop limit: hops left before a router drops it (RFC 8200 §3).
     [[nodiscard]] constexpr std::uint8_t hop_limit() const noexcept { return u8(field::hop_limit); }
+    /// Source address.
     [[nodiscard]] constexpr address src() const noexcept { return address::load(this->buf_, field::src.begin); }
+    /// Destination address.
     [[nodiscard]] constexpr address dst() const noexcept { return address::load(this->buf_, field::dst.begin); }
 
     /// The fixed header's length: always 40 bytes. Extension headers are
     /// part of the payload (RFC 8200 §3).
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return fixed_header_len; }
+    /// The 40 bytes of the fixed header.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, fixed_header_len); }
 
     /// True when the packet is a jumbogram (see the file comment).
@@ -170,29 +179,39 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_tc_flow.begin, 0xf0, static_cast<std::uint8_t>(v << 4));
     }
+    /// Sets the field traffic_class() reads.
     constexpr void set_traffic_class(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::ver_tc_flow.begin, 0x0ff0, static_cast<std::uint16_t>(v << 4));
     }
+    /// Sets the field dscp() reads.
     constexpr void set_dscp(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::ver_tc_flow.begin, 0x0fc0, static_cast<std::uint16_t>(v << 6));
     }
+    /// Sets the field ecn() reads.
     constexpr void set_ecn(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::ver_tc_flow.begin, 0x0030, static_cast<std::uint16_t>(v << 4));
     }
+    /// Sets the field flow_label() reads.
     constexpr void set_flow_label(std::uint32_t v) noexcept requires writable<Buf> {
         this->set_u32(field::ver_tc_flow, (u32(field::ver_tc_flow) & ~flow_label_mask) | (v & flow_label_mask));
     }
+    /// Sets the field payload_len() reads.
     constexpr void set_payload_len(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::payload_len, v);
     }
+    /// Sets the field next_header() reads.
     constexpr void set_next_header(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::next_header, static_cast<std::uint8_t>(p));
     }
+    /// Sets the field hop_limit() reads.
     constexpr void set_hop_limit(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::hop_limit, v); }
+    /// Writes the address src() reads.
     constexpr void set_src(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::src.begin); }
+    /// Writes the address dst() reads.
     constexpr void set_dst(const address& a) noexcept requires writable<Buf> { a.store(this->buf_, field::dst.begin); }
 
     /// A read-only view of the same bytes.
@@ -230,17 +249,19 @@ private:
     }
 };
 
+/// A read-only IPv6 view over received bytes.
 using view = basic_view<bytes>;
+/// A writable IPv6 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of an IPv6 fixed header, owned.
 struct repr {
-    address src{};
-    address dst{};
-    ip_proto next_header = ip_proto::tcp;
-    std::uint8_t hop_limit = 64;
-    std::uint8_t traffic_class = 0;
-    std::uint32_t flow_label = 0; ///< 20 bits
+    address src{};                        ///< source address
+    address dst{};                        ///< destination address
+    ip_proto next_header = ip_proto::tcp; ///< first extension header or upper-layer protocol
+    std::uint8_t hop_limit = 64;          ///< hop limit
+    std::uint8_t traffic_class = 0;       ///< traffic class: DSCP << 2 | ECN
+    std::uint32_t flow_label = 0;         ///< 20 bits
     /// Bytes after the fixed header, extension headers included. Above
     /// max_payload_len the packet is a jumbogram: emit() writes a Payload
     /// Length of 0 and the caller writes the hop-by-hop header with the
@@ -261,9 +282,11 @@ struct repr {
         return r;
     }
 
+    /// Always 40.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return fixed_header_len; }
     /// Fixed header plus payload.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return fixed_header_len + payload_len; }
+    /// True when the payload is too long for the Payload Length field (RFC 2675).
     [[nodiscard]] constexpr bool is_jumbogram() const noexcept { return payload_len > max_payload_len; }
 
     /// Writes the fixed header into `v` (at least 40 bytes).

@@ -102,14 +102,16 @@ enum class option_action : std::uint8_t {
 /// for Pad1); `offset` is where the option starts, counted from the start
 /// of its extension header (or the base given to option_range).
 struct option {
-    option_kind kind{};
+    option_kind kind{};     ///< the option type (its top bits: action() and may_change())
     std::size_t length = 1; ///< whole option in bytes, type and length octets included
-    std::size_t offset = 0;
-    bytes data{};
+    std::size_t offset = 0; ///< where the option starts (see the struct comment)
+    bytes data{};           ///< the option data after the type and length octets
 
+    /// What a node that does not know the option must do (the two high bits of the type, RFC 8200 §4.2).
     [[nodiscard]] constexpr option_action action() const noexcept {
         return static_cast<option_action>(static_cast<std::uint8_t>(kind) >> 6);
     }
+    /// The option data may change on the way (the third high bit of the type, RFC 8200 §4.2).
     [[nodiscard]] constexpr bool may_change() const noexcept { return (static_cast<std::uint8_t>(kind) & 0x20u) != 0; }
     /// Jumbo Payload Length (RFC 2675 §2): the packet's length in bytes
     /// without the IPv6 fixed header, the hop-by-hop header included.
@@ -160,8 +162,8 @@ struct option {
 
 /// How an options area is walked: each option by parse_option(), to the end.
 struct option_traits {
-    using item = option;
-    static constexpr auto parse = parse_option;
+    using item = option;                        ///< what the range yields
+    static constexpr auto parse = parse_option; ///< reads one option
 };
 
 /// Iterates an options area. Yields `result<option>`: a malformed option
@@ -190,6 +192,7 @@ class basic_view : public detail::view_base<Buf> {
 
 public:
     constexpr basic_view() noexcept = default;
+    /// A view of `b` without checks, for buffers the caller sized.
     [[nodiscard]] static constexpr basic_view unchecked(Buf b) noexcept { return basic_view{b}; }
     /// Validates the fixed 8 bytes and the header length. Options are
     /// checked as they are iterated (options().validate()).
@@ -198,6 +201,7 @@ public:
         return basic_view{b};
     }
 
+    /// The type of the header that follows (RFC 8200 §4).
     [[nodiscard]] constexpr ip_proto next_header() const noexcept {
         return static_cast<ip_proto>(u8(field::next_header));
     }
@@ -205,7 +209,9 @@ public:
     [[nodiscard]] constexpr std::uint8_t hdr_ext_len() const noexcept { return u8(field::hdr_ext_len); }
     /// Header length in bytes: (Hdr Ext Len + 1) * 8.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return (std::size_t{hdr_ext_len()} + 1) * 8; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
+    /// The options area: the header after its first 2 bytes.
     [[nodiscard]] constexpr Buf options_bytes() const noexcept { return this->range(field::options, header_len()); }
     /// The options; offsets count from the start of this header.
     [[nodiscard]] constexpr option_range options() const noexcept {
@@ -214,6 +220,7 @@ public:
     /// Whatever follows the header in the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(header_len(), this->buf_.size()); }
 
+    /// Sets the field next_header() reads.
     constexpr void set_next_header(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::next_header, static_cast<std::uint8_t>(p));
     }
@@ -223,6 +230,7 @@ public:
         this->set_u8(field::hdr_ext_len, static_cast<std::uint8_t>(len / 8 - 1));
     }
 
+    /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
         return basic_view<bytes>::unchecked(this->buf_);
     }
@@ -231,7 +239,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only hop-by-hop / destination options header view over received bytes.
 using view = basic_view<bytes>;
+/// A writable options header view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The options an opts::repr holds. The format allows up to 2046 bytes;
@@ -241,7 +251,7 @@ inline constexpr std::size_t max_repr_options_len = 256;
 
 /// An options header, owned.
 struct repr {
-    ip_proto next_header = ip_proto::ipv6_nonxt;
+    ip_proto next_header = ip_proto::ipv6_nonxt; ///< the type of the header that follows
     /// Raw options; emit() pads them to a multiple of 8 bytes (RFC 8200 §4.2).
     small_bytes<max_repr_options_len> options{};
 
@@ -257,6 +267,7 @@ struct repr {
         }
         return r;
     }
+    /// Bytes of the header emit() writes: 2 plus the options, padded to a multiple of 8.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return (field::options + options.size() + 7) & ~std::size_t{7};
     }
@@ -296,16 +307,16 @@ enum class kind : std::uint8_t {
 };
 
 namespace field {
-inline constexpr std::size_t next_header = 0;
-inline constexpr std::size_t hdr_ext_len = 1; ///< 8-byte units, not counting the first 8
-inline constexpr std::size_t routing_type = 2;
-inline constexpr std::size_t segments_left = 3;
-inline constexpr std::size_t type_data = 4;  ///< type-specific data, up to the header length
-inline constexpr byte_range reserved{4, 8};  ///< types 0 and 2
-inline constexpr std::size_t last_entry = 4; ///< SRH: index of the last segment-list entry
-inline constexpr std::size_t flags = 5;      ///< SRH
-inline constexpr byte_range tag{6, 8};       ///< SRH
-inline constexpr std::size_t addresses = 8;  ///< types 0, 2 and SRH: 16-byte addresses from here
+inline constexpr std::size_t next_header = 0;   ///< type of the header that follows
+inline constexpr std::size_t hdr_ext_len = 1;   ///< 8-byte units, not counting the first 8
+inline constexpr std::size_t routing_type = 2;  ///< the routing type (see kind)
+inline constexpr std::size_t segments_left = 3; ///< route segments still to be visited
+inline constexpr std::size_t type_data = 4;     ///< type-specific data, up to the header length
+inline constexpr byte_range reserved{4, 8};     ///< types 0 and 2
+inline constexpr std::size_t last_entry = 4;    ///< SRH: index of the last segment-list entry
+inline constexpr std::size_t flags = 5;         ///< SRH
+inline constexpr byte_range tag{6, 8};          ///< SRH
+inline constexpr std::size_t addresses = 8;     ///< types 0, 2 and SRH: 16-byte addresses from here
 } // namespace field
 
 /// Zero-copy Routing header view; `b` starts at the header.
@@ -317,6 +328,7 @@ class basic_view : public detail::view_base<Buf> {
 
 public:
     constexpr basic_view() noexcept = default;
+    /// A view of `b` without checks, for buffers the caller sized.
     [[nodiscard]] static constexpr basic_view unchecked(Buf b) noexcept { return basic_view{b}; }
     /// Validates the header length and, for an SRH, that the segment list
     /// (Last Entry + 1 addresses) fits the header.
@@ -333,15 +345,19 @@ public:
         return v;
     }
 
+    /// The type of the header that follows (RFC 8200 §4.4).
     [[nodiscard]] constexpr ip_proto next_header() const noexcept {
         return static_cast<ip_proto>(u8(field::next_header));
     }
+    /// The raw Hdr Ext Len field, in 8-byte units not counting the first 8.
     [[nodiscard]] constexpr std::uint8_t hdr_ext_len() const noexcept { return u8(field::hdr_ext_len); }
     /// Header length in bytes: (Hdr Ext Len + 1) * 8.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return (std::size_t{hdr_ext_len()} + 1) * 8; }
+    /// The routing type (RFC 8200 §4.4).
     [[nodiscard]] constexpr kind routing_type() const noexcept { return static_cast<kind>(u8(field::routing_type)); }
     /// Route segments still to be visited.
     [[nodiscard]] constexpr std::uint8_t segments_left() const noexcept { return u8(field::segments_left); }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     /// The type-specific data (from byte 4 to the end of the header).
     [[nodiscard]] constexpr Buf type_data() const noexcept { return this->range(field::type_data, header_len()); }
@@ -389,8 +405,11 @@ public:
     }
 
     // --- Segment Routing Header (RFC 8754 §2) ---
+    /// SRH Last Entry: index of the last entry of the segment list (RFC 8754 §2).
     [[nodiscard]] constexpr std::uint8_t last_entry() const noexcept { return u8(field::last_entry); }
+    /// SRH flags (none defined by RFC 8754).
     [[nodiscard]] constexpr std::uint8_t flags() const noexcept { return u8(field::flags); }
+    /// SRH tag: packets of a class or group (RFC 8754 §2).
     [[nodiscard]] constexpr std::uint16_t tag() const noexcept { return u16(field::tag.begin); }
     /// SRH TLVs (RFC 8754 §2.1) after the segment list, undecoded.
     [[nodiscard]] constexpr Buf tlv_bytes() const noexcept {
@@ -400,6 +419,7 @@ public:
     /// Whatever follows the header in the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(header_len(), this->buf_.size()); }
 
+    /// Sets the field next_header() reads.
     constexpr void set_next_header(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::next_header, static_cast<std::uint8_t>(p));
     }
@@ -408,9 +428,11 @@ public:
     constexpr void set_header_len(std::size_t len) noexcept requires writable<Buf> {
         this->set_u8(field::hdr_ext_len, static_cast<std::uint8_t>(len / 8 - 1));
     }
+    /// Sets the field routing_type() reads.
     constexpr void set_routing_type(kind k) noexcept requires writable<Buf> {
         this->set_u8(field::routing_type, static_cast<std::uint8_t>(k));
     }
+    /// Sets the field segments_left() reads.
     constexpr void set_segments_left(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_u8(field::segments_left, v);
     }
@@ -418,7 +440,9 @@ public:
     constexpr void set_last_entry(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_u8(field::last_entry, v);
     }
+    /// Sets the field flags() reads.
     constexpr void set_flags(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::flags, v); }
+    /// Sets the field tag() reads.
     constexpr void set_tag(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::tag.begin, v); }
     /// Sets the reserved word of a type 0 or 2 header.
     constexpr void set_reserved(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::reserved, v); }
@@ -427,6 +451,7 @@ public:
         a.store(this->buf_, field::addresses + i * address::size);
     }
 
+    /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
         return basic_view<bytes>::unchecked(this->buf_);
     }
@@ -435,7 +460,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only routing header view over received bytes.
 using view = basic_view<bytes>;
+/// A writable routing header view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 } // namespace routing
@@ -453,8 +480,11 @@ inline constexpr byte_range ident{4, 8};        ///< identification
 
 /// The fragment header has no length field: it is always 8 bytes.
 inline constexpr std::size_t fixed_header_len = field::ident.end;
+/// The offset bits of the offset-and-flags word (in 8-byte units, shifted left by 3).
 inline constexpr std::uint16_t offset_mask = 0xfff8;
+/// The two reserved bits of that word.
 inline constexpr std::uint16_t reserved_bits_mask = 0x0006;
+/// The M flag: more fragments follow.
 inline constexpr std::uint16_t more_fragments_flag = 0x0001;
 
 /// Zero-copy Fragment header view; `b` starts at the header.
@@ -467,7 +497,9 @@ class basic_view : public detail::view_base<Buf> {
 
 public:
     constexpr basic_view() noexcept = default;
+    /// A view of `b` without checks, for buffers the caller sized.
     [[nodiscard]] static constexpr basic_view unchecked(Buf b) noexcept { return basic_view{b}; }
+    /// A view of `b` when it holds the 8-byte header; errc::truncated otherwise.
     [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
         if (b.size() < fixed_header_len) {
             return error::truncated(layer::ipv6_extension, length_source::fixed_header, 0, fixed_header_len, b.size());
@@ -475,6 +507,7 @@ public:
         return basic_view{b};
     }
 
+    /// The type of the header that follows, in the first fragment (RFC 8200 §4.5).
     [[nodiscard]] constexpr ip_proto next_header() const noexcept {
         return static_cast<ip_proto>(u8(field::next_header));
     }
@@ -492,9 +525,11 @@ public:
     [[nodiscard]] constexpr std::uint8_t reserved_bits() const noexcept {
         return static_cast<std::uint8_t>((u16(field::offset_flags) & reserved_bits_mask) >> 1);
     }
+    /// M: more fragments follow.
     [[nodiscard]] constexpr bool more_fragments() const noexcept {
         return (u16(field::offset_flags) & more_fragments_flag) != 0;
     }
+    /// Identification: ties the fragments of one packet together (RFC 8200 §4.5).
     [[nodiscard]] constexpr std::uint32_t ident() const noexcept { return u32(field::ident); }
     /// True for a fragment other than the first: what follows the header
     /// is fragment data, not the next header.
@@ -502,28 +537,36 @@ public:
     /// An atomic fragment (RFC 6946): offset 0 and no more fragments, the
     /// whole packet in one piece.
     [[nodiscard]] constexpr bool is_atomic() const noexcept { return frag_offset_units() == 0 && !more_fragments(); }
+    /// Always 8.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return fixed_header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, fixed_header_len); }
     /// The fragment data: whatever follows the header in the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(fixed_header_len, this->buf_.size()); }
 
+    /// Sets the field next_header() reads.
     constexpr void set_next_header(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::next_header, static_cast<std::uint8_t>(p));
     }
+    /// Sets the field reserved() reads.
     constexpr void set_reserved(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::reserved, v); }
     /// Sets the fragment offset from bytes (a multiple of 8, below 65536).
     constexpr void set_frag_offset(std::uint32_t bytes_offset) noexcept requires writable<Buf> {
         this->set_bits16(field::offset_flags.begin, offset_mask,
                          static_cast<std::uint16_t>(bytes_offset & offset_mask));
     }
+    /// Sets the field reserved_bits() reads.
     constexpr void set_reserved_bits(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::offset_flags.begin, reserved_bits_mask, static_cast<std::uint16_t>(v << 1));
     }
+    /// Sets or clears the flag more_fragments() reads.
     constexpr void set_more_fragments(bool v) noexcept requires writable<Buf> {
         this->set_bits16(field::offset_flags.begin, more_fragments_flag, v ? more_fragments_flag : 0);
     }
+    /// Sets the field ident() reads.
     constexpr void set_ident(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::ident, v); }
 
+    /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
         return basic_view<bytes>::unchecked(this->buf_);
     }
@@ -532,20 +575,24 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only fragment header view over received bytes.
 using view = basic_view<bytes>;
+/// A writable fragment header view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A fragment header, owned. The reserved fields are not kept: they are
 /// ignored on receipt and written as zero (RFC 8200 §4.5).
 struct repr {
-    ip_proto next_header = ip_proto::udp;
-    std::uint32_t frag_offset = 0; ///< bytes, a multiple of 8
-    bool more_fragments = false;
-    std::uint32_t ident = 0;
+    ip_proto next_header = ip_proto::udp; ///< type of the header that follows
+    std::uint32_t frag_offset = 0;        ///< bytes, a multiple of 8
+    bool more_fragments = false;          ///< M: more fragments follow
+    std::uint32_t ident = 0;              ///< identification
 
+    /// Accepts every checked header (the reserved fields are dropped).
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
         return repr{v.next_header(), v.frag_offset(), v.more_fragments(), v.ident()};
     }
+    /// Always 8.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return fixed_header_len; }
     /// Writes the header into `v` (at least 8 bytes).
     constexpr void emit(mut_view v) const noexcept {
@@ -566,12 +613,12 @@ struct repr {
 namespace ah {
 
 namespace field {
-inline constexpr std::size_t next_header = 0;
+inline constexpr std::size_t next_header = 0; ///< type of the header that follows
 inline constexpr std::size_t payload_len = 1; ///< length in 4-byte units, minus 2
-inline constexpr byte_range reserved{2, 4};
-inline constexpr byte_range spi{4, 8};  ///< security parameters index
-inline constexpr byte_range seq{8, 12}; ///< sequence number
-inline constexpr std::size_t icv = 12;  ///< integrity check value, up to the header length
+inline constexpr byte_range reserved{2, 4};   ///< reserved, zero on transmission
+inline constexpr byte_range spi{4, 8};        ///< security parameters index
+inline constexpr byte_range seq{8, 12};       ///< sequence number
+inline constexpr std::size_t icv = 12;        ///< integrity check value, up to the header length
 } // namespace field
 
 /// The fixed fields; the ICV may be empty (RFC 4302 §2.2: the "null" algorithm).
@@ -590,7 +637,9 @@ class basic_view : public detail::view_base<Buf> {
 
 public:
     constexpr basic_view() noexcept = default;
+    /// A view of `b` without checks, for buffers the caller sized.
     [[nodiscard]] static constexpr basic_view unchecked(Buf b) noexcept { return basic_view{b}; }
+    /// A view of `b` when it holds the fixed fields and its Payload Len fits both the minimum and the buffer.
     [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
         if (b.size() < min_header_len) {
             return error::truncated(layer::ipv6_extension, length_source::fixed_header, 0, min_header_len, b.size());
@@ -607,6 +656,7 @@ public:
         return v;
     }
 
+    /// The type of the header that follows (RFC 4302 §2.1).
     [[nodiscard]] constexpr ip_proto next_header() const noexcept {
         return static_cast<ip_proto>(u8(field::next_header));
     }
@@ -616,14 +666,20 @@ public:
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return (std::size_t{payload_len_words()} + 2) * 4;
     }
+    /// The reserved field (RFC 4302 §2.3).
     [[nodiscard]] constexpr std::uint16_t reserved() const noexcept { return u16(field::reserved.begin); }
+    /// Security parameters index: with the destination, names the security association (RFC 4302 §2.4).
     [[nodiscard]] constexpr std::uint32_t spi() const noexcept { return u32(field::spi); }
     /// The sequence number (RFC 4302 §2.5).
     [[nodiscard]] constexpr std::uint32_t sequence() const noexcept { return u32(field::seq); }
+    /// The integrity check value, up to header_len() (RFC 4302 §2.6).
     [[nodiscard]] constexpr Buf icv() const noexcept { return this->range(field::icv, header_len()); }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
+    /// Whatever follows the header in the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(header_len(), this->buf_.size()); }
 
+    /// Sets the field next_header() reads.
     constexpr void set_next_header(ip_proto p) noexcept requires writable<Buf> {
         this->set_u8(field::next_header, static_cast<std::uint8_t>(p));
     }
@@ -632,12 +688,16 @@ public:
     constexpr void set_header_len(std::size_t len) noexcept requires writable<Buf> {
         this->set_u8(field::payload_len, static_cast<std::uint8_t>(len / 4 - 2));
     }
+    /// Sets the field reserved() reads.
     constexpr void set_reserved(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::reserved.begin, v);
     }
+    /// Sets the field spi() reads.
     constexpr void set_spi(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::spi, v); }
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::seq, v); }
 
+    /// A read-only view of the same bytes.
     constexpr operator basic_view<bytes>() const noexcept requires writable<Buf> {
         return basic_view<bytes>::unchecked(this->buf_);
     }
@@ -646,7 +706,9 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only authentication header view over received bytes.
 using view = basic_view<bytes>;
+/// A writable authentication header view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 } // namespace ah
@@ -721,18 +783,23 @@ struct upper_layer {
 /// the limit, `available` the count reached).
 class ext_range {
 public:
+    /// Input iterator over the chain: ++ reads the next extension header.
     class iterator {
     public:
-        using value_type = result<ext_header>;
-        using difference_type = std::ptrdiff_t;
+        using value_type = result<ext_header>;  ///< an extension header or the error that ends the chain
+        using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
 
         constexpr iterator() noexcept = default;
+        /// At the first header, of type `first`, at the start of `b` (offsets from `base`).
         constexpr iterator(ip_proto first, bytes b, std::size_t base) noexcept : b_(b), base_(base), next_(first) {
             load();
         }
 
+        /// The current header or its error.
         constexpr const result<ext_header>& operator*() const noexcept { return current_; }
+        /// Member access to the current result.
         constexpr const result<ext_header>* operator->() const noexcept { return &current_; }
+        /// Moves to the next header; after the last or an error the iterator is at the end.
         constexpr iterator& operator++() noexcept {
             if (!current_ || current_->is_later_fragment()) {
                 done_ = true;
@@ -744,6 +811,7 @@ public:
             load();
             return *this;
         }
+        /// Moves to the next header (see the prefix form).
         constexpr iterator operator++(int) noexcept {
             iterator t = *this;
             ++*this;
@@ -771,8 +839,11 @@ public:
         result<ext_header> current_{ext_header{}};
     };
 
+    /// The chain starting with next-header value `first` at the start of `b`; offsets count from `base`.
     constexpr ext_range(ip_proto first, bytes b, std::size_t base = 0) noexcept : first_(first), b_(b), base_(base) {}
+    /// At the first extension header.
     [[nodiscard]] constexpr iterator begin() const noexcept { return {first_, b_, base_}; }
+    /// Compares equal to the iterator after the last header or an error.
     [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
     /// The first error in the chain, if any.
     [[nodiscard]] constexpr status validate() const noexcept {

@@ -35,11 +35,11 @@ inline constexpr std::size_t max_header_len = 4; ///< I- and S-format control
 /// Well-known SAP values (whole octets, as they appear in DSAP and SSAP of a
 /// command sent to an individual address).
 namespace sap {
-inline constexpr std::uint8_t null = 0x00;
-inline constexpr std::uint8_t stp = 0x42; ///< IEEE 802.1D bridge PDUs
-inline constexpr std::uint8_t snap = 0xaa;
-inline constexpr std::uint8_t ipx = 0xe0;
-inline constexpr std::uint8_t netbios = 0xf0;
+inline constexpr std::uint8_t null = 0x00;        ///< the null SAP (XID and TEST to the station itself)
+inline constexpr std::uint8_t stp = 0x42;         ///< IEEE 802.1D bridge PDUs
+inline constexpr std::uint8_t snap = 0xaa;        ///< SNAP: a SNAP header follows (RFC 1042)
+inline constexpr std::uint8_t ipx = 0xe0;         ///< Novell IPX
+inline constexpr std::uint8_t netbios = 0xf0;     ///< NetBIOS
 inline constexpr std::uint8_t iso_network = 0xfe; ///< ISO 8473 CLNP, IS-IS, ES-IS
 inline constexpr std::uint8_t global = 0xff;      ///< every SAP (DSAP only)
 } // namespace sap
@@ -68,6 +68,7 @@ enum class u_function : std::uint8_t {
 /// S-format functions (IEEE 802.2 clause 5), bits 3-4 of the first octet.
 enum class s_function : std::uint8_t { rr = 0, rnr = 1, rej = 2 };
 
+/// The P/F bit of a U-format control octet.
 inline constexpr std::uint8_t u_poll_final_bit = 0x10;
 
 /// Zero-copy LLC header view; see the file comment for the bounds contract.
@@ -105,6 +106,7 @@ public:
     [[nodiscard]] constexpr bool is_response() const noexcept { return (ssap() & ssap_response_bit) != 0; }
 
     // --- control field (IEEE 802.2 §3.2.2, formats in clause 5) ---
+    /// Which of the three control field formats the PDU uses.
     [[nodiscard]] constexpr llc::format format() const noexcept {
         const std::uint8_t c = u8(field::control);
         if ((c & 0x01) == 0) return llc::format::information;
@@ -150,6 +152,7 @@ public:
                u8(field::control) == static_cast<std::uint8_t>(llc::u_function::ui);
     }
 
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     /// The information field: everything after the control field.
     [[nodiscard]] constexpr Buf payload() const noexcept {
@@ -157,7 +160,9 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field dsap() reads.
     constexpr void set_dsap(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::dsap, v); }
+    /// Sets the field ssap() reads.
     constexpr void set_ssap(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::ssap, v); }
     /// Sets the control field from the form control() returns: one octet for
     /// a U-format value, two (first octet in the low 8 bits) otherwise. An
@@ -176,18 +181,22 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only LLC view over received bytes.
 using view = basic_view<bytes>;
+/// A writable LLC view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// Control field values in the form control() returns.
 [[nodiscard]] constexpr std::uint16_t u_control(u_function f, bool poll_final = false) noexcept {
     return static_cast<std::uint16_t>(static_cast<std::uint8_t>(f) | (poll_final ? u_poll_final_bit : 0));
 }
+/// An I-format control field: send and receive sequence numbers (7 bits each) and the P/F bit.
 [[nodiscard]] constexpr std::uint16_t i_control(std::uint8_t send_seq, std::uint8_t recv_seq,
                                                 bool poll_final = false) noexcept {
     return static_cast<std::uint16_t>(((send_seq & 0x7fu) << 1) | ((recv_seq & 0x7fu) << 9) |
                                       (poll_final ? 0x100u : 0u));
 }
+/// An S-format control field: the function, the receive sequence number and the P/F bit.
 [[nodiscard]] constexpr std::uint16_t s_control(s_function f, std::uint8_t recv_seq, bool poll_final = false) noexcept {
     return static_cast<std::uint16_t>(0x01u | (static_cast<unsigned>(f) << 2) | ((recv_seq & 0x7fu) << 9) |
                                       (poll_final ? 0x100u : 0u));
@@ -195,10 +204,11 @@ using mut_view = basic_view<mut_bytes>;
 
 /// An LLC header, owned. Every checked header is accepted.
 struct repr {
-    std::uint8_t dsap = sap::snap;
-    std::uint8_t ssap = sap::snap;
+    std::uint8_t dsap = sap::snap;                     ///< destination SAP, group bit included
+    std::uint8_t ssap = sap::snap;                     ///< source SAP, response bit included
     std::uint16_t control = u_control(u_function::ui); ///< as view::control() returns it
 
+    /// Accepts every checked header.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
         return repr{v.dsap(), v.ssap(), v.control()};
     }
@@ -229,6 +239,7 @@ inline constexpr byte_range oui{0, 3};         ///< organizationally unique iden
 inline constexpr byte_range protocol_id{3, 5}; ///< protocol, in the OUI's number space
 } // namespace field
 
+/// Bytes of the SNAP header: OUI and protocol id.
 inline constexpr std::size_t header_len = field::protocol_id.end; // 5
 
 /// OUI 00-00-00: the protocol id is an EtherType (RFC 1042).
@@ -261,6 +272,7 @@ public:
 
     /// The 24-bit OUI.
     [[nodiscard]] constexpr std::uint32_t oui() const noexcept { return u24(field::oui.begin); }
+    /// The protocol id: an EtherType under OUI 00-00-00, else the OUI owner's number.
     [[nodiscard]] constexpr std::uint16_t protocol_id() const noexcept { return u16(field::protocol_id); }
     /// True when the protocol id is an EtherType (OUI 00-00-00 or 00-00-F8).
     [[nodiscard]] constexpr bool is_ethertype() const noexcept {
@@ -273,13 +285,17 @@ public:
 
     /// Always 5.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return snap::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, snap::header_len); }
+    /// The bytes after the header, to the end of the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept {
         return clamp_subspan(this->buf_, snap::header_len, this->buf_.size());
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field oui() reads.
     constexpr void set_oui(std::uint32_t v) noexcept requires writable<Buf> { this->set_u24(field::oui.begin, v); }
+    /// Sets the field protocol_id() reads.
     constexpr void set_protocol_id(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::protocol_id, v);
     }
@@ -293,20 +309,24 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only SNAP view over received bytes.
 using view = basic_view<bytes>;
+/// A writable SNAP view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A SNAP header, owned. Every checked header is accepted.
 struct repr {
-    std::uint32_t oui = oui_ethertype; ///< 24 bits
-    std::uint16_t protocol_id = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4);
+    std::uint32_t oui = oui_ethertype;                                               ///< 24 bits
+    std::uint16_t protocol_id = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4); ///< the protocol id
 
+    /// Accepts every checked header.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept { return repr{v.oui(), v.protocol_id()}; }
     /// The RFC 1042 form: OUI 0 and an EtherType.
     [[nodiscard]] static constexpr repr for_ethertype(rawpkt::ethertype t) noexcept {
         return repr{oui_ethertype, static_cast<std::uint16_t>(t)};
     }
 
+    /// The fixed header length, snap::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return snap::header_len; }
 
     /// Writes the header into `v` (at least 5 bytes).

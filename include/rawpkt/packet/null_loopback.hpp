@@ -32,15 +32,16 @@ namespace field {
 inline constexpr byte_range family{0, 4}; ///< AF_ value; byte order depends on the link type
 } // namespace field
 
+/// Bytes of the header: the address family word.
 inline constexpr std::size_t header_len = field::family.end; // 4
 
 /// Address family values that appear in loopback captures.
 namespace af {
-inline constexpr std::uint32_t inet = 2;
-inline constexpr std::uint32_t inet6_linux = 10;
-inline constexpr std::uint32_t inet6_bsd = 24; ///< NetBSD, OpenBSD, BSD/OS, Npcap
-inline constexpr std::uint32_t inet6_freebsd = 28;
-inline constexpr std::uint32_t inet6_darwin = 30;
+inline constexpr std::uint32_t inet = 2;           ///< AF_INET, on every system
+inline constexpr std::uint32_t inet6_linux = 10;   ///< AF_INET6 on Linux
+inline constexpr std::uint32_t inet6_bsd = 24;     ///< NetBSD, OpenBSD, BSD/OS, Npcap
+inline constexpr std::uint32_t inet6_freebsd = 28; ///< AF_INET6 on FreeBSD, DragonFly BSD
+inline constexpr std::uint32_t inet6_darwin = 30;  ///< AF_INET6 on macOS and iOS
 } // namespace af
 
 /// The EtherType of the packet after a header with address family `af`:
@@ -103,7 +104,9 @@ public:
 
     /// Always 4.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return null_loopback::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, null_loopback::header_len); }
+    /// The bytes after the header, to the end of the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept {
         return clamp_subspan(this->buf_, null_loopback::header_len, this->buf_.size());
     }
@@ -130,7 +133,9 @@ private:
     bool loop_ = false;
 };
 
+/// A read-only BSD null/loopback view over received bytes.
 using view = basic_view<bytes>;
+/// A writable BSD null/loopback view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A loopback header, owned: the family only (the byte order comes from the
@@ -138,7 +143,7 @@ using mut_view = basic_view<mut_bytes>;
 /// accepted; a LINKTYPE_NULL header only with a family below 65536, the
 /// values its byte-order rule reads back from what emit() writes.
 struct repr {
-    std::uint32_t family = af::inet;
+    std::uint32_t family = af::inet; ///< the address family, as a host-order number
 
     /// Rejects a LINKTYPE_NULL family above 0xffff (errc::bad_value,
     /// `available` the family): written in host order, it would read back
@@ -151,6 +156,7 @@ struct repr {
         return repr{v.family()};
     }
 
+    /// The fixed header length, null_loopback::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return null_loopback::header_len; }
 
     /// Writes the header into `v` (at least 4 bytes), in `v`'s byte order.

@@ -36,7 +36,9 @@ inline constexpr std::size_t address = 0; ///< 0xff, all stations (when framed)
 inline constexpr std::size_t control = 1; ///< 0x03, unnumbered information (when framed)
 } // namespace field
 
+/// The address octet of HDLC-like framing: all stations (RFC 1662 §3.1).
 inline constexpr std::uint8_t all_stations = 0xff;
+/// The control octet of HDLC-like framing: unnumbered information (RFC 1662 §3.1).
 inline constexpr std::uint8_t unnumbered_information = 0x03;
 /// Address, control and an uncompressed protocol field.
 inline constexpr std::size_t max_header_len = 4;
@@ -139,11 +141,13 @@ public:
     [[nodiscard]] constexpr std::size_t protocol_len() const noexcept {
         return protocol_field_len(u8(protocol_offset()));
     }
+    /// True when the protocol field is one octet (RFC 1661 §6.5 protocol-field compression).
     [[nodiscard]] constexpr bool is_protocol_compressed() const noexcept { return protocol_len() == 1; }
     /// The protocol field's value, whatever its width.
     [[nodiscard]] constexpr std::uint16_t protocol_number() const noexcept {
         return protocol_len() == 1 ? u8(protocol_offset()) : u16(protocol_offset());
     }
+    /// The protocol field as a named protocol (RFC 1661 §2).
     [[nodiscard]] constexpr ppp::protocol protocol() const noexcept {
         return static_cast<ppp::protocol>(protocol_number());
     }
@@ -154,6 +158,7 @@ public:
 
     /// 1 to 4: framing octets and protocol field.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return protocol_offset() + protocol_len(); }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     /// The information field: everything after the protocol field.
     [[nodiscard]] constexpr Buf payload() const noexcept {
@@ -183,12 +188,14 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only PPP view over received bytes.
 using view = basic_view<bytes>;
+/// A writable PPP view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A PPP header, owned. Every checked header is accepted.
 struct repr {
-    ppp::protocol protocol = ppp::protocol::ipv4;
+    ppp::protocol protocol = ppp::protocol::ipv4; ///< the protocol field
     /// Write the address and control octets (LINKTYPE_PPP usually has them;
     /// PPPoE never does).
     bool address_control = true;
@@ -196,10 +203,12 @@ struct repr {
     /// 0x100 (RFC 1661 §6.5).
     bool compress_protocol = false;
 
+    /// Accepts every checked header, keeping its framing and compression.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
         return repr{v.protocol(), v.has_address_control(), v.is_protocol_compressed()};
     }
 
+    /// True when emit() writes a one-octet protocol field.
     [[nodiscard]] constexpr bool compressed() const noexcept {
         return compress_protocol && static_cast<std::uint16_t>(protocol) <= 0xff;
     }

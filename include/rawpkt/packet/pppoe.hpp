@@ -44,8 +44,11 @@ inline constexpr byte_range length{4, 6};     ///< payload length, after this he
 inline constexpr std::size_t payload = 6;     ///< session: the PPP protocol field; discovery: tags
 } // namespace field
 
+/// Bytes of the PPPoE header.
 inline constexpr std::size_t header_len = field::payload; // 6
+/// The only version RFC 2516 defines.
 inline constexpr std::uint8_t version_1 = 1;
+/// The only type RFC 2516 defines.
 inline constexpr std::uint8_t type_1 = 1;
 
 /// Codes (RFC 2516 §4 and §5).
@@ -64,16 +67,21 @@ class basic_header : public detail::view_base<Buf> {
     using base = detail::view_base<Buf>;
 
 public:
+    /// The version: 1 for a header checked() accepted (RFC 2516 §4).
     [[nodiscard]] constexpr std::uint8_t version() const noexcept { return this->u8(field::ver_type) >> 4; }
+    /// The type: 1 for a header checked() accepted.
     [[nodiscard]] constexpr std::uint8_t type() const noexcept { return this->u8(field::ver_type) & 0x0f; }
+    /// The code: session data (0) or a discovery stage.
     [[nodiscard]] constexpr pppoe::code code() const noexcept {
         return static_cast<pppoe::code>(this->u8(field::code));
     }
+    /// The session id: 0 until PADS assigns one.
     [[nodiscard]] constexpr std::uint16_t session_id() const noexcept { return this->u16(field::session_id); }
     /// The length field: payload bytes after the 6-byte header.
     [[nodiscard]] constexpr std::uint16_t length() const noexcept { return this->u16(field::length); }
     /// Always 6.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return pppoe::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, pppoe::header_len); }
     /// True when the whole payload (per the length field) is in the buffer.
     [[nodiscard]] constexpr bool is_complete() const noexcept {
@@ -85,22 +93,28 @@ public:
         return clamp_subspan(this->buf_, pppoe::header_len, length());
     }
 
+    /// Sets the field version() reads.
     constexpr void set_version(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_type, 0xf0, static_cast<std::uint8_t>(v << 4));
     }
+    /// Sets the field type() reads.
     constexpr void set_type(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits8(field::ver_type, 0x0f, v);
     }
+    /// Sets the field code() reads.
     constexpr void set_code(pppoe::code c) noexcept requires writable<Buf> {
         this->set_u8(field::code, static_cast<std::uint8_t>(c));
     }
+    /// Sets the field session_id() reads.
     constexpr void set_session_id(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::session_id, v);
     }
+    /// Sets the field length() reads.
     constexpr void set_length(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::length, v); }
 
 protected:
     constexpr basic_header() noexcept = default;
+    /// Used by the derived views, over bytes they checked.
     constexpr explicit basic_header(Buf b) noexcept : base(b) {}
 
     /// The checks both stages share: the fixed header, version and type.
@@ -180,6 +194,7 @@ public:
     [[nodiscard]] constexpr std::size_t ppp_protocol_len() const noexcept {
         return ppp::protocol_field_len(this->u8(field::payload));
     }
+    /// The PPP protocol field's value, whatever its width.
     [[nodiscard]] constexpr std::uint16_t ppp_protocol_number() const noexcept {
         return ppp_protocol_len() == 1 ? this->u8(field::payload) : this->u16(field::payload);
     }
@@ -212,15 +227,17 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only PPPoE session view over received bytes.
 using view = basic_view<bytes>;
+/// A writable PPPoE session view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// A PPPoE session header and the PPP protocol field, owned. The accepted
 /// states have an uncompressed protocol field.
 struct repr {
-    std::uint16_t session_id = 0;
-    ppp::protocol ppp_protocol = ppp::protocol::ipv4;
-    std::uint16_t payload_len = 0; ///< bytes after the PPP protocol field
+    std::uint16_t session_id = 0;                     ///< the session id
+    ppp::protocol ppp_protocol = ppp::protocol::ipv4; ///< the PPP protocol of the payload
+    std::uint16_t payload_len = 0;                    ///< bytes after the PPP protocol field
 
     /// Rejects a compressed protocol field (unsupported, `available` holding
     /// the protocol).
@@ -268,10 +285,10 @@ enum class tag_type : std::uint16_t {
 
 /// One discovery tag. `offset` is where it starts in the packet.
 struct tag {
-    tag_type type{};
+    tag_type type{};          ///< the tag type (RFC 2516 appendix A)
     std::uint16_t length = 0; ///< of the value
-    std::size_t offset = 0;
-    bytes value{};
+    std::size_t offset = 0;   ///< where the tag starts in the packet
+    bytes value{};            ///< the tag's value
 };
 
 inline constexpr std::size_t tag_header_len = 4; ///< type and length
@@ -296,11 +313,13 @@ inline constexpr std::size_t tag_header_len = 4; ///< type and length
 
 /// How the tags are walked: each by parse_tag(), ending after End-Of-List.
 struct tag_traits {
-    using item = tag;
-    static constexpr auto parse = parse_tag;
+    using item = tag;                        ///< what the range yields
+    static constexpr auto parse = parse_tag; ///< reads one tag
+    /// Where the tag after `t` (at `at`) starts.
     [[nodiscard]] static constexpr std::size_t next(std::size_t at, const tag& t) noexcept {
         return at + tag_header_len + t.length;
     }
+    /// True for End-Of-List, after which no tag is read.
     [[nodiscard]] static constexpr bool ends_list(const tag& t) noexcept { return t.type == tag_type::end_of_list; }
 };
 
@@ -346,6 +365,7 @@ public:
                               static_cast<std::uint8_t>(v.code()));
     }
 
+    /// The tags of the payload: iterate for `result<tag>`.
     [[nodiscard]] constexpr tag_range tags() const noexcept {
         return tag_range{bytes{this->payload()}, field::payload};
     }
@@ -359,7 +379,9 @@ private:
     constexpr explicit basic_discovery_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only discovery (PADI, PADO, PADR, PADS, PADT) view over received bytes.
 using discovery_view = basic_discovery_view<bytes>;
+/// A writable discovery view.
 using mut_discovery_view = basic_discovery_view<mut_bytes>;
 
 } // namespace rawpkt::pppoe

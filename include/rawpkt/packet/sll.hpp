@@ -43,6 +43,7 @@ inline constexpr byte_range address{6, 14};    ///< its first 8 bytes, padded
 inline constexpr byte_range protocol{14, 16};  ///< see the file comment
 } // namespace field
 
+/// Bytes of the SLL header.
 inline constexpr std::size_t header_len = field::protocol.end; // 16
 /// Bytes of address the header holds.
 inline constexpr std::size_t address_capacity = field::address.size(); // 8
@@ -84,8 +85,8 @@ namespace linux_protocol {
 inline constexpr std::uint16_t ieee802_3 = 0x0001; ///< Novell 802.3 frame without an LLC header
 inline constexpr std::uint16_t all = 0x0003;       ///< ETH_P_ALL
 inline constexpr std::uint16_t ieee802_2 = 0x0004; ///< the payload begins with an 802.2 LLC header
-inline constexpr std::uint16_t can = 0x000c;
-inline constexpr std::uint16_t canfd = 0x000d;
+inline constexpr std::uint16_t can = 0x000c;       ///< ETH_P_CAN: a SocketCAN frame
+inline constexpr std::uint16_t canfd = 0x000d;     ///< ETH_P_CANFD: a SocketCAN FD frame
 } // namespace linux_protocol
 
 /// True when the protocol field is an EtherType for this ARPHRD_ type (see
@@ -120,9 +121,11 @@ public:
     }
 
     // --- fields ---
+    /// Which way the packet went (PACKET_HOST, PACKET_OUTGOING, ...).
     [[nodiscard]] constexpr sll::packet_type packet_type() const noexcept {
         return static_cast<sll::packet_type>(u16(field::packet_type));
     }
+    /// Link-layer device type of the capturing interface (ARPHRD_*).
     [[nodiscard]] constexpr arphrd arphrd_type() const noexcept { return static_cast<arphrd>(u16(field::arphrd_type)); }
     /// The address length field: may exceed the 8 bytes held.
     [[nodiscard]] constexpr std::uint16_t address_len() const noexcept { return u16(field::address_len); }
@@ -146,18 +149,23 @@ public:
 
     /// Always 16.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return sll::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, sll::header_len); }
+    /// The bytes after the header, to the end of the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept {
         return clamp_subspan(this->buf_, sll::header_len, this->buf_.size());
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field packet_type() reads.
     constexpr void set_packet_type(sll::packet_type t) noexcept requires writable<Buf> {
         this->set_u16(field::packet_type, static_cast<std::uint16_t>(t));
     }
+    /// Sets the field arphrd_type() reads.
     constexpr void set_arphrd_type(arphrd t) noexcept requires writable<Buf> {
         this->set_u16(field::arphrd_type, static_cast<std::uint16_t>(t));
     }
+    /// Sets the field address_len() reads.
     constexpr void set_address_len(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::address_len, v);
     }
@@ -169,7 +177,9 @@ public:
             this->set_u8(field::address.begin + i, i < a.size() ? std::to_integer<std::uint8_t>(a[i]) : 0);
         }
     }
+    /// Sets the field protocol() reads.
     constexpr void set_protocol(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::protocol, v); }
+    /// Sets the field ethertype() reads.
     constexpr void set_ethertype(rawpkt::ethertype t) noexcept requires writable<Buf> {
         set_protocol(static_cast<std::uint16_t>(t));
     }
@@ -183,19 +193,23 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only Linux cooked (SLL) view over received bytes.
 using view = basic_view<bytes>;
+/// A writable Linux cooked (SLL) view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// An SLL header, owned. Every checked header is accepted.
 struct repr {
-    sll::packet_type packet_type = sll::packet_type::outgoing;
-    arphrd arphrd_type = arphrd::ether;
-    std::uint16_t address_len = 0;
+    sll::packet_type packet_type = sll::packet_type::outgoing; ///< direction
+    arphrd arphrd_type = arphrd::ether;                        ///< link-layer device type
+    std::uint16_t address_len = 0;                             ///< the sender's link-layer address length
     /// The whole address field, padding included, so that emit() gives the
     /// parsed bytes back.
     std::array<std::uint8_t, address_capacity> address{};
-    std::uint16_t protocol = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4);
+    std::uint16_t protocol = static_cast<std::uint16_t>(
+        rawpkt::ethertype::ipv4); ///< the protocol field (an EtherType, or a linux_protocol value)
 
+    /// Accepts every checked header, the padding of the address field included.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
         repr r{v.packet_type(), v.arphrd_type(), v.address_len(), {}, v.protocol()};
         for (std::size_t i = 0; i < address_capacity; ++i) r.address[i] = load_u8(v.address_field(), i);
@@ -210,6 +224,7 @@ struct repr {
         }
     }
 
+    /// The fixed header length, sll::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return sll::header_len; }
 
     /// Writes the header into `v` (at least 16 bytes).

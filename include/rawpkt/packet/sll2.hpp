@@ -40,6 +40,7 @@ inline constexpr std::size_t address_len = 11;  ///< the sender's link-layer add
 inline constexpr byte_range address{12, 20};    ///< its first 8 bytes, padded
 } // namespace field
 
+/// Bytes of the SLL2 header.
 inline constexpr std::size_t header_len = field::address.end; // 20
 /// Bytes of address the header holds.
 inline constexpr std::size_t address_capacity = field::address.size(); // 8
@@ -70,10 +71,13 @@ public:
     // --- fields ---
     /// The raw protocol field.
     [[nodiscard]] constexpr std::uint16_t protocol() const noexcept { return u16(field::protocol); }
+    /// The reserved field (zero in a header repr accepts).
     [[nodiscard]] constexpr std::uint16_t reserved() const noexcept { return u16(field::reserved); }
     /// The interface index (as if_nametoindex() numbers them on the capturing host).
     [[nodiscard]] constexpr std::uint32_t if_index() const noexcept { return u32(field::if_index); }
+    /// Link-layer device type of the capturing interface (ARPHRD_*).
     [[nodiscard]] constexpr arphrd arphrd_type() const noexcept { return static_cast<arphrd>(u16(field::arphrd_type)); }
+    /// Which way the packet went (PACKET_HOST, PACKET_OUTGOING, ...).
     [[nodiscard]] constexpr sll2::packet_type packet_type() const noexcept {
         return static_cast<sll2::packet_type>(u8(field::packet_type));
     }
@@ -97,24 +101,33 @@ public:
 
     /// Always 20.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return sll2::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, sll2::header_len); }
+    /// The bytes after the header, to the end of the buffer.
     [[nodiscard]] constexpr Buf payload() const noexcept {
         return clamp_subspan(this->buf_, sll2::header_len, this->buf_.size());
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field protocol() reads.
     constexpr void set_protocol(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::protocol, v); }
+    /// Sets the field ethertype() reads.
     constexpr void set_ethertype(rawpkt::ethertype t) noexcept requires writable<Buf> {
         set_protocol(static_cast<std::uint16_t>(t));
     }
+    /// Sets the field reserved() reads.
     constexpr void set_reserved(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::reserved, v); }
+    /// Sets the field if_index() reads.
     constexpr void set_if_index(std::uint32_t v) noexcept requires writable<Buf> { this->set_u32(field::if_index, v); }
+    /// Sets the field arphrd_type() reads.
     constexpr void set_arphrd_type(arphrd t) noexcept requires writable<Buf> {
         this->set_u16(field::arphrd_type, static_cast<std::uint16_t>(t));
     }
+    /// Sets the field packet_type() reads.
     constexpr void set_packet_type(sll2::packet_type t) noexcept requires writable<Buf> {
         this->set_u8(field::packet_type, static_cast<std::uint8_t>(t));
     }
+    /// Sets the field address_len() reads.
     constexpr void set_address_len(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_u8(field::address_len, v);
     }
@@ -136,16 +149,19 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only Linux cooked v2 (SLL2) view over received bytes.
 using view = basic_view<bytes>;
+/// A writable Linux cooked v2 (SLL2) view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// An SLL2 header, owned: the accepted states have a zero reserved field.
 struct repr {
-    std::uint16_t protocol = static_cast<std::uint16_t>(rawpkt::ethertype::ipv4);
-    std::uint32_t if_index = 0;
-    arphrd arphrd_type = arphrd::ether;
-    sll2::packet_type packet_type = sll2::packet_type::outgoing;
-    std::uint8_t address_len = 0;
+    std::uint16_t protocol =
+        static_cast<std::uint16_t>(rawpkt::ethertype::ipv4);     ///< the protocol field (an EtherType, or see sll.hpp)
+    std::uint32_t if_index = 0;                                  ///< interface index
+    arphrd arphrd_type = arphrd::ether;                          ///< link-layer device type
+    sll2::packet_type packet_type = sll2::packet_type::outgoing; ///< direction
+    std::uint8_t address_len = 0;                                ///< the sender's link-layer address length
     /// The whole address field, padding included, so that emit() gives the
     /// parsed bytes back.
     std::array<std::uint8_t, address_capacity> address{};
@@ -169,6 +185,7 @@ struct repr {
         }
     }
 
+    /// The fixed header length, sll2::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return sll2::header_len; }
 
     /// Writes the header into `v` (at least 20 bytes).

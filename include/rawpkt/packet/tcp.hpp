@@ -28,36 +28,39 @@ namespace rawpkt::tcp {
 
 /// Header layout, RFC 9293 §3.1.
 namespace field {
-inline constexpr byte_range src_port{0, 2};
-inline constexpr byte_range dst_port{2, 4};
-inline constexpr byte_range seq_number{4, 8};
-inline constexpr byte_range ack_number{8, 12};
+inline constexpr byte_range src_port{0, 2};    ///< source port
+inline constexpr byte_range dst_port{2, 4};    ///< destination port
+inline constexpr byte_range seq_number{4, 8};  ///< sequence number of the first data byte (of the SYN on a SYN)
+inline constexpr byte_range ack_number{8, 12}; ///< next sequence number the sender expects (with ACK)
 /// Data offset (4 bits, in 32-bit words), reserved (3 bits), then the nine
 /// control bits AE CWR ECE URG ACK PSH RST SYN FIN.
 inline constexpr byte_range offset_flags{12, 14};
-inline constexpr byte_range window{14, 16};
+inline constexpr byte_range window{14, 16};         ///< receive window, unscaled
 inline constexpr byte_range checksum{16, 18};       ///< over pseudo header, header and data
 inline constexpr byte_range urgent_pointer{18, 20}; ///< offset past seq of the urgent data's end
 inline constexpr std::size_t options = 20;          ///< options start; up to data offset * 4
 } // namespace field
 
+/// Bytes of a header without options.
 inline constexpr std::size_t min_header_len = field::options; // 20
-inline constexpr std::size_t max_header_len = 60;             // data offset 15
+/// Bytes of the longest header: data offset 15 words.
+inline constexpr std::size_t max_header_len = 60; // data offset 15
+/// The most option bytes a header holds.
 inline constexpr std::size_t max_options_len = max_header_len - min_header_len;
 
 /// Control bits as flags() returns them (RFC 9293 §3.1; ECE and CWR
 /// RFC 3168 §6.1; AE, formerly NS of RFC 3540, from AccECN
 /// draft-ietf-tcpm-accurate-ecn §3.1).
 namespace flag {
-inline constexpr std::uint16_t fin = 0x001;
-inline constexpr std::uint16_t syn = 0x002;
-inline constexpr std::uint16_t rst = 0x004;
-inline constexpr std::uint16_t psh = 0x008;
-inline constexpr std::uint16_t ack = 0x010;
-inline constexpr std::uint16_t urg = 0x020;
-inline constexpr std::uint16_t ece = 0x040;
-inline constexpr std::uint16_t cwr = 0x080;
-inline constexpr std::uint16_t ae = 0x100;
+inline constexpr std::uint16_t fin = 0x001; ///< FIN: no more data from the sender
+inline constexpr std::uint16_t syn = 0x002; ///< SYN: synchronize sequence numbers
+inline constexpr std::uint16_t rst = 0x004; ///< RST: reset the connection
+inline constexpr std::uint16_t psh = 0x008; ///< PSH: push the data to the application
+inline constexpr std::uint16_t ack = 0x010; ///< ACK: the acknowledgment number is valid
+inline constexpr std::uint16_t urg = 0x020; ///< URG: the urgent pointer is valid
+inline constexpr std::uint16_t ece = 0x040; ///< ECE: ECN echo (RFC 3168 §6.1)
+inline constexpr std::uint16_t cwr = 0x080; ///< CWR: congestion window reduced (RFC 3168 §6.1)
+inline constexpr std::uint16_t ae = 0x100;  ///< AE: accurate ECN, formerly NS (draft-ietf-tcpm-accurate-ecn)
 /// The nine defined bits.
 inline constexpr std::uint16_t defined = 0x1ff;
 /// Reserved: sent as zero, ignored on receipt (RFC 9293 §3.1).
@@ -89,8 +92,8 @@ inline constexpr std::uint16_t exid_fast_open = 0xf989;
 /// One SACK block (RFC 2018 §3): the first sequence number of a block
 /// received and the sequence number just past it.
 struct sack_block {
-    std::uint32_t left = 0;
-    std::uint32_t right = 0;
+    std::uint32_t left = 0;  ///< first sequence number of the block
+    std::uint32_t right = 0; ///< sequence number just past the block
     friend constexpr bool operator==(const sack_block&, const sack_block&) noexcept = default;
 };
 
@@ -99,10 +102,10 @@ struct sack_block {
 /// The accessors are meant for their kind; on any other option they return
 /// a value read within `data`, or 0, and never read outside it.
 struct option {
-    option_kind kind{};
+    option_kind kind{};      ///< the option's kind octet
     std::uint8_t length = 1; ///< whole option length, kind and length octets included
-    std::size_t offset = 0;
-    bytes data{};
+    std::size_t offset = 0;  ///< where the option starts, in bytes from the start of the TCP header
+    bytes data{};            ///< the option's value, after the kind and length octets
 
     /// MSS: the largest segment the sender can receive, in bytes.
     [[nodiscard]] constexpr std::uint16_t mss() const noexcept { return load_be_or<std::uint16_t>(data, 0); }
@@ -236,7 +239,9 @@ public:
     }
 
     // --- fields (RFC 9293 §3.1) ---
+    /// Source port (RFC 9293 §3.1).
     [[nodiscard]] constexpr std::uint16_t src_port() const noexcept { return u16(field::src_port); }
+    /// Destination port (RFC 9293 §3.1).
     [[nodiscard]] constexpr std::uint16_t dst_port() const noexcept { return u16(field::dst_port); }
     /// The sequence number of the first data octet (of the SYN, when SYN is set).
     [[nodiscard]] constexpr std::uint32_t sequence() const noexcept { return u32(field::seq_number); }
@@ -255,14 +260,23 @@ public:
     [[nodiscard]] constexpr std::uint8_t reserved_bits() const noexcept {
         return static_cast<std::uint8_t>((flags() & flag::reserved) >> 9);
     }
+    /// FIN: the sender has no more data (RFC 9293 §3.1).
     [[nodiscard]] constexpr bool fin() const noexcept { return (flags() & flag::fin) != 0; }
+    /// SYN: synchronize sequence numbers, the first segment each way.
     [[nodiscard]] constexpr bool syn() const noexcept { return (flags() & flag::syn) != 0; }
+    /// RST: reset the connection.
     [[nodiscard]] constexpr bool rst() const noexcept { return (flags() & flag::rst) != 0; }
+    /// PSH: push the data to the receiving application.
     [[nodiscard]] constexpr bool psh() const noexcept { return (flags() & flag::psh) != 0; }
+    /// ACK: ack_number() is valid.
     [[nodiscard]] constexpr bool ack() const noexcept { return (flags() & flag::ack) != 0; }
+    /// URG: urgent_pointer() is valid.
     [[nodiscard]] constexpr bool urg() const noexcept { return (flags() & flag::urg) != 0; }
+    /// ECE: ECN echo (RFC 3168 §6.1).
     [[nodiscard]] constexpr bool ece() const noexcept { return (flags() & flag::ece) != 0; }
+    /// CWR: congestion window reduced (RFC 3168 §6.1).
     [[nodiscard]] constexpr bool cwr() const noexcept { return (flags() & flag::cwr) != 0; }
+    /// AE: accurate ECN, the bit formerly called NS.
     [[nodiscard]] constexpr bool ae() const noexcept { return (flags() & flag::ae) != 0; }
     /// The AccECN ACE counter: AE, CWR and ECE read as one 3-bit number
     /// (draft-ietf-tcpm-accurate-ecn §3.2.2; meaningful after the handshake).
@@ -271,6 +285,7 @@ public:
     }
     /// The receive window (unscaled).
     [[nodiscard]] constexpr std::uint16_t window() const noexcept { return u16(field::window); }
+    /// Checksum as carried (RFC 9293 §3.1, over a pseudo header); see checksum_ok().
     [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
     /// The urgent pointer (meaningful when urg() is set).
     [[nodiscard]] constexpr std::uint16_t urgent_pointer() const noexcept { return u16(field::urgent_pointer); }
@@ -279,6 +294,7 @@ public:
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, header_len()); }
     /// The options bytes (may be empty).
     [[nodiscard]] constexpr Buf options_bytes() const noexcept { return this->range(field::options, header_len()); }
+    /// The options between the fixed header and header_len(): iterate for `result<option>`.
     [[nodiscard]] constexpr option_range options() const noexcept {
         return option_range{bytes{options_bytes()}, field::options};
     }
@@ -311,11 +327,15 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field src_port() reads.
     constexpr void set_src_port(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::src_port, v); }
+    /// Sets the field dst_port() reads.
     constexpr void set_dst_port(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::dst_port, v); }
+    /// Sets the field sequence() reads.
     constexpr void set_sequence(std::uint32_t v) noexcept requires writable<Buf> {
         this->set_u32(field::seq_number, v);
     }
+    /// Sets the field ack_number() reads.
     constexpr void set_ack_number(std::uint32_t v) noexcept requires writable<Buf> {
         this->set_u32(field::ack_number, v);
     }
@@ -328,17 +348,29 @@ public:
     constexpr void set_flags(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::offset_flags.begin, 0x0fff, v);
     }
+    /// Sets or clears the flag fin() reads.
     constexpr void set_fin(bool v) noexcept requires writable<Buf> { set_flag(flag::fin, v); }
+    /// Sets or clears the flag syn() reads.
     constexpr void set_syn(bool v) noexcept requires writable<Buf> { set_flag(flag::syn, v); }
+    /// Sets or clears the flag rst() reads.
     constexpr void set_rst(bool v) noexcept requires writable<Buf> { set_flag(flag::rst, v); }
+    /// Sets or clears the flag psh() reads.
     constexpr void set_psh(bool v) noexcept requires writable<Buf> { set_flag(flag::psh, v); }
+    /// Sets or clears the flag ack() reads.
     constexpr void set_ack(bool v) noexcept requires writable<Buf> { set_flag(flag::ack, v); }
+    /// Sets or clears the flag urg() reads.
     constexpr void set_urg(bool v) noexcept requires writable<Buf> { set_flag(flag::urg, v); }
+    /// Sets or clears the flag ece() reads.
     constexpr void set_ece(bool v) noexcept requires writable<Buf> { set_flag(flag::ece, v); }
+    /// Sets or clears the flag cwr() reads.
     constexpr void set_cwr(bool v) noexcept requires writable<Buf> { set_flag(flag::cwr, v); }
+    /// Sets or clears the flag ae() reads.
     constexpr void set_ae(bool v) noexcept requires writable<Buf> { set_flag(flag::ae, v); }
+    /// Sets the field window() reads.
     constexpr void set_window(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::window, v); }
+    /// Sets the field checksum() reads.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
+    /// Sets the field urgent_pointer() reads.
     constexpr void set_urgent_pointer(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::urgent_pointer, v);
     }
@@ -375,22 +407,24 @@ private:
     }
 };
 
+/// A read-only TCP view over received bytes.
 using view = basic_view<bytes>;
+/// A writable TCP view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a TCP header, owned.
 struct repr {
-    std::uint16_t src_port = 0;
-    std::uint16_t dst_port = 0;
-    std::uint32_t sequence = 0;
-    std::uint32_t ack_number = 0;
-    std::uint16_t flags = 0; ///< flag:: bits; only the nine defined ones are kept
-    std::uint16_t window = 0;
-    std::uint16_t urgent_pointer = 0;
+    std::uint16_t src_port = 0;       ///< source port
+    std::uint16_t dst_port = 0;       ///< destination port
+    std::uint32_t sequence = 0;       ///< sequence number
+    std::uint32_t ack_number = 0;     ///< acknowledgment number (meaningful with flag::ack)
+    std::uint16_t flags = 0;          ///< flag:: bits; only the nine defined ones are kept
+    std::uint16_t window = 0;         ///< receive window, unscaled
+    std::uint16_t urgent_pointer = 0; ///< urgent pointer (meaningful with flag::urg)
     /// Raw options, at most 40 bytes; emit() pads them with EOL to a
     /// multiple of 4. options_writer appends to them.
     small_bytes<max_options_len> options{};
-    std::uint32_t payload_len = 0;
+    std::uint32_t payload_len = 0; ///< bytes after the header
 
     /// Accepts a checked view whose options are well formed. Reserved bits
     /// are dropped, as a receiver ignores them (RFC 9293 §3.1). The payload
@@ -410,6 +444,7 @@ struct repr {
         return r;
     }
 
+    /// Bytes of the header emit() writes: 20 plus the options padded to a multiple of 4.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept {
         return min_header_len + ((options.size() + 3u) & ~std::size_t{3});
     }
@@ -462,6 +497,7 @@ public:
     /// Appends after the options `r` already holds.
     constexpr explicit options_writer(repr& r) noexcept : r_(&r) {}
 
+    /// Appends a NOP (kind 1), one byte of padding.
     constexpr options_writer& nop() noexcept {
         if (room(1)) push(std::byte{1});
         return *this;
@@ -475,18 +511,22 @@ public:
             for (std::size_t i = 0; i < pad; ++i) push(std::byte{0});
         return *this;
     }
+    /// Appends MSS (kind 2, RFC 9293 §3.2): the largest segment this side receives, in bytes.
     constexpr options_writer& mss(std::uint16_t v) noexcept {
         if (open(option_kind::mss, 2, 4, 0)) push_u16(v);
         return *this;
     }
+    /// Appends Window Scale (kind 3, RFC 7323 §2): the shift count, at most 14.
     constexpr options_writer& window_scale(std::uint8_t shift) noexcept {
         if (open(option_kind::window_scale, 1, 4, 1)) push(static_cast<std::byte>(shift));
         return *this;
     }
+    /// Appends SACK-Permitted (kind 4, RFC 2018 §2), for a SYN.
     constexpr options_writer& sack_permitted() noexcept {
         open(option_kind::sack_permitted, 0, 2, 0);
         return *this;
     }
+    /// Appends Timestamps (kind 8, RFC 7323 §3): TSval and TSecr.
     constexpr options_writer& timestamps(std::uint32_t value, std::uint32_t echo_reply) noexcept {
         if (open(option_kind::timestamps, 8, 4, 2)) {
             push_u32(value);

@@ -29,10 +29,10 @@ namespace rawpkt::teredo {
 /// After the client identifier come the authentication value (AU-len
 /// bytes), the nonce (8 bytes) and the confirmation byte.
 namespace auth_field {
-inline constexpr byte_range type{0, 2}; ///< 0x0001
-inline constexpr std::size_t id_len = 2;
-inline constexpr std::size_t au_len = 3;
-inline constexpr std::size_t client_id = 4;
+inline constexpr byte_range type{0, 2};     ///< 0x0001
+inline constexpr std::size_t id_len = 2;    ///< client identifier length, one byte
+inline constexpr std::size_t au_len = 3;    ///< authentication value length, one byte
+inline constexpr std::size_t client_id = 4; ///< the client identifier starts here
 } // namespace auth_field
 
 /// Origin indication layout, RFC 4380 §5.1.1; offsets from its start.
@@ -42,27 +42,32 @@ inline constexpr byte_range port{2, 4};    ///< mapped port, every bit inverted
 inline constexpr byte_range address{4, 8}; ///< mapped IPv4 address, every bit inverted
 } // namespace origin_field
 
+/// The type of an authentication indicator (RFC 4380 §5.1.1).
 inline constexpr std::uint16_t indicator_auth = 0x0001;
+/// The type of an origin indication (RFC 4380 §5.1.1).
 inline constexpr std::uint16_t indicator_origin = 0x0000;
+/// Bytes of the authentication nonce.
 inline constexpr std::size_t nonce_len = 8;
 /// An authentication indicator with empty client identifier and value.
 inline constexpr std::size_t min_auth_len = auth_field::client_id + nonce_len + 1; // 13
-inline constexpr std::size_t origin_len = origin_field::address.end;               // 8
+/// Bytes of an origin indication.
+inline constexpr std::size_t origin_len = origin_field::address.end; // 8
+/// Bytes of the IPv6 header the indicators must be followed by.
 inline constexpr std::size_t ipv6_header_len = 40;
 
 /// The authentication indicator's fields.
 struct authentication {
-    bytes client_id{};
-    bytes auth_value{};
-    std::uint64_t nonce = 0; ///< the 8 bytes, big-endian
-    std::uint8_t confirmation = 0;
+    bytes client_id{};             ///< the client identifier (points into the packet)
+    bytes auth_value{};            ///< the authentication value (points into the packet)
+    std::uint64_t nonce = 0;       ///< the 8 bytes, big-endian
+    std::uint8_t confirmation = 0; ///< the confirmation byte (non-zero: the client's key should be refreshed)
 };
 
 /// The origin indication, de-obfuscated: the client's mapped address and
 /// port as the server saw them.
 struct origin_indication {
-    std::uint16_t port = 0;
-    ipv4_address address{};
+    std::uint16_t port = 0; ///< the client's mapped UDP port
+    ipv4_address address{}; ///< the client's mapped IPv4 address
 
     friend constexpr bool operator==(const origin_indication&, const origin_indication&) = default;
 };
@@ -154,9 +159,11 @@ public:
     }
 
     // --- setters (mut_view only); each writes only if its indicator is present ---
+    /// Writes the nonce of the authentication indicator (nothing without one).
     constexpr void set_nonce(std::uint64_t v) noexcept requires writable<Buf> {
         if (has_auth()) this->try_set_u64(auth_len() - 1 - nonce_len, v);
     }
+    /// Writes the confirmation byte of the authentication indicator (nothing without one).
     constexpr void set_confirmation(std::uint8_t v) noexcept requires writable<Buf> {
         if (has_auth()) this->try_set_u8(auth_len() - 1, v);
     }
@@ -177,16 +184,18 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only Teredo view over received bytes.
 using view = basic_view<bytes>;
+/// A writable Teredo view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// An authentication indicator, owned.
 struct auth_repr {
     /// Each at most 255 bytes: their lengths are one octet each.
     small_bytes<255> client_id{};
-    small_bytes<255> auth_value{};
-    std::uint64_t nonce = 0;
-    std::uint8_t confirmation = 0;
+    small_bytes<255> auth_value{}; ///< authentication value
+    std::uint64_t nonce = 0;       ///< the nonce, as an 8-byte big-endian number
+    std::uint8_t confirmation = 0; ///< confirmation byte
 
     /// The indicator's length in bytes.
     [[nodiscard]] constexpr std::size_t len() const noexcept {
@@ -199,11 +208,12 @@ struct auth_repr {
 /// The accepted states of the Teredo indicators, owned; every checked view
 /// is one.
 struct repr {
-    std::optional<auth_repr> auth{};
-    std::optional<origin_indication> origin{};
+    std::optional<auth_repr> auth{};           ///< the authentication indicator, if any
+    std::optional<origin_indication> origin{}; ///< the origin indication, if any
     /// The IPv6 packet's length.
     std::size_t payload_len = 0;
 
+    /// Accepts every checked view, copying the indicators.
     [[nodiscard]] static constexpr result<repr> parse(const view& v) noexcept {
         repr r;
         if (const auto a = v.auth()) {

@@ -27,13 +27,14 @@ namespace rawpkt::udp {
 
 /// Header layout, RFC 768 "Format".
 namespace field {
-inline constexpr byte_range src_port{0, 2};
-inline constexpr byte_range dst_port{2, 4};
+inline constexpr byte_range src_port{0, 2}; ///< source port
+inline constexpr byte_range dst_port{2, 4}; ///< destination port
 inline constexpr byte_range length{4, 6};   ///< header + data, in bytes
 inline constexpr byte_range checksum{6, 8}; ///< over pseudo header, header and data; 0 = none (IPv4 only)
-inline constexpr std::size_t payload = 8;
+inline constexpr std::size_t payload = 8;   ///< where the data starts
 } // namespace field
 
+/// Bytes of the UDP header.
 inline constexpr std::size_t header_len = field::payload; // 8
 /// The largest payload a 16-bit length field can describe.
 inline constexpr std::size_t max_payload_len = 0xffff - header_len;
@@ -74,10 +75,13 @@ public:
     }
 
     // --- fields (RFC 768) ---
+    /// Source port (RFC 768; 0: none given).
     [[nodiscard]] constexpr std::uint16_t src_port() const noexcept { return u16(field::src_port); }
+    /// Destination port (RFC 768).
     [[nodiscard]] constexpr std::uint16_t dst_port() const noexcept { return u16(field::dst_port); }
     /// The length field: header plus data, in bytes.
     [[nodiscard]] constexpr std::uint16_t length() const noexcept { return u16(field::length); }
+    /// Checksum as carried (0: none was computed, allowed over IPv4 only); see checksum_ok().
     [[nodiscard]] constexpr std::uint16_t checksum() const noexcept { return u16(field::checksum); }
     /// False when the checksum field is 0: the sender computed none. RFC 768
     /// allows that over IPv4. Over IPv6, RFC 8200 §8.1 forbids it except for
@@ -130,6 +134,7 @@ public:
         acc.add_pseudo_header(src, dst, ip_proto::udp, length());
         return finish(acc);
     }
+    /// The same over an IPv6 pseudo header (RFC 8200 §8.1).
     [[nodiscard]] constexpr std::uint16_t compute_checksum(const ipv6_address& src,
                                                            const ipv6_address& dst) const noexcept {
         checksum::accumulator acc;
@@ -138,15 +143,20 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field src_port() reads.
     constexpr void set_src_port(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::src_port, v); }
+    /// Sets the field dst_port() reads.
     constexpr void set_dst_port(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::dst_port, v); }
+    /// Sets the field length() reads.
     constexpr void set_length(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::length, v); }
+    /// Sets the field checksum() reads.
     constexpr void set_checksum(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::checksum, v); }
     /// Computes and stores the checksum; the length field and the payload
     /// must be final.
     constexpr void fill_checksum(const ipv4_address& src, const ipv4_address& dst) noexcept requires writable<Buf> {
         set_checksum(compute_checksum(src, dst));
     }
+    /// The same over an IPv6 pseudo header.
     constexpr void fill_checksum(const ipv6_address& src, const ipv6_address& dst) noexcept requires writable<Buf> {
         set_checksum(compute_checksum(src, dst));
     }
@@ -170,13 +180,15 @@ private:
     }
 };
 
+/// A read-only UDP view over received bytes.
 using view = basic_view<bytes>;
+/// A writable UDP view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The accepted states of a UDP header, owned.
 struct repr {
-    std::uint16_t src_port = 0;
-    std::uint16_t dst_port = 0;
+    std::uint16_t src_port = 0;    ///< source port
+    std::uint16_t dst_port = 0;    ///< destination port
     std::uint16_t payload_len = 0; ///< at most max_payload_len
     /// Whether the datagram carries a checksum: parse() takes the view's
     /// has_checksum(), emit(v, src, dst) writes 0 when false. Over IPv4 a
@@ -193,6 +205,7 @@ struct repr {
                     v.has_checksum()};
     }
 
+    /// Always 8.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return udp::header_len; }
     /// Header plus payload: the length field's value.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return udp::header_len + payload_len; }

@@ -35,6 +35,7 @@ inline constexpr byte_range tci{0, 2};      ///< PCP (3 bits), DEI (1 bit), VID 
 inline constexpr byte_range type_len{2, 4}; ///< the encapsulated frame's Length/Type
 } // namespace field
 
+/// Bytes of a tag: TCI and the inner Length/Type.
 inline constexpr std::size_t header_len = field::type_len.end; // 4
 
 inline constexpr std::uint16_t pcp_mask = 0xe000; ///< priority code point
@@ -104,13 +105,16 @@ public:
     [[nodiscard]] constexpr rawpkt::ethertype ethertype() const noexcept {
         return static_cast<rawpkt::ethertype>(type_len());
     }
+    /// True when the Length/Type after the tag is an EtherType (at least 0x0600).
     [[nodiscard]] constexpr bool is_ethertype() const noexcept { return ethernet::is_ethertype(type_len()); }
     /// True when an LLC PDU of length_field() bytes follows.
     [[nodiscard]] constexpr bool is_length() const noexcept { return ethernet::is_length(type_len()); }
+    /// The inner 802.3 length (meaningful when is_length()).
     [[nodiscard]] constexpr std::uint16_t length_field() const noexcept { return type_len(); }
 
     /// Always 4.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vlan::header_len; }
+    /// The header's bytes, header_len() of them.
     [[nodiscard]] constexpr Buf header() const noexcept { return this->range(0, vlan::header_len); }
     /// The data after the tag: the rest of the buffer, or up to the length
     /// field for an encapsulated 802.3 frame. Clamped to the buffer.
@@ -124,16 +128,21 @@ public:
     }
 
     // --- setters (mut_view only) ---
+    /// Sets the field tci() reads.
     constexpr void set_tci(std::uint16_t v) noexcept requires writable<Buf> { this->set_u16(field::tci, v); }
+    /// Sets the field pcp() reads.
     constexpr void set_pcp(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::tci.begin, pcp_mask, static_cast<std::uint16_t>(v << 13));
     }
+    /// Sets or clears the flag dei() reads.
     constexpr void set_dei(bool v) noexcept requires writable<Buf> {
         this->set_bits16(field::tci.begin, dei_bit, v ? dei_bit : 0);
     }
+    /// Sets the field vid() reads.
     constexpr void set_vid(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_bits16(field::tci.begin, vid_mask, v);
     }
+    /// Sets the field ethertype() reads.
     constexpr void set_ethertype(rawpkt::ethertype t) noexcept requires writable<Buf> {
         this->set_u16(field::type_len, static_cast<std::uint16_t>(t));
     }
@@ -149,18 +158,23 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only 802.1Q tag view over received bytes.
 using view = basic_view<bytes>;
+/// A writable 802.1Q tag view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// One tag of a stack.
 struct tag {
     rawpkt::ethertype tpid{}; ///< the EtherType that announced this tag
-    std::uint16_t tci = 0;
+    std::uint16_t tci = 0;    ///< tag control information: PCP, DEI, VID
     rawpkt::ethertype next{}; ///< the Length/Type after the tag: a TPID again, or the inner type
     std::size_t offset = 0;   ///< where the tag's TCI starts in the buffer given to tag_range
 
+    /// Priority code point, 0 to 7 (IEEE 802.1Q §6.9.3).
     [[nodiscard]] constexpr std::uint8_t pcp() const noexcept { return static_cast<std::uint8_t>(tci >> 13); }
+    /// Drop eligible indicator.
     [[nodiscard]] constexpr bool dei() const noexcept { return (tci & dei_bit) != 0; }
+    /// VLAN identifier, 0 to 4095.
     [[nodiscard]] constexpr std::uint16_t vid() const noexcept { return tci & vid_mask; }
 
     friend constexpr bool operator==(const tag&, const tag&) noexcept = default;
@@ -189,16 +203,21 @@ struct stack_end {
 /// nothing when `first` is not a TPID.
 class tag_range {
 public:
+    /// Input iterator over the tags: ++ parses the next one.
     class iterator {
     public:
-        using value_type = result<tag>;
-        using difference_type = std::ptrdiff_t;
+        using value_type = result<tag>;         ///< a tag or the error that ends the stack
+        using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
 
         constexpr iterator() noexcept = default;
+        /// At the first tag of `b`, announced by `first`.
         constexpr iterator(bytes b, rawpkt::ethertype first) noexcept : buf_(b), type_(first), done_(false) { load(); }
 
+        /// The current tag or its error.
         constexpr const result<tag>& operator*() const noexcept { return current_; }
+        /// Member access to the current result.
         constexpr const result<tag>* operator->() const noexcept { return &current_; }
+        /// Moves to the next tag; after an error the iterator is at the end.
         constexpr iterator& operator++() noexcept {
             if (!current_) {
                 done_ = true;
@@ -209,6 +228,7 @@ public:
             load();
             return *this;
         }
+        /// Moves to the next tag (see the prefix form).
         constexpr iterator operator++(int) noexcept {
             iterator t = *this;
             ++*this;
@@ -233,7 +253,9 @@ public:
 
     /// `first` is the EtherType in front of `b` (e.g. the Ethernet header's).
     constexpr tag_range(rawpkt::ethertype first, bytes b) noexcept : buf_(b), first_(first) {}
+    /// At the first tag.
     [[nodiscard]] constexpr iterator begin() const noexcept { return {buf_, first_}; }
+    /// Compares equal to the iterator after the last tag or an error.
     [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
     /// True when `first` is not a TPID: there are no tags.
     [[nodiscard]] constexpr bool empty() const noexcept { return !is_tag_type(first_); }
@@ -257,9 +279,9 @@ private:
 /// A VLAN tag, owned (the TPID is the previous header's EtherType). Tags
 /// over an 802.3 length are not represented: build those with a mut_view.
 struct repr {
-    std::uint8_t pcp = 0;
-    bool dei = false;
-    std::uint16_t vid = 0;
+    std::uint8_t pcp = 0;                                  ///< priority code point, 0 to 7
+    bool dei = false;                                      ///< drop eligible indicator
+    std::uint16_t vid = 0;                                 ///< VLAN identifier, 0 to 4095
     rawpkt::ethertype ethertype = rawpkt::ethertype::ipv4; ///< the inner EtherType
 
     /// Accepts a checked tag over an EtherType; an 802.3 length is
@@ -272,6 +294,7 @@ struct repr {
         return repr{v.pcp(), v.dei(), v.vid(), v.ethertype()};
     }
 
+    /// The fixed header length, vlan::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vlan::header_len; }
 
     /// Writes the tag into `v` (at least 4 bytes).

@@ -34,6 +34,7 @@ inline constexpr byte_range group_policy{2, 4}; ///< VXLAN-GBP: group policy ID,
 
 /// The whole header: there are no options.
 inline constexpr std::size_t header_len = 8;
+/// The largest VNI: 24 bits.
 inline constexpr std::uint32_t max_vni = 0xffffff;
 
 inline constexpr std::uint8_t flag_vni = 0x08; ///< I: the VNI is valid
@@ -73,6 +74,7 @@ public:
     [[nodiscard]] constexpr std::uint32_t reserved1() const noexcept { return u24(field::reserved1.begin); }
     /// The 24-bit VXLAN network identifier (meaningful when vni_valid()).
     [[nodiscard]] constexpr std::uint32_t vni() const noexcept { return u24(field::vni.begin); }
+    /// The last 8 bits, reserved (zero in a well-formed header).
     [[nodiscard]] constexpr std::uint8_t reserved2() const noexcept { return u8(field::reserved2); }
     /// Header length in bytes: always 8.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vxlan::header_len; }
@@ -80,10 +82,13 @@ public:
     // --- VXLAN-GBP (draft-smith-vxlan-group-policy §2.1) ---
     /// The G flag: group_policy_id() is meaningful.
     [[nodiscard]] constexpr bool has_group_policy() const noexcept { return (flags() & flag_gbp) != 0; }
+    /// D: the egress must not learn the inner source address.
     [[nodiscard]] constexpr bool dont_learn() const noexcept { return (u8(field::gbp_flags) & gbp_dont_learn) != 0; }
+    /// A: a policy was already applied to the packet.
     [[nodiscard]] constexpr bool policy_applied() const noexcept {
         return (u8(field::gbp_flags) & gbp_policy_applied) != 0;
     }
+    /// The 16-bit group policy ID (meaningful when has_group_policy()).
     [[nodiscard]] constexpr std::uint16_t group_policy_id() const noexcept { return u16(field::group_policy); }
 
     /// The header bytes.
@@ -92,25 +97,33 @@ public:
     [[nodiscard]] constexpr Buf payload() const noexcept { return this->range(vxlan::header_len, this->buf_.size()); }
 
     // --- setters (mut_view only) ---
+    /// Sets the field flags() reads.
     constexpr void set_flags(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::flags, v); }
+    /// Sets or clears the flag vni_valid() reads.
     constexpr void set_vni_valid(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, flag_vni, v ? flag_vni : 0);
     }
+    /// Sets the field reserved1() reads.
     constexpr void set_reserved1(std::uint32_t v) noexcept requires writable<Buf> {
         this->set_u24(field::reserved1.begin, v);
     }
     /// Sets the VNI (the low 24 bits of `v`); the I flag is left alone.
     constexpr void set_vni(std::uint32_t v) noexcept requires writable<Buf> { this->set_u24(field::vni.begin, v); }
+    /// Sets the field reserved2() reads.
     constexpr void set_reserved2(std::uint8_t v) noexcept requires writable<Buf> { this->set_u8(field::reserved2, v); }
+    /// Sets or clears the flag has_group_policy() reads.
     constexpr void set_has_group_policy(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::flags, flag_gbp, v ? flag_gbp : 0);
     }
+    /// Sets or clears the flag dont_learn() reads.
     constexpr void set_dont_learn(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::gbp_flags, gbp_dont_learn, v ? gbp_dont_learn : 0);
     }
+    /// Sets or clears the flag policy_applied() reads.
     constexpr void set_policy_applied(bool v) noexcept requires writable<Buf> {
         this->set_bits8(field::gbp_flags, gbp_policy_applied, v ? gbp_policy_applied : 0);
     }
+    /// Sets the field group_policy_id() reads.
     constexpr void set_group_policy_id(std::uint16_t v) noexcept requires writable<Buf> {
         this->set_u16(field::group_policy, v);
     }
@@ -124,14 +137,16 @@ private:
     constexpr explicit basic_view(Buf b) noexcept : base(b) {}
 };
 
+/// A read-only VXLAN view over received bytes.
 using view = basic_view<bytes>;
+/// A writable VXLAN view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
 
 /// The VXLAN-GBP fields.
 struct group_policy {
-    std::uint16_t id = 0;
-    bool dont_learn = false;
-    bool applied = false;
+    std::uint16_t id = 0;    ///< group policy ID
+    bool dont_learn = false; ///< D: do not learn
+    bool applied = false;    ///< A: policy applied
 
     friend constexpr bool operator==(const group_policy&, const group_policy&) = default;
 };
@@ -139,8 +154,8 @@ struct group_policy {
 /// The accepted states of a VXLAN header, owned: a valid VNI, reserved
 /// bits zero, optionally a group policy.
 struct repr {
-    std::uint32_t vni = 0; ///< 24 bits
-    std::optional<group_policy> policy{};
+    std::uint32_t vni = 0;                ///< 24 bits
+    std::optional<group_policy> policy{}; ///< VXLAN-GBP fields, when the G flag is to be set
     /// The Ethernet frame's length.
     std::size_t payload_len = 0;
 
@@ -177,6 +192,7 @@ struct repr {
         return r;
     }
 
+    /// The fixed header length, vxlan::header_len bytes.
     [[nodiscard]] constexpr std::size_t header_len() const noexcept { return vxlan::header_len; }
     /// Header plus payload.
     [[nodiscard]] constexpr std::size_t buffer_len() const noexcept { return vxlan::header_len + payload_len; }

@@ -77,10 +77,14 @@ inline constexpr std::uint32_t max_block_len = max_captured_len + (1u << 20);
 /// section, statistics block and name record costs memory): beyond them the
 /// reader stops with errc::too_many.
 inline constexpr std::size_t max_interfaces = 1u << 20;
+/// The most section headers kept.
 inline constexpr std::size_t max_sections = 1u << 20;
+/// The most Interface Statistics Blocks kept.
 inline constexpr std::size_t max_statistics = 1u << 20;
+/// The most Name Resolution records kept.
 inline constexpr std::size_t max_name_records = 1u << 20;
 
+/// How a reader reads: validation, memory mapping and buffer size.
 struct reader_options {
     /// Reject a record whose captured length exceeds its interface's snaplen
     /// (a snaplen of 0 means no limit) with errc::length_too_large. Off by
@@ -118,6 +122,7 @@ public:
     /// errc::io (other errors; `sys_errno` says which), or with the format
     /// error of a bad file header (layer::pcap for an unknown magic).
     [[nodiscard]] static result<reader> open(const char* path, const reader_options& options = {}) noexcept;
+    /// The same, for a std::string path.
     [[nodiscard]] static result<reader> open(const std::string& path, const reader_options& options = {}) noexcept;
     /// Reads from an open descriptor, which stays the caller's (the reader
     /// never closes it; keep it open while the reader lives). Reading starts
@@ -128,7 +133,9 @@ public:
     /// into `data`, which must outlive the reader.
     [[nodiscard]] static result<reader> from_memory(bytes data, const reader_options& options = {}) noexcept;
 
+    /// Takes over `other`'s input and position; `other` is left empty.
     reader(reader&&) noexcept;
+    /// Closes this reader's file (its frames become invalid) and takes over `other`'s.
     reader& operator=(reader&&) noexcept;
     reader(const reader&) = delete;
     reader& operator=(const reader&) = delete;
@@ -144,6 +151,7 @@ public:
 
     /// `for (const rawpkt::frame& f : r)`: the frames not read yet.
     [[nodiscard]] iterator begin() noexcept;
+    /// Compares equal to the iterator once the frames are exhausted.
     [[nodiscard]] sentinel end() const noexcept { return {}; }
 
     /// Success while reading goes well and after a clean end; the error that
@@ -156,6 +164,7 @@ public:
     /// Frames handed out so far.
     [[nodiscard]] std::uint64_t frames_read() const noexcept;
 
+    /// pcap or pcapng, from the file's magic number.
     [[nodiscard]] file_format format() const noexcept;
     /// pcap: the file header's precision; pcapng: nano (each interface has
     /// its own resolution, see interface_info::ticks_per_second).
@@ -163,11 +172,13 @@ public:
     /// pcap: the file header's version (2.4 as a rule); pcapng: the first
     /// section's (1.0).
     [[nodiscard]] std::uint16_t version_major() const noexcept;
+    /// The minor version (see version_major()).
     [[nodiscard]] std::uint16_t version_minor() const noexcept;
     /// pcap: the file header's snaplen and link type (the number, upper FCS
     /// bits removed; link_type_name() names the common ones). pcapng: those
     /// of the first interface (0 and ethernet before any).
     [[nodiscard]] std::uint32_t snaplen() const noexcept;
+    /// The link type (see snaplen()).
     [[nodiscard]] link_type link() const noexcept;
 
     /// Every interface described so far, in file order; frame::interface
@@ -195,20 +206,25 @@ private:
 /// Input iterator over a reader's frames; ++ reads the next one.
 class reader::iterator {
 public:
-    using iterator_concept = std::input_iterator_tag;
-    using value_type = frame;
-    using difference_type = std::ptrdiff_t;
-    using reference = const frame&;
+    using iterator_concept = std::input_iterator_tag; ///< a single pass: ++ reads from the file
+    using value_type = frame;                         ///< frames are handed out by const reference
+    using difference_type = std::ptrdiff_t;           ///< required by std::input_iterator; never used
+    using reference = const frame&;                   ///< valid until the next ++ (see the lifetime rules of reader)
 
     iterator() noexcept = default;
+    /// Positioned on the reader's current frame (begin() reads the first).
     explicit iterator(reader* r) noexcept : r_(r) {}
 
+    /// The current frame; valid until the next ++ or read call on the reader.
     [[nodiscard]] reference operator*() const noexcept { return r_->current_; }
+    /// Member access to the current frame.
     [[nodiscard]] const frame* operator->() const noexcept { return &r_->current_; }
+    /// Reads the next frame; at the end or on an error the iterator equals the sentinel (reader::status() tells which).
     iterator& operator++() noexcept {
         if (!r_->next(r_->current_)) r_ = nullptr;
         return *this;
     }
+    /// Reads the next frame (see the prefix form).
     void operator++(int) noexcept { ++*this; }
     friend bool operator==(const iterator& it, sentinel) noexcept { return it.r_ == nullptr; }
 

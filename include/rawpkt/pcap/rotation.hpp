@@ -38,6 +38,7 @@
 
 namespace rawpkt::pcap {
 
+/// When a rotating_writer starts a new file, how many it keeps, and how each file is written.
 struct rotation_options {
     /// Start a new file when the current one is larger than this (0: never).
     std::uint64_t max_bytes = 0;
@@ -47,6 +48,7 @@ struct rotation_options {
     /// With max_bytes: a ring of this many files. With interval_s alone: stop
     /// after this many files. 0: no limit.
     std::uint32_t max_files = 0;
+    /// How each file is written (format, snaplen, ...).
     writer_options writer{};
     /// Called after each new file is opened (its interfaces can be
     /// described there) and before it is written to.
@@ -58,6 +60,8 @@ struct rotation_options {
 [[nodiscard]] std::string rotation_file_name(const std::string& pattern, const rotation_options& options,
                                              std::int64_t time_s, std::uint32_t counter);
 
+/// A writer over a series of files named from a pattern, started by size or by time as tcpdump's -C, -G and -W do.
+/// Movable, not copyable.
 class rotating_writer {
 public:
     /// Checks the options; the first file is opened with the first frame

@@ -93,6 +93,7 @@ inline constexpr std::uint32_t default_snaplen = 262144;
 
 /// How a writer writes; every field has a usable default.
 struct writer_options {
+    /// pcapng (the default: per-frame link types, comments, interfaces) or pcap.
     file_format format = file_format::pcapng;
     /// pcap: the magic number (µs or ns, pcap §4). pcapng: the resolution
     /// of the IDBs the writer makes itself (if_tsresol 6 or 9).
@@ -112,6 +113,7 @@ struct writer_options {
     std::string user_application = "rawpkt";
     /// pcapng: shb_os and shb_hardware (none when empty; see describe_host).
     std::string os{};
+    /// pcapng: shb_hardware (none when empty; see describe_host).
     std::string hardware{};
     /// pcapng: fill an empty `os` ("Linux 6.1.0-18-amd64") and `hardware`
     /// ("x86_64") from uname(2).
@@ -134,6 +136,7 @@ public:
     /// (errc::unsupported).
     [[nodiscard]] static result<writer> to_fd(int fd, const writer_options& options = {});
 
+    /// Takes over `other`'s file and buffer; `other` is left closed.
     writer(writer&& other) noexcept;
     /// Closes (or, in atomic mode, discards) what this writer had, then
     /// takes over `other`.
@@ -177,7 +180,9 @@ public:
 
     /// Ok, or the sticky I/O error.
     [[nodiscard]] status state() const noexcept;
+    /// True until close() (or a move away).
     [[nodiscard]] bool is_open() const noexcept { return fd_ >= 0; }
+    /// pcap or pcapng, as opened.
     [[nodiscard]] file_format format() const noexcept { return format_; }
     /// The target path ("" for a file descriptor, "-" for standard output).
     [[nodiscard]] const std::string& path() const noexcept { return path_; }

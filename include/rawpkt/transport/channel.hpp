@@ -73,8 +73,10 @@ using datalink::forever;
 using datalink::no_wait;
 using datalink::timeout;
 
+/// The IP version of a channel.
 enum class family : std::uint8_t { ipv4 = 4, ipv6 = 6 };
 
+/// What a channel sends and receives: the protocol's message (the kernel adds the IP header) or the whole IP datagram.
 enum class mode : std::uint8_t {
     layer4, ///< the kernel writes the IP header
     layer3, ///< the program writes the IP header
@@ -89,13 +91,15 @@ enum class on_malformed : std::uint8_t {
 /// An IPv4 or IPv6 address; scope_id is the interface index of an IPv6
 /// link-local address (0: none).
 struct ip_address {
-    transport::family family = family::ipv4;
-    ipv4_address v4{};
-    ipv6_address v6{};
-    std::uint32_t scope_id = 0;
+    transport::family family = family::ipv4; ///< which of v4 and v6 holds the address
+    ipv4_address v4{};                       ///< the address when family is ipv4
+    ipv6_address v6{};                       ///< the address when family is ipv6
+    std::uint32_t scope_id = 0;              ///< interface index of an IPv6 link-local address (0: none)
 
     constexpr ip_address() noexcept = default;
+    /// An IPv4 address.
     constexpr ip_address(ipv4_address a) noexcept : v4(a) {}
+    /// An IPv6 address, with the interface index for a link-local one.
     constexpr ip_address(ipv6_address a, std::uint32_t scope = 0) noexcept
         : family(family::ipv6), v6(a), scope_id(scope) {}
 
@@ -121,6 +125,7 @@ struct ip_address {
         out = ip_address{a6, scope};
         return true;
     }
+    /// The text parse() reads ("fe80::1%3" with a scope).
     [[nodiscard]] std::string to_string() const {
         if (family == family::ipv4) return v4.to_string();
         std::string s = v6.to_string();
@@ -136,9 +141,10 @@ struct ip_address {
     }
 };
 
+/// What transport::open() opens: IP version, mode, protocol, interface and per-packet settings.
 struct config {
-    transport::family family = family::ipv4;
-    transport::mode mode = mode::layer4;
+    transport::family family = family::ipv4; ///< IPv4 (AF_INET raw socket) or IPv6 (AF_INET6)
+    transport::mode mode = mode::layer4;     ///< whether the program writes the IP header
     /// The IP protocol sent and received (icmp for IPv4 ping, icmpv6 for
     /// IPv6, tcp, udp, ...). Layer 3 over IPv4 with protocol 255 (raw) can
     /// send any protocol but receives nothing (raw(7)).
@@ -157,7 +163,7 @@ struct config {
     /// does (for IPv6 layer 4, where the socket starts at the message, the
     /// program's loads are moved to the kernel's network-header offset).
     datalink::filter filter{};
-    on_malformed malformed = on_malformed::skip;
+    on_malformed malformed = on_malformed::skip; ///< what next_as() does with a packet its view rejects
     /// The longest datagram received whole (64 KiB, the IPv4 maximum); a
     /// longer one is counted as malformed.
     std::size_t receive_buffer = 65536;
@@ -173,11 +179,11 @@ struct packet {
     /// The IP datagram from its header on when the kernel handed it over
     /// (IPv4 in both modes, IPv6 in layer 3); empty otherwise.
     bytes datagram{};
-    ip_address source{};
-    ip_address destination{};
+    ip_address source{};      ///< the sender (with scope for IPv6 link-local)
+    ip_address destination{}; ///< the address it was sent to (unspecified when the kernel did not say)
     /// The TTL / hop limit and the TOS / traffic class it arrived with.
     std::uint8_t hop_limit = 0;
-    std::uint8_t traffic_class = 0;
+    std::uint8_t traffic_class = 0; ///< see hop_limit
     /// The interface it came in on (0: unknown).
     std::uint32_t ifindex = 0;
 };
@@ -185,30 +191,36 @@ struct packet {
 /// A received packet with a view laid over packet::data.
 template <class View>
 struct typed_packet {
-    View view;
-    const transport::packet* packet = nullptr;
+    View view;                                 ///< the view, already checked
+    const transport::packet* packet = nullptr; ///< the packet it was read from (addresses, hop limit, interface)
 };
 
+/// Counters of a channel since it was opened.
 struct stats {
-    std::uint64_t received = 0;  ///< packets handed out (typed or not)
-    std::uint64_t malformed = 0; ///< packets skipped or reported as malformed
-    std::uint64_t sent = 0;
-    std::uint64_t send_failed = 0;
+    std::uint64_t received = 0;    ///< packets handed out (typed or not)
+    std::uint64_t malformed = 0;   ///< packets skipped or reported as malformed
+    std::uint64_t sent = 0;        ///< packets sent whole
+    std::uint64_t send_failed = 0; ///< send_to() calls that failed
 };
 
 template <class View>
 class packet_range;
 
+/// A raw layer-3/4 channel (raw(7) sockets): sends and receives one IP protocol's messages, or whole datagrams, without
+/// a link layer. Move-only; one thread at a time.
 class channel {
 public:
     /// A closed channel: every call fails with errc::io, step::receive/send.
     channel() noexcept;
     ~channel();
+    /// Takes over `other`'s sockets; `other` is left closed.
     channel(channel&&) noexcept;
+    /// Closes this channel, then takes over `other`'s sockets.
     channel& operator=(channel&&) noexcept;
     channel(const channel&) = delete;
     channel& operator=(const channel&) = delete;
 
+    /// False for a default-constructed or moved-from channel.
     [[nodiscard]] bool is_open() const noexcept { return impl_ != nullptr; }
 
     /// The next packet of the protocol, waiting up to `wait`; nullptr when
@@ -238,6 +250,7 @@ public:
     /// Changes the TTL / hop limit and the TOS / traffic class of the
     /// packets sent from now on (layer 4).
     [[nodiscard]] status set_hop_limit(std::uint8_t ttl);
+    /// The same for the TOS / traffic class byte.
     [[nodiscard]] status set_traffic_class(std::uint8_t tos);
     /// Replaces the kernel filter (an empty filter passes everything; see
     /// config::filter). On a compile error *message gets libpcap's text.
@@ -251,9 +264,13 @@ public:
     /// receives through a packet socket.
     [[nodiscard]] int send_handle() const noexcept;
 
+    /// Counters since open.
     [[nodiscard]] transport::stats stats() const noexcept;
+    /// The IP version, as configured.
     [[nodiscard]] transport::family family() const noexcept;
+    /// The mode, as configured.
     [[nodiscard]] transport::mode mode() const noexcept;
+    /// The IP protocol, as configured.
     [[nodiscard]] ip_proto protocol() const noexcept;
 
 private:
@@ -294,16 +311,21 @@ template <class View>
 class packet_range {
 public:
     struct sentinel {};
+    /// Input iterator: ++ waits for the next typed packet.
     class iterator {
     public:
-        using value_type = typed_packet<View>;
-        using difference_type = std::ptrdiff_t;
+        using value_type = typed_packet<View>;  ///< a received packet with its view
+        using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
+        /// The current packet; valid until the next ++.
         const typed_packet<View>& operator*() const noexcept { return *r_->current_; }
+        /// Member access to the current packet.
         const typed_packet<View>* operator->() const noexcept { return &*r_->current_; }
+        /// Waits for the next packet (at the end on timeout or error).
         iterator& operator++() {
             r_->advance();
             return *this;
         }
+        /// Waits for the next packet (see the prefix form).
         void operator++(int) { r_->advance(); }
         friend bool operator==(const iterator& i, sentinel) noexcept { return i.at_end(); }
 
@@ -314,11 +336,14 @@ public:
         packet_range* r_;
     };
 
+    /// Packets of `ch` until a wait of `wait` passes in vain; `ch` must outlive the range.
     packet_range(channel& ch, timeout wait) noexcept : ch_(&ch), wait_(wait) {}
+    /// Waits for the first packet.
     iterator begin() {
         advance();
         return iterator{this};
     }
+    /// Compares equal to the iterator once a wait timed out or failed.
     sentinel end() const noexcept { return {}; }
     /// Why the iteration stopped early: nullptr when a call timed out.
     [[nodiscard]] const rawpkt::error* error() const noexcept { return failed_ ? &error_ : nullptr; }
