@@ -497,13 +497,12 @@ private:
     void free_buffer(half& hf) {
         const std::size_t before = hf.buf.capacity();
         hf.segs.clear();
-        // Small buffers stay for the next hole; large ones go back.
-        if (before > 16384) {
-            std::vector<std::byte>{}.swap(hf.buf);
-        } else {
-            hf.buf.clear();
-        }
-        account(before, hf.buf.capacity());
+        // The memory goes back at once: capacity kept for a next hole would
+        // count against max_buffer_total where no flush could reclaim it,
+        // and with many connections it would fill the bound while nothing
+        // is held, giving up later holes for nothing.
+        std::vector<std::byte>{}.swap(hf.buf);
+        account(before, 0);
     }
 
     void account(std::size_t before, std::size_t after) noexcept {

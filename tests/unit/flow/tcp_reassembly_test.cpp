@@ -189,6 +189,25 @@ TEST(TcpReassembly, GlobalBoundFlushesOtherConnections) {
     EXPECT_LE(h.r.stats().buffered_bytes, 20000u);
 }
 
+TEST(TcpReassembly, FilledHolesLeaveNothingCountedAgainstTheGlobalBound) {
+    // Two connections each fill a hole of 9 KB; a third then needs 4 KB of
+    // buffer. Nothing is held any more, so nothing may be given up.
+    harness h({.max_buffer_total = 20000});
+    for (const std::uint16_t port : {40000, 40001, 40002}) {
+        const auto on_port = [&](std::vector<std::byte> p) {
+            tcp::mut_view::unchecked(mut_bytes{p}.subspan(20)).set_src_port(port);
+            return p;
+        };
+        h.add(on_port(segment(false, 100, fl::syn)));
+        h.add(on_port(segment(false, 110, fl::ack, std::string(port == 40002 ? 4000 : 9000, 'x'))));
+        h.add(on_port(segment(false, 101, fl::ack, std::string(9, 'y'))));
+    }
+    for (const std::string& e : h.rec.events) EXPECT_EQ(e.find("gap"), std::string::npos) << e;
+    EXPECT_EQ(h.r.stats().gap_bytes, 0u);
+    EXPECT_EQ(h.r.stats().buffered_bytes, 0u);
+    EXPECT_EQ(h.r.stats().delivered_bytes, 9009u + 9009u + 4009u);
+}
+
 TEST(TcpReassembly, TableBoundEvictsLeastRecentlyActive) {
     harness h({.max_connections = 2});
     for (std::uint16_t port = 1; port <= 3; ++port) {
