@@ -439,17 +439,25 @@ bool load(const std::string& path, capture& c) {
 /// which every byte counts with its place: the sum of byte * (offset + 1),
 /// mod 2^64. Equal for any split of the stream into chunks.
 inline std::uint64_t fold(bytes data, std::uint64_t at) noexcept {
+    // Within a block of 2048 bytes the weights are 16-bit and neither sum
+    // overflows 32 bits: the compiler makes 16-bit multiply-adds of the
+    // loop (pmaddwd, in every x86-64), a few instructions per 16 bytes.
+    static constexpr std::size_t block = 2048;
+    static constexpr auto ramp = [] {
+        std::array<std::int16_t, block> r{};
+        for (std::size_t i = 0; i < block; ++i) r[i] = static_cast<std::int16_t>(i);
+        return r;
+    }();
     std::uint64_t sum = 0;
-    for (std::size_t i = 0; i < data.size(); i += 4096) {
-        const std::size_t n = std::min<std::size_t>(4096, data.size() - i);
-        // Within 4096 bytes neither 32-bit sum can overflow.
-        std::uint32_t plain = 0, weighted = 0;
+    for (std::size_t i = 0; i < data.size(); i += block) {
+        const std::size_t n = std::min(block, data.size() - i);
+        std::int32_t plain = 0, weighted = 0;
         for (std::size_t k = 0; k < n; ++k) {
-            const auto b = std::to_integer<std::uint32_t>(data[i + k]);
+            const auto b = static_cast<std::int16_t>(std::to_integer<std::uint8_t>(data[i + k]));
             plain += b;
-            weighted += static_cast<std::uint32_t>(k) * b;
+            weighted += ramp[k] * b;
         }
-        sum += weighted + std::uint64_t{plain} * (at + i + 1);
+        sum += static_cast<std::uint64_t>(weighted) + static_cast<std::uint64_t>(plain) * (at + i + 1);
     }
     return sum;
 }
