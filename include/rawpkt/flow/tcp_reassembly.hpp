@@ -462,9 +462,18 @@ private:
     /// is reported lost and what follows it is delivered.
     void skip_acked_hole(conn& c, unsigned dir, std::uint32_t ack) {
         half& hf = c.half_of[dir];
-        if (hf.segs.empty() || seq_diff(ack, hf.next_seq) <= 0) return;
-        const std::uint32_t first = hf.segs.front().seq;
-        gap(c, dir, (seq_diff(ack, first) < 0 ? ack : first) - hf.next_seq);
+        if (hf.finished || seq_diff(ack, hf.next_seq) <= 0) return;
+        // The hole ends at the first held segment, or with nothing held at
+        // the FIN (the last bytes before it were missed).
+        std::uint32_t end = 0;
+        if (!hf.segs.empty()) {
+            end = hf.segs.front().seq;
+        } else if (hf.fin_seen) {
+            end = hf.fin_seq;
+        } else {
+            return;
+        }
+        gap(c, dir, (seq_diff(ack, end) < 0 ? ack : end) - hf.next_seq);
         drain(c, dir);
     }
 

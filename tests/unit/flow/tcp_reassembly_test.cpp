@@ -91,6 +91,24 @@ TEST(TcpReassembly, OutOfOrderSegmentsWaitForTheHole) {
     EXPECT_LE(h.r.stats().buffered_bytes, 16384u);
 }
 
+TEST(TcpReassembly, AcknowledgedHoleBeforeTheFinIsReported) {
+    harness h;
+    const auto ack_of = [](std::vector<std::byte> p, std::uint32_t ack) {
+        tcp::mut_view::unchecked(mut_bytes{p}.subspan(20)).set_ack_number(ack);
+        return p;
+    };
+    h.add(segment(false, 100, fl::syn));
+    h.add(ack_of(segment(true, 500, fl::syn | fl::ack), 101));
+    h.add(segment(false, 101, fl::ack, "ab"));
+    // "cd" at 103 is missing from the capture; nothing follows it but the FIN.
+    h.add(segment(false, 105, fl::ack | fl::fin));
+    h.add(ack_of(segment(true, 501, fl::ack), 103)); // not into the hole yet
+    EXPECT_EQ(h.rec.events, (std::vector<std::string>{"0>ab"}));
+    h.add(ack_of(segment(true, 501, fl::ack | fl::fin), 106)); // the receiver had it all
+    EXPECT_EQ(h.rec.events, (std::vector<std::string>{"0>ab", "0>gap 2", "0 close fin"}));
+    EXPECT_EQ(h.r.stats().gap_bytes, 2u);
+}
+
 TEST(TcpReassembly, RetransmissionsAreDeduplicated) {
     harness h;
     h.add(segment(false, 100, fl::syn));
