@@ -15,10 +15,10 @@
 // a callback that counts it and folds it into a position-weighted checksum,
 // per stream, so the two can be compared stream by stream.
 //
-//   reassembly_bench [--quick] [--size BYTES] [--streams N] [--seed N]
+//   reassembly_bench [--quick] [--size BYTES] [--streams N] [--seed N] [--loss SHARE]
 //                    [--rounds N] [--dir DIR] [--keep] [--json FILE]
 //   reassembly_bench --file CAPTURE [--rounds N] [--json FILE]
-//   reassembly_bench --generate FILE [--quick] [--size BYTES] [--streams N] [--seed N]
+//   reassembly_bench --generate FILE [--quick] [--size BYTES] [--streams N] [--seed N] [--loss SHARE]
 #include <rawpkt/build.hpp>
 #include <rawpkt/decode.hpp>
 #include <rawpkt/flow/tcp_reassembly.hpp>
@@ -83,6 +83,7 @@ struct gen_options {
     std::uint64_t seed = 1;
     double reorder = 0.02;    ///< share of data segments swapped with the next one
     double retransmit = 0.02; ///< share of data segments sent again a little later
+    double loss = 0;          ///< share of data segments the capture misses (and never retransmitted)
 };
 
 struct gen_stats {
@@ -92,6 +93,8 @@ struct gen_stats {
     std::uint64_t payload_bytes = 0; ///< distinct stream bytes (retransmissions not counted)
     std::uint64_t reordered = 0;
     std::uint64_t retransmitted = 0;
+    std::uint64_t recut = 0; ///< retransmissions over two segments' halves
+    std::uint64_t lost_bytes = 0;
 };
 
 /// One packet a connection will send: direction 0 from the client, its
@@ -102,6 +105,8 @@ struct gen_packet {
     std::uint16_t flags;
     std::uint32_t rel_seq;
     std::uint32_t len;
+    /// Sent and received, but missing from the capture.
+    bool lost = false;
 };
 
 struct gen_conn {
@@ -221,8 +226,10 @@ private:
         for (std::uint32_t done = 0; done < n;) {
             const std::uint32_t len = std::min(mss(c), n - done);
             const bool last = done + len == n;
+            const bool lost = opt_.loss > 0 && rng_.unit() < opt_.loss;
             segs_.push_back({static_cast<std::uint8_t>(dir), static_cast<std::uint16_t>(f::ack | (last ? f::psh : 0)),
-                             1 + c.sent[dir] + done, len});
+                             1 + c.sent[dir] + done, len, lost});
+            if (lost) stats_.lost_bytes += len;
             done += len;
         }
         c.sent[dir] += n;
@@ -251,8 +258,19 @@ private:
         const gen_packet ack{static_cast<std::uint8_t>(1 - dir), f::ack, 1 + c.sent[1 - dir], 0};
         for (std::size_t i = 0; i < segs_.size(); ++i) {
             push(segs_[i]);
-            if (rng_.unit() < opt_.retransmit) {
-                again.push_back({segs_[i], 1 + rng_.below(3)});
+            if (!segs_[i].lost && rng_.unit() < opt_.retransmit) {
+                // One in three is cut anew, as stacks do when they resend:
+                // the second half of this segment and the first half of the
+                // next, which may not have gone out yet.
+                gen_packet p = segs_[i];
+                const bool next_follows =
+                    i + 1 < segs_.size() && segs_[i + 1].rel_seq == p.rel_seq + p.len && !segs_[i + 1].lost;
+                if (next_follows && rng_.below(3) == 0) {
+                    p.rel_seq += p.len / 2;
+                    p.len = p.len - p.len / 2 + segs_[i + 1].len / 2;
+                    ++stats_.recut;
+                }
+                again.push_back({p, 1 + rng_.below(3)});
                 ++stats_.retransmitted;
             }
             if (i % 2 == 1 || i + 1 == segs_.size()) push(ack);
@@ -289,6 +307,7 @@ private:
         const std::uint32_t consumed = p.len + ((p.flags & (f::syn | f::fin)) != 0 ? 1 : 0);
         arrive(c, d, p.rel_seq, consumed);
         clock_ns_ += 600 + rng_.below(1200);
+        if (p.lost) return; // the receiver acknowledges it all the same
 
         builder b{frame_};
         if (p.len > 0) {
@@ -763,10 +782,12 @@ comparison compare(std::vector<stream_result> a, std::vector<stream_result> b) {
 }
 
 [[noreturn]] void usage() {
-    std::fprintf(stderr, "usage: reassembly_bench [--quick] [--size BYTES] [--streams N] [--seed N] [--rounds N]\n"
-                         "                        [--dir DIR] [--keep] [--json FILE]\n"
-                         "       reassembly_bench --file CAPTURE [--rounds N] [--json FILE]\n"
-                         "       reassembly_bench --generate FILE [--quick] [--size BYTES] [--streams N] [--seed N]\n");
+    std::fprintf(
+        stderr,
+        "usage: reassembly_bench [--quick] [--size BYTES] [--streams N] [--seed N] [--loss SHARE]\n"
+        "                        [--rounds N] [--dir DIR] [--keep] [--json FILE]\n"
+        "       reassembly_bench --file CAPTURE [--rounds N] [--json FILE]\n"
+        "       reassembly_bench --generate FILE [--quick] [--size BYTES] [--streams N] [--seed N] [--loss SHARE]\n");
     std::exit(2);
 }
 
@@ -790,6 +811,8 @@ int main(int argc, char** argv) {
             gen.size = std::strtoull(value(), nullptr, 10);
         } else if (a == "--streams") {
             gen.streams = static_cast<std::uint32_t>(std::strtoul(value(), nullptr, 10));
+        } else if (a == "--loss") {
+            gen.loss = std::strtod(value(), nullptr);
         } else if (a == "--seed") {
             gen.seed = std::strtoull(value(), nullptr, 10);
         } else if (a == "--rounds") {
@@ -816,14 +839,15 @@ int main(int argc, char** argv) {
     const auto write_capture = [&](const std::string& path) {
         const auto started = std::chrono::steady_clock::now();
         if (!generate(path, gen, made)) return false;
-        std::printf("capture: %s, %.1f MB, %llu packets, %llu connections (%u at once), %.1f MB of stream payload, "
-                    "%llu segments reordered, %llu retransmitted; written in %.1f s\n",
-                    path.c_str(), static_cast<double>(made.file_bytes) / 1e6,
-                    static_cast<unsigned long long>(made.packets), static_cast<unsigned long long>(made.connections),
-                    gen.streams, static_cast<double>(made.payload_bytes) / 1e6,
-                    static_cast<unsigned long long>(made.reordered),
-                    static_cast<unsigned long long>(made.retransmitted),
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        std::printf(
+            "capture: %s, %.1f MB, %llu packets, %llu connections (%u at once), %.1f MB of stream payload, "
+            "%llu segments reordered, %llu retransmitted (%llu cut anew), %llu bytes missing; written in %.1f s\n",
+            path.c_str(), static_cast<double>(made.file_bytes) / 1e6, static_cast<unsigned long long>(made.packets),
+            static_cast<unsigned long long>(made.connections), gen.streams,
+            static_cast<double>(made.payload_bytes) / 1e6, static_cast<unsigned long long>(made.reordered),
+            static_cast<unsigned long long>(made.retransmitted), static_cast<unsigned long long>(made.recut),
+            static_cast<unsigned long long>(made.lost_bytes),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         return true;
     };
     if (!generate_only.empty()) return write_capture(generate_only) ? 0 : 1;
@@ -909,10 +933,11 @@ int main(int argc, char** argv) {
             std::printf("FAIL: rawpkt's out-of-order buffers exceeded their bound\n");
             failed = 1;
         }
-        if (made.packets > 0 && rp.payload_bytes != made.payload_bytes) {
+        if (made.packets > 0 &&
+            (rp.payload_bytes + made.lost_bytes != made.payload_bytes || rp.gap_bytes != made.lost_bytes)) {
             std::printf("FAIL: rawpkt delivered %llu bytes, the capture holds %llu\n",
                         static_cast<unsigned long long>(rp.payload_bytes),
-                        static_cast<unsigned long long>(made.payload_bytes));
+                        static_cast<unsigned long long>(made.payload_bytes - made.lost_bytes));
             failed = 1;
         }
     }
