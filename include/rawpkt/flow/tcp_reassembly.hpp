@@ -471,9 +471,18 @@ private:
     /// is reported lost and what follows it is delivered.
     void skip_acked_hole(conn& c, unsigned dir, std::uint32_t ack) {
         half& hf = c.half_of[dir];
-        if (hf.segs.empty() || seq_diff(ack, hf.next_seq) <= 0) return;
-        const std::uint32_t first = hf.segs.front().seq;
-        gap(c, dir, (seq_diff(ack, first) < 0 ? ack : first) - hf.next_seq);
+        if (hf.finished || seq_diff(ack, hf.next_seq) <= 0) return;
+        // The hole ends at the first held segment, or with nothing held at
+        // the FIN (the last bytes before it were missed).
+        std::uint32_t end = 0;
+        if (!hf.segs.empty()) {
+            end = hf.segs.front().seq;
+        } else if (hf.fin_seen) {
+            end = hf.fin_seq;
+        } else {
+            return;
+        }
+        gap(c, dir, (seq_diff(ack, end) < 0 ? ack : end) - hf.next_seq);
         drain(c, dir);
     }
 
@@ -506,13 +515,12 @@ private:
     void free_buffer(half& hf) {
         const std::size_t before = hf.buf.capacity();
         hf.segs.clear();
-        // Small buffers stay for the next hole; large ones go back.
-        if (before > 16384) {
-            std::vector<std::byte>{}.swap(hf.buf);
-        } else {
-            hf.buf.clear();
-        }
-        account(before, hf.buf.capacity());
+        // The memory goes back at once: capacity kept for a next hole would
+        // count against max_buffer_total where no flush could reclaim it,
+        // and with many connections it would fill the bound while nothing
+        // is held, giving up later holes for nothing.
+        std::vector<std::byte>{}.swap(hf.buf);
+        account(before, 0);
     }
 
     void account(std::size_t before, std::size_t after) noexcept {

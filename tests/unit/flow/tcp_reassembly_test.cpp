@@ -91,6 +91,24 @@ TEST(TcpReassembly, OutOfOrderSegmentsWaitForTheHole) {
     EXPECT_LE(h.r.stats().buffered_bytes, 16384u);
 }
 
+TEST(TcpReassembly, AcknowledgedHoleBeforeTheFinIsReported) {
+    harness h;
+    const auto ack_of = [](std::vector<std::byte> p, std::uint32_t ack) {
+        tcp::mut_view::unchecked(mut_bytes{p}.subspan(20)).set_ack_number(ack);
+        return p;
+    };
+    h.add(segment(false, 100, fl::syn));
+    h.add(ack_of(segment(true, 500, fl::syn | fl::ack), 101));
+    h.add(segment(false, 101, fl::ack, "ab"));
+    // "cd" at 103 is missing from the capture; nothing follows it but the FIN.
+    h.add(segment(false, 105, fl::ack | fl::fin));
+    h.add(ack_of(segment(true, 501, fl::ack), 103)); // not into the hole yet
+    EXPECT_EQ(h.rec.events, (std::vector<std::string>{"0>ab"}));
+    h.add(ack_of(segment(true, 501, fl::ack | fl::fin), 106)); // the receiver had it all
+    EXPECT_EQ(h.rec.events, (std::vector<std::string>{"0>ab", "0>gap 2", "0 close fin"}));
+    EXPECT_EQ(h.r.stats().gap_bytes, 2u);
+}
+
 TEST(TcpReassembly, RetransmissionsAreDeduplicated) {
     harness h;
     h.add(segment(false, 100, fl::syn));
@@ -187,6 +205,25 @@ TEST(TcpReassembly, GlobalBoundFlushesOtherConnections) {
     EXPECT_EQ(h.rec.events.at(0), "0>gap 9");
     EXPECT_EQ(h.rec.streams[0][0].size(), 12000u);
     EXPECT_LE(h.r.stats().buffered_bytes, 20000u);
+}
+
+TEST(TcpReassembly, FilledHolesLeaveNothingCountedAgainstTheGlobalBound) {
+    // Two connections each fill a hole of 9 KB; a third then needs 4 KB of
+    // buffer. Nothing is held any more, so nothing may be given up.
+    harness h({.max_buffer_total = 20000});
+    for (const std::uint16_t port : {40000, 40001, 40002}) {
+        const auto on_port = [&](std::vector<std::byte> p) {
+            tcp::mut_view::unchecked(mut_bytes{p}.subspan(20)).set_src_port(port);
+            return p;
+        };
+        h.add(on_port(segment(false, 100, fl::syn)));
+        h.add(on_port(segment(false, 110, fl::ack, std::string(port == 40002 ? 4000 : 9000, 'x'))));
+        h.add(on_port(segment(false, 101, fl::ack, std::string(9, 'y'))));
+    }
+    for (const std::string& e : h.rec.events) EXPECT_EQ(e.find("gap"), std::string::npos) << e;
+    EXPECT_EQ(h.r.stats().gap_bytes, 0u);
+    EXPECT_EQ(h.r.stats().buffered_bytes, 0u);
+    EXPECT_EQ(h.r.stats().delivered_bytes, 9009u + 9009u + 4009u);
 }
 
 TEST(TcpReassembly, TableBoundEvictsLeastRecentlyActive) {
