@@ -65,7 +65,13 @@ constexpr const char* footer = R"(FIELDS (-T fields -e NAME)
   icmp.type icmp.code icmp.checksum.status icmpv6.type icmpv6.code
   arp.opcode arp.src.hw_mac arp.src.proto_ipv4 arp.dst.hw_mac
   arp.dst.proto_ipv4 gre.proto vxlan.vni dns.id dns.flags.response
-  dns.qry.name dns.qry.type dns.count.answers dns.a dns.aaaa dhcp.option.dhcp
+  dns.qry.name dns.qry.type dns.count.answers dns.a dns.aaaa dns.cname dns.ns
+  dns.ptr.domain_name dns.mx.preference dns.mx.mail_exchange dns.txt
+  dns.soa.mname dns.soa.rname dns.soa.serial_number dns.soa.refresh_interval
+  dns.soa.retry_interval dns.soa.expire_limit dns.soa.minimum_ttl
+  dns.srv.priority dns.srv.weight dns.srv.port dns.srv.target
+  dns.rr.udp_payload_size dns.resp.ext_rcode dns.resp.edns0_version
+  dns.resp.z.do dns.opt.code dns.opt.len dns.opt.data dhcp.option.dhcp
   Values are printed as tshark 4.0 prints them; a field that occurs several
   times (VLAN stacks, tunnels, ICMP quotes) lists every occurrence, outermost
   first. Checksum status: 0 bad, 1 good, 2 unverified, 3 not present.
