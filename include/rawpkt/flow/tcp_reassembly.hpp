@@ -457,15 +457,18 @@ private:
         }
     }
 
-    /// The receiver acknowledged bytes of a hole the capture never showed
-    /// (RFC 9293 §3.4): they will not come again, so the hole up to `ack`
-    /// is reported lost and what follows it is delivered.
+    /// The receiver acknowledged bytes past holes the capture never showed
+    /// (RFC 9293 §3.4): their bytes will not come again, so each such hole
+    /// is reported lost, whole, and what follows it is delivered. One ACK
+    /// may cover several holes between buffered segments. An ACK that ends
+    /// inside a hole leaves it open: the rest of it may still come.
     void skip_acked_hole(conn& c, unsigned dir, std::uint32_t ack) {
         half& hf = c.half_of[dir];
-        if (hf.segs.empty() || seq_diff(ack, hf.next_seq) <= 0) return;
-        const std::uint32_t first = hf.segs.front().seq;
-        gap(c, dir, (seq_diff(ack, first) < 0 ? ack : first) - hf.next_seq);
-        drain(c, dir);
+        // Each pass delivers at least the first buffered segment.
+        while (!hf.segs.empty() && seq_diff(ack, hf.segs.front().seq) > 0) {
+            gap(c, dir, hf.segs.front().seq - hf.next_seq);
+            drain(c, dir);
+        }
     }
 
     /// Reports the hole before the first buffered segment as lost and
