@@ -642,9 +642,37 @@ void record_values(std::vector<std::string>& values, id field, const dns::record
     }
 }
 
+/// The values of a dns.* field in one message.
+void dns_values(std::vector<std::string>& values, id field, bytes message, std::uint16_t sport, std::uint16_t dport) {
+    const auto v = dns::view::checked(message);
+    if (!v) return;
+    std::string s;
+    switch (field) {
+    case id::dns_id:
+        put_hex(s, v->id(), 4);
+        values.push_back(s);
+        return;
+    case id::dns_flags_response: values.push_back(v->is_response() ? "1" : "0"); return;
+    case id::dns_count_answers: values.push_back(std::to_string(v->answer_count())); return;
+    default: break;
+    }
+    dns::reader r{*v};
+    while (const auto e = r.next()) {
+        if (!*e) break;
+        const auto& entry = **e;
+        if (entry.section == dns::section::question) {
+            if (field == id::dns_qry_name) values.push_back(entry.question.name.to_string());
+            if (field == id::dns_qry_type) values.push_back(std::to_string(entry.question.type));
+            continue;
+        }
+        record_values(values, field, entry.record, sport == 5353 || dport == 5353);
+    }
+}
+
 /// Every value of a DNS or DHCP field in the frame: one per message field
 /// (per question or record for the repeated ones), in order.
-void application_values(std::vector<std::string>& values, id field, const decoded& d) {
+void application_values(std::vector<std::string>& values, id field, const context& ctx) {
+    const decoded& d = ctx.layers;
     for (std::size_t i = 0; i < d.size(); ++i) {
         const layer_info& l = d[i];
         if (l.kind != layer::udp && l.kind != layer::tcp) continue;
@@ -663,34 +691,16 @@ void application_values(std::vector<std::string>& values, id field, const decode
             continue;
         }
         if (!is_dns_port(sport) && !is_dns_port(dport)) continue;
+        if (l.kind == layer::tcp && ctx.tcp_dns_messages != nullptr) {
+            for (const bytes m : *ctx.tcp_dns_messages) dns_values(values, field, m, sport, dport);
+            continue;
+        }
         if (l.kind == layer::tcp) {
             const auto m = dns::tcp_message(payload);
             if (!m) continue;
             payload = *m;
         }
-        const auto v = dns::view::checked(payload);
-        if (!v) continue;
-        std::string s;
-        switch (field) {
-        case id::dns_id:
-            put_hex(s, v->id(), 4);
-            values.push_back(s);
-            continue;
-        case id::dns_flags_response: values.push_back(v->is_response() ? "1" : "0"); continue;
-        case id::dns_count_answers: values.push_back(std::to_string(v->answer_count())); continue;
-        default: break;
-        }
-        dns::reader r{*v};
-        while (const auto e = r.next()) {
-            if (!*e) break;
-            const auto& entry = **e;
-            if (entry.section == dns::section::question) {
-                if (field == id::dns_qry_name) values.push_back(entry.question.name.to_string());
-                if (field == id::dns_qry_type) values.push_back(std::to_string(entry.question.type));
-                continue;
-            }
-            record_values(values, field, entry.record, sport == 5353 || dport == 5353);
-        }
+        dns_values(values, field, payload, sport, dport);
     }
 }
 
@@ -719,7 +729,7 @@ void append(std::string& out, id field, const context& ctx, occurrence which, ch
     }
     if (is_application(field)) {
         std::vector<std::string> values;
-        application_values(values, field, ctx.layers);
+        application_values(values, field, ctx);
         if (values.empty()) return;
         if (which == occurrence::first) {
             out += values.front();

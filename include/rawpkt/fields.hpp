@@ -13,7 +13,8 @@
 /// The dns.* fields are read from the payload of UDP or TCP (after its
 /// two-byte length) on port 53, 5353 (mDNS) or 5355 (LLMNR), and
 /// dhcp.option.dhcp from UDP between ports 67 and 68, as each frame holds
-/// them (no TCP reassembly, like tshark with desegmentation off). They
+/// them (no TCP reassembly, like tshark with desegmentation off), unless
+/// the context brings the messages of the reassembled stream. They
 /// have no decoded layer of their own: fields_of() and append_at() do not
 /// list them.
 #pragma once
@@ -26,6 +27,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rawpkt::fields {
 
@@ -139,6 +141,11 @@ struct context {
     const frame& record;
     std::uint64_t number;
     const decoded& layers;
+    /// When set, the dns.* fields of DNS over TCP come from these messages,
+    /// the ones this frame completes in its reassembled stream
+    /// (flow/dns_stream.hpp), instead of from the frame's TCP payload: tshark
+    /// with TCP reassembly on (its default) prints them on that frame.
+    const std::vector<bytes>* tcp_dns_messages = nullptr;
 };
 
 /// Appends the field's value(s) to `out`; several occurrences are joined by
