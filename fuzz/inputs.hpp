@@ -3,7 +3,7 @@
 // is. The targets and the seed generator (make_seeds.cpp) share these
 // tables, so that a seed means the same thing to the target it is for.
 //
-// - fuzz_link, fuzz_ip, fuzz_transport, fuzz_tunnel: byte 0 modulo the
+// - fuzz_link, fuzz_ip, fuzz_transport, fuzz_tunnel, fuzz_app: byte 0 modulo the
 //   family's protocol count picks the protocol; the rest is its buffer.
 // - fuzz_decode, fuzz_build: the low 4 bits of byte 0 pick the link type
 //   (decode_links); in fuzz_decode the high bits change decode options
@@ -51,6 +51,11 @@ inline constexpr std::uint8_t transport_protocol_count = 4;
 
 enum class tunnel_protocol : std::uint8_t { gre, vxlan, geneve, gtpu, teredo };
 inline constexpr std::uint8_t tunnel_protocol_count = 5;
+
+/// fuzz_app: a DNS message, one direction of a DNS-over-TCP stream (byte 1
+/// picks how it is cut), a DHCPv4 or a DHCPv6 message.
+enum class app_protocol : std::uint8_t { dns, dns_tcp, dhcp, dhcpv6 };
+inline constexpr std::uint8_t app_protocol_count = 4;
 
 /// The link types of fuzz_decode and fuzz_build, by the low 4 bits of the
 /// first byte: every link type the decoder follows, then some it does not.

@@ -81,6 +81,35 @@ private:
 std::uint8_t sel(auto e) { return static_cast<std::uint8_t>(e); }
 
 /// Seeds for the protocol targets from one decoded frame.
+/// fuzz_app seeds from a TCP or UDP segment `t` (header included): DNS on
+/// ports 53, 5353 and 5355 (over TCP the length-prefixed stream bytes,
+/// cut to the segment), DHCPv4 on 67 and 68, DHCPv6 on 546 and 547.
+void app_seeds(seed_writer& w, layer kind, bytes t) {
+    if (t.size() < 4) return;
+    const std::uint16_t ports[2] = {load_be<std::uint16_t>(t, 0), load_be<std::uint16_t>(t, 2)};
+    const auto on = [&](std::initializer_list<std::uint16_t> set) {
+        for (const auto p : ports)
+            for (const auto s : set)
+                if (p == s) return true;
+        return false;
+    };
+    const std::size_t header = kind == layer::tcp ? (t.size() >= 13 ? (load_u8(t, 12) >> 4) * 4u : t.size()) : 8;
+    if (header >= t.size()) return;
+    const bytes payload = t.subspan(header);
+    if (on({53, 5353, 5355})) {
+        if (kind == layer::udp) {
+            w.write("fuzz_app", sel(app_protocol::dns), payload);
+        } else {
+            std::vector<std::uint8_t> stream{sel(app_protocol::dns_tcp), 0};
+            for (const std::byte x : payload) stream.push_back(std::to_integer<std::uint8_t>(x));
+            w.write("fuzz_app", stream);
+            if (payload.size() > 2) w.write("fuzz_app", sel(app_protocol::dns), payload.subspan(2));
+        }
+    }
+    if (kind == layer::udp && on({67, 68})) w.write("fuzz_app", sel(app_protocol::dhcp), payload);
+    if (kind == layer::udp && on({546, 547})) w.write("fuzz_app", sel(app_protocol::dhcpv6), payload);
+}
+
 void layer_seeds(seed_writer& w, const decoded& d) {
     for (std::size_t i = 0; i < d.size(); ++i) {
         const layer_info& l = d[i];
@@ -118,8 +147,12 @@ void layer_seeds(seed_writer& w, const decoded& d) {
             default: break;
             }
             break;
-        case layer::tcp: w.write("fuzz_transport", sel(transport_protocol::tcp), b); break;
-        case layer::udp: w.write("fuzz_transport", sel(transport_protocol::udp), b); break;
+        case layer::tcp:
+        case layer::udp: {
+            w.write("fuzz_transport", sel(l.kind == layer::tcp ? transport_protocol::tcp : transport_protocol::udp), b);
+            app_seeds(w, l.kind, b);
+            break;
+        }
         case layer::icmpv4: w.write("fuzz_transport", sel(transport_protocol::icmpv4), b); break;
         case layer::icmpv6: w.write("fuzz_transport", sel(transport_protocol::icmpv6), b); break;
         case layer::gre: w.write("fuzz_tunnel", sel(tunnel_protocol::gre), b); break;

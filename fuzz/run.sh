@@ -22,7 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${2:-$root/build/fuzz}")
 work=$(realpath -m "${3:-$root/build/fuzz-campaign}")
 jobs=${JOBS:-$(nproc)}
-read -r -a targets <<<"${TARGETS:-fuzz_link fuzz_ip fuzz_transport fuzz_tunnel fuzz_decode fuzz_pcap fuzz_build fuzz_format}"
+read -r -a targets <<<"${TARGETS:-fuzz_link fuzz_ip fuzz_transport fuzz_tunnel fuzz_app fuzz_decode fuzz_pcap fuzz_build fuzz_format}"
 
 cmake --build "$build" --target fuzz -j "$jobs" >/dev/null
 mkdir -p "$work"

@@ -10,7 +10,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${1:-$root/build/fuzz}")
 shift || true
-targets=(fuzz_link fuzz_ip fuzz_transport fuzz_tunnel fuzz_decode fuzz_pcap fuzz_build fuzz_format)
+targets=(fuzz_link fuzz_ip fuzz_transport fuzz_tunnel fuzz_app fuzz_decode fuzz_pcap fuzz_build fuzz_format)
 
 cmake --build "$build" --target fuzz fuzz_make_seeds
 tmp=$(mktemp -d)

@@ -79,6 +79,30 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(id::dhcp_option_
     "dns.count.answers",
     "dns.a",
     "dns.aaaa",
+    "dns.cname",
+    "dns.ns",
+    "dns.ptr.domain_name",
+    "dns.mx.preference",
+    "dns.mx.mail_exchange",
+    "dns.txt",
+    "dns.soa.mname",
+    "dns.soa.rname",
+    "dns.soa.serial_number",
+    "dns.soa.refresh_interval",
+    "dns.soa.retry_interval",
+    "dns.soa.expire_limit",
+    "dns.soa.minimum_ttl",
+    "dns.srv.priority",
+    "dns.srv.weight",
+    "dns.srv.port",
+    "dns.srv.target",
+    "dns.rr.udp_payload_size",
+    "dns.resp.ext_rcode",
+    "dns.resp.edns0_version",
+    "dns.resp.z.do",
+    "dns.opt.code",
+    "dns.opt.len",
+    "dns.opt.data",
     "dhcp.option.dhcp",
 };
 
@@ -185,6 +209,30 @@ layer layer_of(id f) {
     case id::dns_count_answers:
     case id::dns_a:
     case id::dns_aaaa:
+    case id::dns_cname:
+    case id::dns_ns:
+    case id::dns_ptr_domain_name:
+    case id::dns_mx_preference:
+    case id::dns_mx_mail_exchange:
+    case id::dns_txt:
+    case id::dns_soa_mname:
+    case id::dns_soa_rname:
+    case id::dns_soa_serial_number:
+    case id::dns_soa_refresh_interval:
+    case id::dns_soa_retry_interval:
+    case id::dns_soa_expire_limit:
+    case id::dns_soa_minimum_ttl:
+    case id::dns_srv_priority:
+    case id::dns_srv_weight:
+    case id::dns_srv_port:
+    case id::dns_srv_target:
+    case id::dns_rr_udp_payload_size:
+    case id::dns_resp_ext_rcode:
+    case id::dns_resp_edns0_version:
+    case id::dns_resp_z_do:
+    case id::dns_opt_code:
+    case id::dns_opt_len:
+    case id::dns_opt_data:
     case id::dhcp_option_dhcp: return layer::none;
     }
     return layer::none;
@@ -436,6 +484,30 @@ bool put_layer_field(std::string& out, id f, const context& ctx, std::size_t i) 
     case id::dns_count_answers:
     case id::dns_a:
     case id::dns_aaaa:
+    case id::dns_cname:
+    case id::dns_ns:
+    case id::dns_ptr_domain_name:
+    case id::dns_mx_preference:
+    case id::dns_mx_mail_exchange:
+    case id::dns_txt:
+    case id::dns_soa_mname:
+    case id::dns_soa_rname:
+    case id::dns_soa_serial_number:
+    case id::dns_soa_refresh_interval:
+    case id::dns_soa_retry_interval:
+    case id::dns_soa_expire_limit:
+    case id::dns_soa_minimum_ttl:
+    case id::dns_srv_priority:
+    case id::dns_srv_weight:
+    case id::dns_srv_port:
+    case id::dns_srv_target:
+    case id::dns_rr_udp_payload_size:
+    case id::dns_resp_ext_rcode:
+    case id::dns_resp_edns0_version:
+    case id::dns_resp_z_do:
+    case id::dns_opt_code:
+    case id::dns_opt_len:
+    case id::dns_opt_data:
     case id::dhcp_option_dhcp:
     case id::frame_number:
     case id::frame_len:
@@ -447,9 +519,160 @@ bool put_layer_field(std::string& out, id f, const context& ctx, std::size_t i) 
 
 bool is_dns_port(std::uint16_t p) { return p == 53 || p == 5353 || p == 5355; } // DNS, mDNS, LLMNR
 
+/// Bytes as lowercase hex digits without separators, as tshark prints FT_BYTES.
+void put_hex_bytes(std::string& out, bytes b) {
+    constexpr char digits[] = "0123456789abcdef";
+    for (const std::byte c : b) {
+        out += digits[std::to_integer<unsigned>(c) >> 4];
+        out += digits[std::to_integer<unsigned>(c) & 0x0f];
+    }
+}
+
+/// The values of a DNS record field that `r` holds, as tshark prints them
+/// (`mdns`: the message came over mDNS's port 5353).
+void record_values(std::vector<std::string>& values, id field, const dns::record& r, bool mdns) {
+    std::string s;
+    switch (field) {
+    case id::dns_a:
+        if (const auto a = r.a()) values.push_back(a->to_string());
+        return;
+    case id::dns_aaaa:
+        if (const auto a = r.aaaa()) values.push_back(a->to_string());
+        return;
+    case id::dns_cname:
+        if (const auto n = r.cname()) values.push_back(n->to_string());
+        return;
+    case id::dns_ns:
+        if (const auto n = r.ns()) values.push_back(n->to_string());
+        return;
+    case id::dns_ptr_domain_name:
+        if (const auto n = r.ptr()) values.push_back(n->to_string());
+        return;
+    case id::dns_mx_preference:
+        if (const auto mx = r.mx()) values.push_back(std::to_string(mx->preference));
+        return;
+    case id::dns_mx_mail_exchange:
+        if (const auto mx = r.mx()) values.push_back(mx->exchange.to_string());
+        return;
+    case id::dns_txt:
+        if (const auto txt = r.txt()) {
+            for (const auto& t : *txt) {
+                if (!t) break;
+                values.emplace_back(reinterpret_cast<const char*>(t->text.data()), t->text.size());
+            }
+        }
+        return;
+    case id::dns_soa_mname:
+    case id::dns_soa_rname:
+    case id::dns_soa_serial_number:
+    case id::dns_soa_refresh_interval:
+    case id::dns_soa_retry_interval:
+    case id::dns_soa_expire_limit:
+    case id::dns_soa_minimum_ttl: {
+        const auto soa = r.soa();
+        if (!soa) return;
+        switch (field) {
+        case id::dns_soa_mname: values.push_back(soa->mname.to_string()); return;
+        case id::dns_soa_rname: values.push_back(soa->rname.to_string()); return;
+        case id::dns_soa_serial_number: values.push_back(std::to_string(soa->serial)); return;
+        case id::dns_soa_refresh_interval: values.push_back(std::to_string(soa->refresh)); return;
+        case id::dns_soa_retry_interval: values.push_back(std::to_string(soa->retry)); return;
+        case id::dns_soa_expire_limit: values.push_back(std::to_string(soa->expire)); return;
+        default: values.push_back(std::to_string(soa->minimum)); return;
+        }
+    }
+    case id::dns_srv_priority:
+    case id::dns_srv_weight:
+    case id::dns_srv_port:
+    case id::dns_srv_target: {
+        const auto srv = r.srv();
+        if (!srv) return;
+        switch (field) {
+        case id::dns_srv_priority: values.push_back(std::to_string(srv->priority)); return;
+        case id::dns_srv_weight: values.push_back(std::to_string(srv->weight)); return;
+        case id::dns_srv_port: values.push_back(std::to_string(srv->port)); return;
+        default: values.push_back(srv->target.to_string()); return;
+        }
+    }
+    case id::dns_rr_udp_payload_size:
+    case id::dns_resp_ext_rcode:
+    case id::dns_resp_edns0_version:
+    case id::dns_resp_z_do:
+    case id::dns_opt_code:
+    case id::dns_opt_len:
+    case id::dns_opt_data: {
+        const auto opt = r.opt();
+        if (!opt) return;
+        switch (field) {
+        case id::dns_rr_udp_payload_size:
+            // tshark's mDNS dissector shows this CLASS in hex, as it shows
+            // the class of every mDNS record (its top bit is cache-flush).
+            if (mdns) {
+                put_hex(s, opt->udp_payload_size, 4);
+                values.push_back(s);
+            } else {
+                values.push_back(std::to_string(opt->udp_payload_size));
+            }
+            return;
+        case id::dns_resp_ext_rcode:
+            put_hex(s, opt->extended_rcode, 2);
+            values.push_back(s);
+            return;
+        case id::dns_resp_edns0_version: values.push_back(std::to_string(opt->version)); return;
+        case id::dns_resp_z_do: values.push_back(opt->dnssec_ok ? "1" : "0"); return;
+        default: break;
+        }
+        for (const auto& o : opt->options) {
+            if (!o) break;
+            s.clear();
+            if (field == id::dns_opt_code) {
+                put_dec(s, o->code);
+            } else if (field == id::dns_opt_len) {
+                put_dec(s, o->data.size());
+            } else if (o->data.empty()) {
+                s = "<MISSING>"; // what tshark prints for empty bytes
+            } else {
+                put_hex_bytes(s, o->data);
+            }
+            values.push_back(s);
+        }
+        return;
+    }
+    default: return;
+    }
+}
+
+/// The values of a dns.* field in one message.
+void dns_values(std::vector<std::string>& values, id field, bytes message, std::uint16_t sport, std::uint16_t dport) {
+    const auto v = dns::view::checked(message);
+    if (!v) return;
+    std::string s;
+    switch (field) {
+    case id::dns_id:
+        put_hex(s, v->id(), 4);
+        values.push_back(s);
+        return;
+    case id::dns_flags_response: values.push_back(v->is_response() ? "1" : "0"); return;
+    case id::dns_count_answers: values.push_back(std::to_string(v->answer_count())); return;
+    default: break;
+    }
+    dns::reader r{*v};
+    while (const auto e = r.next()) {
+        if (!*e) break;
+        const auto& entry = **e;
+        if (entry.section == dns::section::question) {
+            if (field == id::dns_qry_name) values.push_back(entry.question.name.to_string());
+            if (field == id::dns_qry_type) values.push_back(std::to_string(entry.question.type));
+            continue;
+        }
+        record_values(values, field, entry.record, sport == 5353 || dport == 5353);
+    }
+}
+
 /// Every value of a DNS or DHCP field in the frame: one per message field
 /// (per question or record for the repeated ones), in order.
-void application_values(std::vector<std::string>& values, id field, const decoded& d) {
+void application_values(std::vector<std::string>& values, id field, const context& ctx) {
+    const decoded& d = ctx.layers;
     for (std::size_t i = 0; i < d.size(); ++i) {
         const layer_info& l = d[i];
         if (l.kind != layer::udp && l.kind != layer::tcp) continue;
@@ -468,39 +691,16 @@ void application_values(std::vector<std::string>& values, id field, const decode
             continue;
         }
         if (!is_dns_port(sport) && !is_dns_port(dport)) continue;
+        if (l.kind == layer::tcp && ctx.tcp_dns_messages != nullptr) {
+            for (const bytes m : *ctx.tcp_dns_messages) dns_values(values, field, m, sport, dport);
+            continue;
+        }
         if (l.kind == layer::tcp) {
             const auto m = dns::tcp_message(payload);
             if (!m) continue;
             payload = *m;
         }
-        const auto v = dns::view::checked(payload);
-        if (!v) continue;
-        std::string s;
-        switch (field) {
-        case id::dns_id:
-            put_hex(s, v->id(), 4);
-            values.push_back(s);
-            continue;
-        case id::dns_flags_response: values.push_back(v->is_response() ? "1" : "0"); continue;
-        case id::dns_count_answers: values.push_back(std::to_string(v->answer_count())); continue;
-        default: break;
-        }
-        dns::reader r{*v};
-        while (const auto e = r.next()) {
-            if (!*e) break;
-            const auto& entry = **e;
-            if (entry.section == dns::section::question) {
-                if (field == id::dns_qry_name) values.push_back(entry.question.name.to_string());
-                if (field == id::dns_qry_type) values.push_back(std::to_string(entry.question.type));
-                continue;
-            }
-            if (field == id::dns_a) {
-                if (const auto a = entry.record.a()) values.push_back(a->to_string());
-            }
-            if (field == id::dns_aaaa) {
-                if (const auto a = entry.record.aaaa()) values.push_back(a->to_string());
-            }
-        }
+        dns_values(values, field, payload, sport, dport);
     }
 }
 
@@ -529,7 +729,7 @@ void append(std::string& out, id field, const context& ctx, occurrence which, ch
     }
     if (is_application(field)) {
         std::vector<std::string> values;
-        application_values(values, field, ctx.layers);
+        application_values(values, field, ctx);
         if (values.empty()) return;
         if (which == occurrence::first) {
             out += values.front();

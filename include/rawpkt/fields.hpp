@@ -13,7 +13,8 @@
 /// The dns.* fields are read from the payload of UDP or TCP (after its
 /// two-byte length) on port 53, 5353 (mDNS) or 5355 (LLMNR), and
 /// dhcp.option.dhcp from UDP between ports 67 and 68, as each frame holds
-/// them (no TCP reassembly, like tshark with desegmentation off). They
+/// them (no TCP reassembly, like tshark with desegmentation off), unless
+/// the context brings the messages of the reassembled stream. They
 /// have no decoded layer of their own: fields_of() and append_at() do not
 /// list them.
 #pragma once
@@ -26,6 +27,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rawpkt::fields {
 
@@ -96,6 +98,30 @@ enum class id : std::uint8_t {
     dns_count_answers,
     dns_a,
     dns_aaaa,
+    dns_cname,
+    dns_ns,
+    dns_ptr_domain_name,
+    dns_mx_preference,
+    dns_mx_mail_exchange,
+    dns_txt,
+    dns_soa_mname,
+    dns_soa_rname,
+    dns_soa_serial_number,
+    dns_soa_refresh_interval,
+    dns_soa_retry_interval,
+    dns_soa_expire_limit,
+    dns_soa_minimum_ttl,
+    dns_srv_priority,
+    dns_srv_weight,
+    dns_srv_port,
+    dns_srv_target,
+    dns_rr_udp_payload_size,
+    dns_resp_ext_rcode,
+    dns_resp_edns0_version,
+    dns_resp_z_do,
+    dns_opt_code,
+    dns_opt_len,
+    dns_opt_data,
     dhcp_option_dhcp,
 };
 
@@ -118,6 +144,11 @@ struct context {
     std::uint64_t number;
     /// The layers decode() found in record.data.
     const decoded& layers;
+    /// When set, the dns.* fields of DNS over TCP come from these messages,
+    /// the ones this frame completes in its reassembled stream
+    /// (flow/dns_stream.hpp), instead of from the frame's TCP payload: tshark
+    /// with TCP reassembly on (its default) prints them on that frame.
+    const std::vector<bytes>* tcp_dns_messages = nullptr;
 };
 
 /// Appends the field's value(s) to `out`; several occurrences are joined by

@@ -11,6 +11,7 @@
 #include <rawpkt/error.hpp>
 #include <rawpkt/fields.hpp>
 #include <rawpkt/flow/defrag.hpp>
+#include <rawpkt/flow/dns_stream.hpp>
 #include <rawpkt/flow/flow_table.hpp>
 #include <rawpkt/flow/follow.hpp>
 #include <rawpkt/flow/tcp_reassembly.hpp>

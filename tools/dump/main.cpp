@@ -9,6 +9,8 @@
 #include <rawpkt/datalink/datalink.hpp>
 #include <rawpkt/decode.hpp>
 #include <rawpkt/fields.hpp>
+#include <rawpkt/flow/dns_stream.hpp>
+#include <rawpkt/flow/tcp_reassembly.hpp>
 #include <rawpkt/frame_filter.hpp>
 #include <rawpkt/json.hpp>
 #include <rawpkt/pcap/reader.hpp>
@@ -24,6 +26,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/stat.h>
@@ -65,7 +69,13 @@ constexpr const char* footer = R"(FIELDS (-T fields -e NAME)
   icmp.type icmp.code icmp.checksum.status icmpv6.type icmpv6.code
   arp.opcode arp.src.hw_mac arp.src.proto_ipv4 arp.dst.hw_mac
   arp.dst.proto_ipv4 gre.proto vxlan.vni dns.id dns.flags.response
-  dns.qry.name dns.qry.type dns.count.answers dns.a dns.aaaa dhcp.option.dhcp
+  dns.qry.name dns.qry.type dns.count.answers dns.a dns.aaaa dns.cname dns.ns
+  dns.ptr.domain_name dns.mx.preference dns.mx.mail_exchange dns.txt
+  dns.soa.mname dns.soa.rname dns.soa.serial_number dns.soa.refresh_interval
+  dns.soa.retry_interval dns.soa.expire_limit dns.soa.minimum_ttl
+  dns.srv.priority dns.srv.weight dns.srv.port dns.srv.target
+  dns.rr.udp_payload_size dns.resp.ext_rcode dns.resp.edns0_version
+  dns.resp.z.do dns.opt.code dns.opt.len dns.opt.data dhcp.option.dhcp
   Values are printed as tshark 4.0 prints them; a field that occurs several
   times (VLAN stacks, tunnels, ICMP quotes) lists every occurrence, outermost
   first. Checksum status: 0 bad, 1 good, 2 unverified, 3 not present.
@@ -127,6 +137,7 @@ struct options {
     bool list_fields = false;
     std::string follow;
     std::string flows;
+    bool dns_tcp = false;
     std::vector<std::string> expression;
 };
 
@@ -216,6 +227,47 @@ private:
     bool broken_ = false;
 };
 
+/// DNS over TCP for -T fields with --dns-tcp: the frames' TCP segments
+/// through the reassembler, each DNS direction through a dns_stream; the
+/// messages a frame completes are kept until the next frame.
+class dns_over_tcp {
+public:
+    void on_data(const flow::tcp_connection& c, unsigned dir, bytes data) {
+        if (!is_dns(c)) return;
+        streams_[{c.index, dir}].feed(data, [&](const result<bytes>& m) {
+            if (m) kept_.emplace_back(m->begin(), m->end());
+        });
+    }
+    void on_gap(const flow::tcp_connection& c, unsigned dir, std::uint64_t size) {
+        if (!is_dns(c)) return;
+        streams_[{c.index, dir}].gap(size, [](const result<bytes>&) {});
+    }
+    void on_close(const flow::tcp_connection& c, flow::tcp_close) {
+        streams_.erase({c.index, 0});
+        streams_.erase({c.index, 1});
+    }
+
+    /// The messages `d` completes (valid until the next call).
+    const std::vector<bytes>& add(const decoded& d, std::int64_t timestamp_ns) {
+        kept_.clear();
+        tcp_.add(d, timestamp_ns);
+        messages_.assign(kept_.begin(), kept_.end());
+        return messages_;
+    }
+
+private:
+    static bool is_dns(const flow::tcp_connection& c) {
+        for (const std::uint16_t p : c.key.port)
+            if (p == 53 || p == 5353 || p == 5355) return true;
+        return false;
+    }
+    std::map<std::pair<std::uint64_t, unsigned>, flow::dns_stream> streams_;
+    std::vector<std::vector<std::byte>> kept_;
+    std::vector<bytes> messages_;
+    // tshark times nothing out.
+    flow::tcp_reassembler<dns_over_tcp> tcp_{*this, {.idle_timeout_ns = INT64_MAX}};
+};
+
 class dumper {
 public:
     explicit dumper(const options& o) : o_(o) {}
@@ -245,6 +297,13 @@ private:
         if (mode_ == output_mode::fields && ids_.empty()) {
             fmt::print(stderr, "rawpkt-dump: -T fields needs at least one -e FIELD\n");
             return tool::exit_usage;
+        }
+        if (o_.dns_tcp) {
+            if (mode_ != output_mode::fields) {
+                fmt::print(stderr, "rawpkt-dump: --dns-tcp is for -T fields\n");
+                return tool::exit_usage;
+            }
+            dns_tcp_ = std::make_unique<dns_over_tcp>();
         }
         if (mode_ != output_mode::fields && !ids_.empty()) {
             fmt::print(stderr, "rawpkt-dump: -e needs -T fields\n");
@@ -395,7 +454,8 @@ private:
             break;
         }
         case output_mode::fields: {
-            const fields::context ctx{f, number, decoded_};
+            const std::vector<bytes>* messages = dns_tcp_ ? &dns_tcp_->add(decoded_, f.timestamp_ns) : nullptr;
+            const fields::context ctx{f, number, decoded_, messages};
             for (std::size_t i = 0; i < ids_.size(); ++i) {
                 if (i > 0) t += fout_.separator;
                 const std::size_t at = t.size();
@@ -601,6 +661,7 @@ private:
     pcap::reader* source_ = nullptr;
     std::size_t described_ = 0;
     decoded decoded_;
+    std::unique_ptr<dns_over_tcp> dns_tcp_;
     traffic_stats stats_;
     out_buffer out_;
     std::uint64_t matched_ = 0;
@@ -699,6 +760,10 @@ int main(int argc, char** argv) {
         ->group("Printing");
     app.add_option("--top", o.top, "Rows of top talkers and ports in --stats (default 10)")->group("Printing");
     app.add_flag("--list-fields", o.list_fields, "List the field names -e takes and exit")->group("Printing");
+    app.add_flag("--dns-tcp", o.dns_tcp,
+                 "-T fields: take the dns.* fields of DNS over TCP from the reassembled stream, on the frame that "
+                 "completes each message (tshark with TCP reassembly on, its default)")
+        ->group("Printing");
     app.add_option("--follow", o.follow,
                    "Print TCP stream N (tshark's tcp.stream) of the -r file as tshark -z follow,tcp,raw,N does")
         ->type_name("tcp,N")

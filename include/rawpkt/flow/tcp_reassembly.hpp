@@ -466,24 +466,26 @@ private:
         }
     }
 
-    /// The receiver acknowledged bytes of a hole the capture never showed
-    /// (RFC 9293 §3.4): they will not come again, so the hole up to `ack`
-    /// is reported lost and what follows it is delivered.
+    /// The receiver acknowledged bytes past holes the capture never showed
+    /// (RFC 9293 §3.4): their bytes will not come again, so each such hole
+    /// is reported lost, whole, and what follows it is delivered. One ACK
+    /// may cover several holes between buffered segments. An ACK that ends
+    /// inside a hole leaves it open: the rest of it may still come.
     void skip_acked_hole(conn& c, unsigned dir, std::uint32_t ack) {
         half& hf = c.half_of[dir];
-        if (hf.finished || seq_diff(ack, hf.next_seq) <= 0) return;
-        // The hole ends at the first held segment, or with nothing held at
-        // the FIN (the last bytes before it were missed).
-        std::uint32_t end = 0;
-        if (!hf.segs.empty()) {
-            end = hf.segs.front().seq;
-        } else if (hf.fin_seen) {
-            end = hf.fin_seq;
-        } else {
-            return;
+        if (hf.finished) return;
+        // Each pass delivers at least the first buffered segment.
+        while (!hf.segs.empty() && seq_diff(ack, hf.segs.front().seq) > 0) {
+            gap(c, dir, hf.segs.front().seq - hf.next_seq);
+            drain(c, dir);
         }
-        gap(c, dir, (seq_diff(ack, end) < 0 ? ack : end) - hf.next_seq);
-        drain(c, dir);
+        // With nothing held, the hole may end at the FIN (the last bytes
+        // before it were missed): acknowledging the FIN gives it up.
+        if (hf.segs.empty() && hf.fin_seen && !hf.finished && seq_diff(ack, hf.fin_seq) > 0 &&
+            seq_diff(hf.fin_seq, hf.next_seq) > 0) {
+            gap(c, dir, hf.fin_seq - hf.next_seq);
+            drain(c, dir);
+        }
     }
 
     /// Reports the hole before the first buffered segment as lost and

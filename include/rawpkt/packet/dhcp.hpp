@@ -7,10 +7,14 @@
 /// and the magic cookie are there; `options()` walks the options after the
 /// cookie with detail::tlv_range, checking each length, so no item reads
 /// outside the message. Pad (0) is a one-byte option, End (255) ends the
-/// list. Typed readers cover the common options (message type, requested
-/// address, server identifier, lease time, router, DNS servers, host name,
-/// parameter request list). `dhcpv6::view` works the same way over the
-/// 4-byte client/server header (relay messages are not decoded further).
+/// list. When the options field holds Option Overload (52, RFC 2132 §9.3),
+/// the list goes on in the `file` field, then in `sname` (RFC 2131 §4.1),
+/// each again up to End or the field's end. Typed readers cover the common
+/// options (message type, requested address, server identifier, lease
+/// time, router, DNS servers, host name, parameter request list).
+/// `dhcpv6::view` works the same way over the 4-byte client/server header;
+/// `dhcpv6::relay_view` over the 34-byte relay header (RFC 8415 §9), whose
+/// Relay Message option (9) carries the relayed message.
 #pragma once
 
 #include <rawpkt/bytes.hpp>
@@ -58,6 +62,7 @@ inline constexpr std::uint8_t dns_servers = 6;     ///< DNS servers (§3.8)
 inline constexpr std::uint8_t host_name = 12;      ///< the client's name (§3.14)
 inline constexpr std::uint8_t requested_ip = 50;   ///< the address the client asks for (§9.1)
 inline constexpr std::uint8_t lease_time = 51;     ///< lease time in seconds (§9.2)
+inline constexpr std::uint8_t overload = 52;       ///< the file and sname fields hold options too (§9.3)
 inline constexpr std::uint8_t message_type = 53;   ///< DHCP message type (§9.6)
 inline constexpr std::uint8_t server_id = 54;      ///< the server's identifier, an address (§9.7)
 inline constexpr std::uint8_t parameter_list = 55; ///< option codes the client asks for (§9.8)
@@ -120,12 +125,91 @@ struct option_traits {
     /// True for End, after which nothing is read.
     [[nodiscard]] static constexpr bool ends_list(const option& o) noexcept { return o.code == option_code::end; }
 };
-/// Iterates the options. Yields `result<option>`: a malformed option yields
-/// its error and ends the iteration. Stops after End.
+/// The options of one field (options, file or sname).
 using option_range = detail::tlv_range<option_traits>;
 
-/// Zero-copy view of a DHCPv4 message; see the file comment for the bounds
-/// contract.
+/// Option Overload's values (RFC 2132 §9.3): which fields hold options too.
+namespace overload {
+inline constexpr std::uint8_t file = 1, sname = 2;
+} // namespace overload
+
+/// Every option of a message, as the file comment says: the options field,
+/// then `file` and `sname` as Option Overload (found in the options field)
+/// names them. Yields the error that ends a field's list, and nothing after.
+class option_list {
+public:
+    class iterator {
+    public:
+        using value_type = result<option>;
+        using difference_type = std::ptrdiff_t;
+
+        constexpr iterator() noexcept = default;
+        constexpr explicit iterator(bytes msg) noexcept
+            : msg_(msg), it_(option_range{msg.subspan(header_len), header_len}.begin()) {
+            settle();
+        }
+
+        constexpr const result<option>& operator*() const noexcept { return *it_; }
+        constexpr const result<option>* operator->() const noexcept { return &*it_; }
+        constexpr iterator& operator++() noexcept {
+            const result<option>& cur = *it_;
+            if (!cur) {
+                done_ = true;
+                return *this;
+            }
+            // Only the options field may say where options continue.
+            if (field_ == 0 && cur->code == option_code::overload && cur->data.size() == 1) {
+                overload_ = std::to_integer<std::uint8_t>(cur->data[0]);
+            }
+            ++it_;
+            settle();
+            return *this;
+        }
+        constexpr iterator operator++(int) noexcept {
+            iterator t = *this;
+            ++*this;
+            return t;
+        }
+        friend constexpr bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.done_; }
+
+    private:
+        /// Past the end of a field's list: on to the next field that holds
+        /// options, or done.
+        constexpr void settle() noexcept {
+            while (!done_ && it_ == std::default_sentinel) {
+                if (field_ == 0 && (overload_ & overload::file) != 0) {
+                    field_ = 1;
+                    it_ = option_range{msg_.subspan(field::file.begin, field::file.size()), field::file.begin}.begin();
+                } else if (field_ <= 1 && (overload_ & overload::sname) != 0) {
+                    field_ = 2;
+                    it_ =
+                        option_range{msg_.subspan(field::sname.begin, field::sname.size()), field::sname.begin}.begin();
+                } else {
+                    done_ = true;
+                }
+            }
+        }
+        bytes msg_{};
+        option_range::iterator it_{};
+        unsigned field_ = 0; ///< 0 options, 1 file, 2 sname
+        std::uint8_t overload_ = 0;
+        bool done_ = false;
+    };
+
+    constexpr explicit option_list(bytes msg) noexcept : msg_(msg) {}
+    [[nodiscard]] constexpr iterator begin() const noexcept { return iterator{msg_}; }
+    [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
+    /// The first error among the options, if any.
+    [[nodiscard]] constexpr status validate() const noexcept {
+        for (const auto& o : *this)
+            if (!o) return o.error();
+        return {};
+    }
+
+private:
+    bytes msg_;
+};
+
 template <byte_span Buf>
 class basic_view : public detail::view_base<Buf> {
 public:
@@ -174,9 +258,20 @@ public:
     [[nodiscard]] constexpr mac_address client_mac() const noexcept { return mac_address::load(this->buf_, 28); }
     /// The magic cookie: `magic` in a view checked() accepted.
     [[nodiscard]] constexpr std::uint32_t cookie() const noexcept { return this->u32(field::magic_cookie.begin); }
-    /// The options after the cookie: iterate for `result<option>`.
-    [[nodiscard]] constexpr option_range options() const noexcept {
+    /// Every option, in the overloaded fields too (see option_list).
+    [[nodiscard]] constexpr option_list options() const noexcept { return option_list{bytes{this->buf_}}; }
+    /// The options field alone.
+    [[nodiscard]] constexpr option_range options_field() const noexcept {
         return {this->buf_.subspan(header_len), header_len};
+    }
+    /// Option Overload's value (RFC 2132 §9.3), when the options field holds it.
+    [[nodiscard]] constexpr std::optional<std::uint8_t> overload() const noexcept {
+        for (const auto& o : options_field()) {
+            if (!o) return std::nullopt;
+            if (o->code == option_code::overload && o->data.size() == 1)
+                return std::to_integer<std::uint8_t>(o->data[0]);
+        }
+        return std::nullopt;
     }
     /// The first option with this code that parses, if any.
     [[nodiscard]] constexpr std::optional<option> find(std::uint8_t code) const noexcept {
@@ -217,12 +312,28 @@ inline constexpr std::size_t option_header_len = 4;
 inline constexpr std::uint8_t relay_forward = 12; ///< RELAY-FORW
 inline constexpr std::uint8_t relay_reply = 13;   ///< RELAY-REPL
 
-/// One DHCPv6 option (RFC 8415 §21.1).
-struct option {
-    std::uint16_t code = 0; ///< option-code
-    std::size_t offset = 0; ///< where the option starts, from the start of the message
-    bytes data{};           ///< option-data, option-len bytes
-    std::size_t length = 0; ///< bytes the option takes, its 4-byte header included
+namespace relay_field { // RFC 8415 §9
+inline constexpr std::size_t msg_type = 0, hop_count = 1;
+inline constexpr byte_range link_address{2, 18};
+inline constexpr byte_range peer_address{18, 34};
+} // namespace relay_field
+inline constexpr std::size_t relay_header_len = relay_field::peer_address.end; // 34
+
+/// Option codes rawpkt reads (RFC 8415 §21).
+namespace option_code {
+inline constexpr std::uint16_t relay_message = 9, interface_id = 18;
+} // namespace option_code
+
+/// True for Relay-forward and Relay-reply, whose layout is relay_view's.
+[[nodiscard]] constexpr bool is_relay(std::uint8_t msg_type) noexcept {
+    return msg_type == relay_forward || msg_type == relay_reply;
+}
+
+struct option { // RFC 8415 §21.1
+    std::uint16_t code = 0;
+    std::size_t offset = 0;
+    bytes data{};
+    std::size_t length = 0;
 };
 
 /// Reads the option at `at` of the options area `area`, which starts
@@ -258,7 +369,8 @@ public:
     constexpr basic_view() noexcept = default;
     /// A view of `b` without checks, for buffers the caller sized.
     [[nodiscard]] static constexpr basic_view unchecked(Buf b) noexcept { return basic_view{b}; }
-    /// Client/server messages only: relay messages (12, 13) have another layout.
+    /// Client/server messages only: relay messages (12, 13) have another
+    /// layout (relay_view), and are refused here as errc::unsupported.
     [[nodiscard]] static constexpr result<basic_view> checked(Buf b) noexcept {
         if (b.size() < header_len) {
             return error::truncated(layer::dhcpv6, length_source::fixed_header, 0, header_len, b.size());
@@ -286,5 +398,87 @@ private:
 using view = basic_view<bytes>;
 /// A writable DHCPv6 view: the setters are enabled, for building or editing in place.
 using mut_view = basic_view<mut_bytes>;
+
+/// A Relay-forward or Relay-reply message (RFC 8415 §9): after checked()
+/// the 34-byte header is there; options are checked as they are walked.
+template <byte_span Buf>
+class basic_relay_view : public detail::view_base<Buf> {
+public:
+    constexpr basic_relay_view() noexcept = default;
+    [[nodiscard]] static constexpr basic_relay_view unchecked(Buf b) noexcept { return basic_relay_view{b}; }
+    [[nodiscard]] static constexpr result<basic_relay_view> checked(Buf b) noexcept {
+        if (b.size() < relay_header_len) {
+            return error::truncated(layer::dhcpv6, length_source::fixed_header, 0, relay_header_len, b.size());
+        }
+        const basic_relay_view v{b};
+        if (!is_relay(v.msg_type())) {
+            return error::invalid(layer::dhcpv6, errc::bad_value, length_source::none, 0, relay_forward, v.msg_type());
+        }
+        return v;
+    }
+    [[nodiscard]] constexpr std::uint8_t msg_type() const noexcept { return this->u8(relay_field::msg_type); }
+    /// Relay agents this message went through before this one.
+    [[nodiscard]] constexpr std::uint8_t hop_count() const noexcept { return this->u8(relay_field::hop_count); }
+    /// The client's link (a global or unique-local address), or :: (RFC 8415 §9.1).
+    [[nodiscard]] constexpr ipv6_address link_address() const noexcept {
+        return ipv6_address::load(this->buf_, relay_field::link_address.begin);
+    }
+    /// The client's or the previous relay's address.
+    [[nodiscard]] constexpr ipv6_address peer_address() const noexcept {
+        return ipv6_address::load(this->buf_, relay_field::peer_address.begin);
+    }
+    [[nodiscard]] constexpr option_range options() const noexcept {
+        return {this->buf_.subspan(relay_header_len), relay_header_len};
+    }
+    /// The relayed message: the data of the Relay Message option (RFC 8415
+    /// §21.10), itself a client/server message or another relay message.
+    /// An error when an option before it is malformed or it is missing.
+    [[nodiscard]] constexpr result<bytes> relay_message() const noexcept {
+        for (const auto& o : options()) {
+            if (!o) return o.error();
+            if (o->code == option_code::relay_message) return o->data;
+        }
+        return error::invalid(layer::dhcpv6, errc::not_found, length_source::none, relay_header_len,
+                              option_code::relay_message, 0);
+    }
+
+    constexpr void set_hop_count(std::uint8_t v) noexcept requires writable<Buf> {
+        this->set_u8(relay_field::hop_count, v);
+    }
+
+private:
+    constexpr explicit basic_relay_view(Buf b) noexcept : detail::view_base<Buf>(b) {}
+};
+
+using relay_view = basic_relay_view<bytes>;
+using mut_relay_view = basic_relay_view<mut_bytes>;
+
+/// How many relay messages innermost() unwraps at most.
+inline constexpr unsigned max_relay_depth = 32;
+
+/// The client/server message inside any number of relay messages (up to
+/// max_relay_depth), with the relay headers it went through counted in
+/// `depth`; the first error on the way otherwise.
+[[nodiscard]] constexpr result<view> innermost(bytes msg, unsigned* depth = nullptr) noexcept {
+    std::size_t base = 0;
+    for (unsigned d = 0;; ++d) {
+        if (msg.empty()) return error::truncated(layer::dhcpv6, length_source::fixed_header, base, header_len, 0);
+        if (!is_relay(load_u8(msg, 0))) {
+            if (depth != nullptr) *depth = d;
+            const auto v = view::checked(msg);
+            if (!v) return v.error().rebased(base);
+            return *v;
+        }
+        if (d == max_relay_depth) {
+            return error::invalid(layer::dhcpv6, errc::too_many, length_source::none, base, max_relay_depth, d + 1);
+        }
+        const auto r = relay_view::checked(msg);
+        if (!r) return r.error().rebased(base);
+        const auto inner = r->relay_message();
+        if (!inner) return inner.error().rebased(base);
+        base += static_cast<std::size_t>(inner->data() - msg.data());
+        msg = *inner;
+    }
+}
 
 } // namespace rawpkt::dhcpv6

@@ -10,12 +10,18 @@
 /// validated without allocation: labels of at most 63 bytes, at most 255
 /// bytes in all (RFC 1035 §2.3.4), and a compression pointer must point
 /// before the label that holds it, so a name can never loop; at most
-/// `max_pointers` are followed. DNS over TCP carries a two-byte length
-/// before each message (RFC 1035 §4.2.2): `tcp_message()` strips it.
+/// `max_pointers` are followed. A record's RDATA is read as typed values
+/// for CNAME, NS, PTR, MX, TXT, SOA, SRV and OPT (`record::mx()` etc.),
+/// which check it whole before they hand anything out (names in RDATA
+/// under the same rules); A and AAAA through `a()`/`aaaa()`; any other type
+/// stays as bytes (`record::data`). DNS over TCP carries a two-byte length
+/// before each message (RFC 1035 §4.2.2): `tcp_message()` strips it, and
+/// flow/dns_stream.hpp splits a reassembled stream into messages.
 #pragma once
 
 #include <rawpkt/bytes.hpp>
 #include <rawpkt/error.hpp>
+#include <rawpkt/packet/tlv.hpp>
 #include <rawpkt/packet/view_base.hpp>
 
 #include <cstddef>
@@ -151,15 +157,107 @@ struct question {
     std::uint16_t klass = 0; ///< QCLASS (1: IN)
 };
 
-/// One resource record of the answer, authority or additional section
-/// (RFC 1035 §4.1.3).
-struct record {
-    dns::name name;              ///< the owner name
-    std::uint16_t type = 0;      ///< TYPE (see rr_type)
-    std::uint16_t klass = 0;     ///< for OPT (RFC 6891 §6.1.2) the UDP payload size
-    std::uint32_t ttl = 0;       ///< for OPT the extended RCODE, version and flags
-    bytes data{};                ///< RDATA (points into the message)
-    std::size_t data_offset = 0; ///< where RDATA starts in the message
+/// MX RDATA (RFC 1035 §3.3.9).
+struct mx_data {
+    std::uint16_t preference = 0;
+    dns::name exchange;
+};
+
+/// SOA RDATA (RFC 1035 §3.3.13); the intervals are in seconds.
+struct soa_data {
+    dns::name mname; ///< the primary name server
+    dns::name rname; ///< the mailbox of the person responsible
+    std::uint32_t serial = 0;
+    std::uint32_t refresh = 0;
+    std::uint32_t retry = 0;
+    std::uint32_t expire = 0;
+    std::uint32_t minimum = 0;
+};
+
+/// SRV RDATA (RFC 2782).
+struct srv_data {
+    std::uint16_t priority = 0;
+    std::uint16_t weight = 0;
+    std::uint16_t port = 0;
+    dns::name target;
+};
+
+/// One <character-string> of a TXT record (RFC 1035 §3.3, §3.3.14): a
+/// length byte and that many bytes of text.
+struct character_string {
+    std::size_t offset = 0; ///< of the length byte, from the start of the message
+    bytes text{};
+    std::size_t length = 0; ///< bytes taken: 1 + text.size()
+};
+
+[[nodiscard]] constexpr result<character_string> parse_character_string(bytes area, std::size_t at,
+                                                                        std::size_t base) noexcept {
+    const std::size_t len = load_u8(area, at);
+    if (at + 1 + len > area.size()) {
+        return error::truncated(layer::dns, length_source::option_length, base + at, 1 + len, area.size() - at);
+    }
+    return character_string{base + at, area.subspan(at + 1, len), 1 + len};
+}
+
+struct character_string_traits {
+    using item = character_string;
+    static constexpr auto parse = parse_character_string;
+};
+using txt_range = detail::tlv_range<character_string_traits>;
+
+/// One EDNS option of an OPT record (RFC 6891 §6.1.2): OPTION-CODE,
+/// OPTION-LENGTH, OPTION-DATA.
+struct edns_option {
+    std::uint16_t code = 0;
+    std::size_t offset = 0; ///< from the start of the message
+    bytes data{};
+    std::size_t length = 0; ///< bytes taken: 4 + data.size()
+};
+
+[[nodiscard]] constexpr result<edns_option> parse_edns_option(bytes area, std::size_t at, std::size_t base) noexcept {
+    if (at + 4 > area.size()) {
+        return error::truncated(layer::dns, length_source::option_length, base + at, 4, area.size() - at);
+    }
+    const std::size_t len = load_be<std::uint16_t>(area, at + 2);
+    if (at + 4 + len > area.size()) {
+        return error::truncated(layer::dns, length_source::option_length, base + at, 4 + len, area.size() - at);
+    }
+    return edns_option{load_be<std::uint16_t>(area, at), base + at, area.subspan(at + 4, len), 4 + len};
+}
+
+struct edns_option_traits {
+    using item = edns_option;
+    static constexpr auto parse = parse_edns_option;
+};
+using edns_option_range = detail::tlv_range<edns_option_traits>;
+
+/// The OPT pseudo-record (RFC 6891 §6.1.2, §6.1.3): CLASS is the
+/// requestor's UDP payload size, TTL holds EXTENDED-RCODE, VERSION, the DO
+/// bit (RFC 3225 §3) and Z; the RDATA is a list of options.
+struct opt_data {
+    std::uint16_t udp_payload_size = 0;
+    std::uint8_t extended_rcode = 0; ///< the upper 8 bits of the 12-bit RCODE
+    std::uint8_t version = 0;
+    bool dnssec_ok = false;
+    std::uint16_t z = 0; ///< the 15 bits after DO
+    edns_option_range options{bytes{}, 0};
+
+    /// The 12-bit RCODE, from this and the header's 4 bits (RFC 6891 §6.1.3).
+    [[nodiscard]] constexpr std::uint16_t rcode(std::uint8_t header_rcode) const noexcept {
+        return static_cast<std::uint16_t>((extended_rcode << 4) | (header_rcode & 0x0f));
+    }
+};
+
+struct record { // RFC 1035 §4.1.3
+    dns::name name;
+    std::uint16_t type = 0;
+    std::uint16_t klass = 0; ///< for OPT (RFC 6891 §6.1.2) the UDP payload size
+    std::uint32_t ttl = 0;   ///< for OPT the extended RCODE, version and flags
+    bytes data{};
+    std::size_t data_offset = 0;
+    /// The whole message: names in RDATA may point anywhere before them
+    /// (RFC 1035 §4.1.4).
+    bytes message{};
 
     /// The address of an A or AAAA record.
     [[nodiscard]] constexpr std::optional<ipv4_address> a() const noexcept {
@@ -170,6 +268,115 @@ struct record {
     [[nodiscard]] constexpr std::optional<ipv6_address> aaaa() const noexcept {
         if (type != static_cast<std::uint16_t>(rr_type::aaaa) || data.size() != 16) return std::nullopt;
         return ipv6_address::load(data, 0);
+    }
+
+    // The typed RDATA readers below check the type, every length and every
+    // name (a name in RDATA must end inside it, RFC 1035 §3.3), and that the
+    // fields fill the RDATA exactly. A record of another type is an error
+    // (errc::bad_value at the TYPE field, needed the type asked for).
+
+    /// The name of a CNAME (RFC 1035 §3.3.1), NS (§3.3.11) or PTR (§3.3.12).
+    [[nodiscard]] constexpr result<dns::name> cname() const noexcept { return lone_name(rr_type::cname); }
+    [[nodiscard]] constexpr result<dns::name> ns() const noexcept { return lone_name(rr_type::ns); }
+    [[nodiscard]] constexpr result<dns::name> ptr() const noexcept { return lone_name(rr_type::ptr); }
+
+    [[nodiscard]] constexpr result<mx_data> mx() const noexcept {
+        if (auto s = expect(rr_type::mx, 2); !s) return s.error();
+        const auto exchange = name_at(2);
+        if (!exchange) return exchange.error();
+        if (auto s = fills(2 + *exchange); !s) return s.error();
+        return mx_data{load_be<std::uint16_t>(data, 0), dns::name{message, data_offset + 2}};
+    }
+
+    /// The character-strings of a TXT record (RFC 1035 §3.3.14), each length
+    /// checked as the iteration reaches it.
+    [[nodiscard]] constexpr result<txt_range> txt() const noexcept {
+        if (auto s = expect(rr_type::txt, 0); !s) return s.error();
+        return txt_range{data, data_offset};
+    }
+
+    [[nodiscard]] constexpr result<soa_data> soa() const noexcept {
+        if (auto s = expect(rr_type::soa, 0); !s) return s.error();
+        const auto mname = name_at(0);
+        if (!mname) return mname.error();
+        const auto rname = name_at(*mname);
+        if (!rname) return rname.error();
+        const std::size_t fixed = *mname + *rname;
+        if (fixed + 20 > data.size()) {
+            return error::truncated(layer::dns, length_source::payload_length, data_offset, fixed + 20, data.size());
+        }
+        if (auto s = fills(fixed + 20); !s) return s.error();
+        return soa_data{dns::name{message, data_offset},         dns::name{message, data_offset + *mname},
+                        load_be<std::uint32_t>(data, fixed),     load_be<std::uint32_t>(data, fixed + 4),
+                        load_be<std::uint32_t>(data, fixed + 8), load_be<std::uint32_t>(data, fixed + 12),
+                        load_be<std::uint32_t>(data, fixed + 16)};
+    }
+
+    [[nodiscard]] constexpr result<srv_data> srv() const noexcept {
+        if (auto s = expect(rr_type::srv, 6); !s) return s.error();
+        const auto target = name_at(6);
+        if (!target) return target.error();
+        if (auto s = fills(6 + *target); !s) return s.error();
+        return srv_data{load_be<std::uint16_t>(data, 0), load_be<std::uint16_t>(data, 2),
+                        load_be<std::uint16_t>(data, 4), dns::name{message, data_offset + 6}};
+    }
+
+    /// The OPT pseudo-record's fields; its options are checked one by one as
+    /// the iteration reaches them.
+    [[nodiscard]] constexpr result<opt_data> opt() const noexcept {
+        if (auto s = expect(rr_type::opt, 0); !s) return s.error();
+        return opt_data{klass,
+                        static_cast<std::uint8_t>(ttl >> 24),
+                        static_cast<std::uint8_t>(ttl >> 16),
+                        (ttl & 0x8000u) != 0,
+                        static_cast<std::uint16_t>(ttl & 0x7fffu),
+                        edns_option_range{data, data_offset}};
+    }
+
+private:
+    // TYPE, CLASS, TTL and RDLENGTH come just before the RDATA (§4.1.3).
+    [[nodiscard]] constexpr std::size_t type_offset() const noexcept {
+        return data_offset >= 10 ? data_offset - 10 : 0;
+    }
+    [[nodiscard]] constexpr std::size_t rdlength_offset() const noexcept {
+        return data_offset >= 2 ? data_offset - 2 : 0;
+    }
+    /// The type is `t`, the RDATA lies inside `message` and holds at least
+    /// `fixed` bytes.
+    [[nodiscard]] constexpr status expect(rr_type t, std::size_t fixed) const noexcept {
+        if (type != static_cast<std::uint16_t>(t)) {
+            return error::invalid(layer::dns, errc::bad_value, length_source::none, type_offset(),
+                                  static_cast<std::uint16_t>(t), type);
+        }
+        if (data_offset + data.size() > message.size()) {
+            return error::truncated(layer::dns, length_source::payload_length, rdlength_offset(),
+                                    data_offset + data.size(), message.size());
+        }
+        if (data.size() < fixed) {
+            return error::truncated(layer::dns, length_source::payload_length, data_offset, fixed, data.size());
+        }
+        return {};
+    }
+    /// The bytes the name at RDATA offset `at` takes there. Pointers only
+    /// go backwards, so the message cut at the RDATA's end keeps all they
+    /// may reach while no name runs past the RDATA.
+    [[nodiscard]] constexpr result<std::size_t> name_at(std::size_t at) const noexcept {
+        return name_len_at(message.first(data_offset + data.size()), data_offset + at);
+    }
+    /// The fields took `used` bytes: the RDATA must hold no more.
+    [[nodiscard]] constexpr status fills(std::size_t used) const noexcept {
+        if (used != data.size()) {
+            return error::invalid(layer::dns, errc::length_too_large, length_source::payload_length, rdlength_offset(),
+                                  used, data.size());
+        }
+        return {};
+    }
+    [[nodiscard]] constexpr result<dns::name> lone_name(rr_type t) const noexcept {
+        if (auto s = expect(t, 0); !s) return s.error();
+        const auto n = name_at(0);
+        if (!n) return n.error();
+        if (auto s = fills(*n); !s) return s.error();
+        return dns::name{message, data_offset};
     }
 };
 
@@ -267,8 +474,8 @@ public:
             return fail(
                 error::truncated(layer::dns, length_source::payload_length, at + 8, at + fixed + rdlen, msg_.size()));
         }
-        e.record = {dns::name{msg_, pos_},           type,      klass, load_be<std::uint32_t>(msg_, at + 4),
-                    msg_.subspan(at + fixed, rdlen), at + fixed};
+        e.record = {dns::name{msg_, pos_},           type,       klass, load_be<std::uint32_t>(msg_, at + 4),
+                    msg_.subspan(at + fixed, rdlen), at + fixed, msg_};
         pos_ = at + fixed + rdlen;
         return result<entry>{e};
     }

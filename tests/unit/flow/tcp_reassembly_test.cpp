@@ -139,6 +139,33 @@ TEST(TcpReassembly, GapReportedAtTheEnd) {
     EXPECT_EQ(h.rec.events, (std::vector<std::string>{"0>one", "0>gap 6", "0>three", "0 close end"}));
 }
 
+// A reply that acknowledges `ack` (the checksum is not checked here).
+std::vector<std::byte> ack_of(std::uint32_t ack) {
+    auto p = segment(true, 5001, fl::ack);
+    tcp::mut_view::unchecked(mut_bytes{p}.subspan(20)).set_ack_number(ack);
+    return p;
+}
+
+TEST(TcpReassembly, AcknowledgedHolesAreGivenUpEveryOne) {
+    harness h;
+    h.add(segment(false, 100, fl::syn));
+    h.add(segment(false, 101, fl::ack, "one"));
+    h.add(segment(false, 110, fl::ack, "three")); // hole 104..110
+    h.add(segment(false, 120, fl::ack, "five"));  // hole 115..120
+    h.add(segment(false, 130, fl::ack, "seven")); // hole 124..130
+    // An ACK that ends inside the first hole leaves it open: its rest may
+    // still come, and does.
+    h.add(ack_of(106));
+    EXPECT_EQ(h.rec.events, (std::vector<std::string>{"0>one"}));
+    h.add(segment(false, 104, fl::ack, "twotwo"));
+    EXPECT_EQ(h.rec.events, (std::vector<std::string>{"0>one", "0>twotwo", "0>three"}));
+    // One ACK past the last buffered segment gives up both holes before it,
+    // each reported whole, as tshark's follow does.
+    h.add(ack_of(135));
+    EXPECT_EQ(h.rec.events,
+              (std::vector<std::string>{"0>one", "0>twotwo", "0>three", "0>gap 5", "0>five", "0>gap 6", "0>seven"}));
+}
+
 TEST(TcpReassembly, SequenceNumbersWrapAround) {
     harness h;
     h.add(segment(false, 0xfffffffdu, fl::syn)); // data starts at 0xfffffffe

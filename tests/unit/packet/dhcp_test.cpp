@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -151,6 +153,168 @@ TEST(Dhcpv6, TruncationsAndRelays) {
     const auto relay = R"(0c 00 00 00)"_hex;
     EXPECT_ERROR(dhcpv6::view::checked(bytes{relay}),
                  error::invalid(layer::dhcpv6, errc::unsupported, length_source::none, 0, 0, 12));
+}
+
+// No capture of the corpus overloads options: a Discover written for this
+// test, whose options go on in `file` and `sname` (Option Overload 3).
+// tshark 4.0, behind UDP 68 -> 67:
+//   Transaction ID: 0x3903f326, Client MAC address: 00:16:3e:11:22:33
+//   Server name option overloaded by DHCP; Boot file name option overloaded by DHCP
+//   Option: (53) DHCP Message Type (Discover)
+//   Option: (52) Option Overload: Boot file and server host names hold options (3)
+//     Server host name option overload: Option: (50) Requested IP Address (192.168.1.100); (255) End
+//     Boot file name option overload: Option: (12) Host Name: host; (255) End
+//   Option: (255) End
+// (tshark shows `sname` before `file`; RFC 2131 §4.1 reads `file` first.)
+constexpr auto overloaded = R"(
+    01 01 06 00 39 03 f3 26 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+    00 16 3e 11 22 33 00 00 00 00 00 00 00 00 00 00
+    32 04 c0 a8 01 64 ff 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+    0c 04 68 6f 73 74 ff 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+    63 82 53 63 35 01 01 34 01 03 ff)"_hex;
+
+std::vector<std::string> codes_and_offsets(const dhcp::view& v) {
+    std::vector<std::string> out;
+    for (const auto& o : v.options()) {
+        if (!o) {
+            out.push_back(to_string(o.error()));
+            break;
+        }
+        out.push_back(std::to_string(o->code) + "@" + std::to_string(o->offset));
+    }
+    return out;
+}
+
+TEST(Dhcp, OptionOverloadGoesOnInFileThenSname) {
+    ASSERT_EQ(overloaded.size(), 247u);
+    const auto v = dhcp::view::checked(bytes{overloaded});
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->overload(), 3);
+    EXPECT_EQ(codes_and_offsets(*v),
+              (std::vector<std::string>{"53@240", "52@243", "255@246", "12@108", "255@114", "50@44", "255@50"}));
+    EXPECT_EQ(v->find(dhcp::option_code::host_name)->text(), "host");
+    EXPECT_EQ(v->find(dhcp::option_code::requested_ip)->address()->to_string(), "192.168.1.100");
+    EXPECT_EQ(v->message_type(), 1);
+    // The options field alone.
+    std::size_t in_field = 0;
+    for (const auto& o : v->options_field()) in_field += o ? 1 : 0;
+    EXPECT_EQ(in_field, 3u);
+
+    // Overload 1 and 2 take one field each; 0 none.
+    for (const auto& [value, want] :
+         {std::pair<int, std::vector<std::string>>{1, {"53@240", "52@243", "255@246", "12@108", "255@114"}},
+          {2, {"53@240", "52@243", "255@246", "50@44", "255@50"}},
+          {0, {"53@240", "52@243", "255@246"}}}) {
+        auto copy = overloaded;
+        copy[245] = std::byte(value);
+        EXPECT_EQ(codes_and_offsets(dhcp::view::checked(bytes{copy}).value()), want) << value;
+    }
+    // Overload named in `file` is not followed: only the options field may name it.
+    auto nested = overloaded;
+    nested[245] = std::byte{1};
+    const auto in_file = R"(34 01 02 ff)"_hex;
+    std::copy(in_file.begin(), in_file.end(), nested.begin() + 108);
+    EXPECT_EQ(codes_and_offsets(dhcp::view::checked(bytes{nested}).value()),
+              (std::vector<std::string>{"53@240", "52@243", "255@246", "52@108", "255@111"}));
+    // A bad option in `file` ends the walk with its error and offset.
+    auto bad = overloaded;
+    bad[108 + 127] = std::byte{0x0c}; // after End: not read
+    bad[109] = std::byte{200};        // Host Name's length past `file`
+    EXPECT_EQ(codes_and_offsets(dhcp::view::checked(bytes{bad}).value()),
+              (std::vector<std::string>{
+                  "53@240", "52@243", "255@246",
+                  to_string(error::truncated(layer::dhcp, length_source::option_length, 108, 202, 128))}));
+}
+
+// A Relay-forward inside a Relay-forward around a Solicit, written for this
+// test (the corpus has no relayed DHCPv6). tshark 4.0, behind UDP 547:
+//   Message type: Relay-forw (12), Hopcount: 1, Link address: 2001:db8::1, Peer address: fe80::2
+//   Interface-Id: Option (18), Length: 4, Interface-ID: 65746830
+//   Relay Message: Option (9), Length: 62
+//     Message type: Relay-forw (12), Hopcount: 0, Link address: ::, Peer address: fe80::1
+//     Relay Message: Option (9), Length: 24
+//       Message type: Solicit (1), Transaction ID: 0x123456
+//       Client Identifier: Option (1), Length: 10, DUID: 00030001001122334455
+//       Elapsed time: Option (8), Length: 2, Elapsed time: 0ms
+constexpr auto relayed = R"(
+    0c 01 20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01 fe 80 00 00 00 00 00 00 00 00 00 00 00 00
+    00 02 00 12 00 04 65 74 68 30 00 09 00 3e
+    0c 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 fe 80 00 00 00 00 00 00 00 00 00 00 00 00
+    00 01 00 09 00 18
+    01 12 34 56 00 01 00 0a 00 03 00 01 00 11 22 33 44 55 00 08 00 02 00 00)"_hex;
+
+TEST(Dhcpv6, RelayMessagesNest) {
+    const auto outer = dhcpv6::relay_view::checked(bytes{relayed});
+    ASSERT_TRUE(outer);
+    EXPECT_EQ(outer->msg_type(), dhcpv6::relay_forward);
+    EXPECT_EQ(outer->hop_count(), 1);
+    EXPECT_EQ(outer->link_address().to_string(), "2001:db8::1");
+    EXPECT_EQ(outer->peer_address().to_string(), "fe80::2");
+    std::vector<std::uint16_t> codes;
+    for (const auto& o : outer->options()) codes.push_back(o.value().code);
+    EXPECT_EQ(codes, (std::vector<std::uint16_t>{18, 9}));
+    const auto inner_bytes = outer->relay_message();
+    ASSERT_TRUE(inner_bytes);
+    EXPECT_EQ(inner_bytes->size(), 62u);
+    const auto inner = dhcpv6::relay_view::checked(*inner_bytes);
+    ASSERT_TRUE(inner);
+    EXPECT_EQ(inner->hop_count(), 0);
+    EXPECT_EQ(inner->link_address().to_string(), "::");
+    EXPECT_EQ(inner->peer_address().to_string(), "fe80::1");
+    unsigned depth = 0;
+    const auto solicit_msg = dhcpv6::innermost(bytes{relayed}, &depth);
+    ASSERT_TRUE(solicit_msg);
+    EXPECT_EQ(depth, 2u);
+    EXPECT_EQ(solicit_msg->msg_type(), 1);
+    EXPECT_EQ(solicit_msg->transaction_id(), 0x123456u);
+    EXPECT_EQ(solicit_msg->buffer().data(), relayed.data() + 84);
+    // A client/server message is its own innermost.
+    EXPECT_EQ(dhcpv6::innermost(bytes{solicit}, &depth)->transaction_id(), 0x90b45cu);
+    EXPECT_EQ(depth, 0u);
+    // Not a relay message.
+    EXPECT_ERROR(dhcpv6::relay_view::checked(bytes{solicit}),
+                 error::invalid(layer::dhcpv6, errc::bad_value, length_source::none, 0, 12, 1));
+}
+
+TEST(Dhcpv6, EveryTruncatedRelayRejected) {
+    for (std::size_t n = 0; n < relayed.size(); ++n) {
+        const bytes cut = bytes{relayed}.first(n);
+        if (n < dhcpv6::relay_header_len) {
+            EXPECT_ERROR(dhcpv6::relay_view::checked(cut),
+                         error::truncated(layer::dhcpv6, length_source::fixed_header, 0, 34, n));
+        }
+        // Every cut loses the Relay Message of one of the two relays (its
+        // option runs past the end, or, before it, the outer one is missing).
+        const auto r = dhcpv6::innermost(cut);
+        ASSERT_FALSE(r) << n;
+        if (n >= dhcpv6::relay_header_len) {
+            EXPECT_TRUE(r.error().code == errc::truncated || r.error().code == errc::not_found) << n;
+        }
+    }
+    // The inner relay cut inside its Relay Message: the offset is the
+    // option's in the whole message.
+    EXPECT_ERROR(dhcpv6::innermost(bytes{relayed}.first(100)),
+                 error::truncated(layer::dhcpv6, length_source::option_length, 42, 66, 58));
+    // No Relay Message at all.
+    EXPECT_ERROR(dhcpv6::relay_view::checked(bytes{relayed}.first(42))->relay_message(),
+                 error::invalid(layer::dhcpv6, errc::not_found, length_source::none, 34, 9, 0));
+    // Relays nested deeper than max_relay_depth.
+    std::vector<std::byte> deep(dhcpv6::header_len, std::byte{1});
+    for (unsigned i = 0; i <= dhcpv6::max_relay_depth; ++i) {
+        std::vector<std::byte> wrap(dhcpv6::relay_header_len, std::byte{0});
+        wrap[0] = std::byte{12};
+        const auto len = static_cast<std::uint16_t>(deep.size());
+        for (const int b : {0, 9, len >> 8, len & 0xff}) wrap.push_back(static_cast<std::byte>(b));
+        wrap.insert(wrap.end(), deep.begin(), deep.end());
+        deep = std::move(wrap);
+    }
+    const auto too_deep = dhcpv6::innermost(bytes{deep});
+    ASSERT_FALSE(too_deep);
+    EXPECT_EQ(too_deep.error().code, errc::too_many);
 }
 
 TEST(Dhcp, Constexpr) {

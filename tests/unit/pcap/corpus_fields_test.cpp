@@ -40,9 +40,9 @@ const std::vector<known_difference> known = {
     {"tcpdump__erspan-type-ii-1.pcap", 16, "ERSPAN type II inside GRE: tshark decodes the mirrored frame"},
     {"pcapplusplus__MplsPackets.pcap", 21,
      "a pseudowire control word after the label stack: tshark guesses Ethernet behind it, rawpkt stops"},
-    {"pcapplusplus__NullLoopback.pcap", 24,
+    {"pcapplusplus__NullLoopback.pcap", 25,
      "frame 3's null header 0x0f000800 is no address family; tshark takes its low 16 bits as an EtherType"},
-    {"pcapplusplus__null_loopback.pcap", 24, "the same frame as NullLoopback.pcap"},
+    {"pcapplusplus__null_loopback.pcap", 25, "the same frame as NullLoopback.pcap"},
     // tshark's TCP analysis.
     {"pcapplusplus__dns_over_tcp.pcapng", 6,
      "frame 4 repeats frame 1's segment: tshark marks it a retransmission and leaves its DNS message undissected"},
