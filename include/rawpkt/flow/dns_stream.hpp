@@ -32,11 +32,16 @@
 
 namespace rawpkt::flow {
 
+/// Splits one direction of a DNS-over-TCP connection (RFC 1035 §4.2.2,
+/// RFC 7766 §8) into messages, within `max_message` bytes of buffer; see the
+/// file comment. One per direction; not thread-safe.
 class dns_stream {
 public:
     /// The largest message the length prefix can state.
     static constexpr std::size_t max_length = 65535;
 
+    /// A stream at the start of a direction that buffers messages of up to
+    /// `max_message` bytes (capped at max_length) and skips longer ones.
     explicit dns_stream(std::size_t max_message = max_length) : max_message_(std::min(max_message, max_length)) {}
 
     /// Takes the next bytes of the direction and calls fn(result<bytes>)

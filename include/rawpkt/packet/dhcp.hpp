@@ -130,7 +130,8 @@ using option_range = detail::tlv_range<option_traits>;
 
 /// Option Overload's values (RFC 2132 §9.3): which fields hold options too.
 namespace overload {
-inline constexpr std::uint8_t file = 1, sname = 2;
+inline constexpr std::uint8_t file = 1;  ///< the `file` field holds options
+inline constexpr std::uint8_t sname = 2; ///< the `sname` field holds options (3: both, `file` first)
 } // namespace overload
 
 /// Every option of a message, as the file comment says: the options field,
@@ -138,19 +139,26 @@ inline constexpr std::uint8_t file = 1, sname = 2;
 /// names them. Yields the error that ends a field's list, and nothing after.
 class option_list {
 public:
+    /// Input iterator over the options of all fields: ++ parses the next
+    /// one, moving on to `file` and `sname` when the options field says so.
     class iterator {
     public:
-        using value_type = result<option>;
-        using difference_type = std::ptrdiff_t;
+        using value_type = result<option>;      ///< an option or the error that ends the list
+        using difference_type = std::ptrdiff_t; ///< required by std::input_iterator; never used
 
         constexpr iterator() noexcept = default;
+        /// At the first option of message `msg` (at least header_len bytes long).
         constexpr explicit iterator(bytes msg) noexcept
             : msg_(msg), it_(option_range{msg.subspan(header_len), header_len}.begin()) {
             settle();
         }
 
+        /// The current option or its error.
         constexpr const result<option>& operator*() const noexcept { return *it_; }
+        /// Member access to the current result.
         constexpr const result<option>* operator->() const noexcept { return &*it_; }
+        /// Moves to the next option, in the next overloaded field after a
+        /// field's End; after an error or the last field the iterator is at the end.
         constexpr iterator& operator++() noexcept {
             const result<option>& cur = *it_;
             if (!cur) {
@@ -165,6 +173,7 @@ public:
             settle();
             return *this;
         }
+        /// Moves to the next option (see the prefix form).
         constexpr iterator operator++(int) noexcept {
             iterator t = *this;
             ++*this;
@@ -196,8 +205,12 @@ public:
         bool done_ = false;
     };
 
+    /// The options of message `msg`, which holds at least header_len bytes
+    /// (as after basic_view::checked()) and must outlive the list and its options.
     constexpr explicit option_list(bytes msg) noexcept : msg_(msg) {}
+    /// At the first option of the options field.
     [[nodiscard]] constexpr iterator begin() const noexcept { return iterator{msg_}; }
+    /// Compares equal to the iterator after the last field's list or an error.
     [[nodiscard]] constexpr std::default_sentinel_t end() const noexcept { return {}; }
     /// The first error among the options, if any.
     [[nodiscard]] constexpr status validate() const noexcept {
@@ -210,6 +223,8 @@ private:
     bytes msg_;
 };
 
+/// Zero-copy view of a DHCPv4 (BOOTP) message: the fixed header and the
+/// options after the magic cookie. See the file comment for the bounds contract.
 template <byte_span Buf>
 class basic_view : public detail::view_base<Buf> {
 public:
@@ -312,16 +327,20 @@ inline constexpr std::size_t option_header_len = 4;
 inline constexpr std::uint8_t relay_forward = 12; ///< RELAY-FORW
 inline constexpr std::uint8_t relay_reply = 13;   ///< RELAY-REPL
 
-namespace relay_field { // RFC 8415 §9
-inline constexpr std::size_t msg_type = 0, hop_count = 1;
-inline constexpr byte_range link_address{2, 18};
-inline constexpr byte_range peer_address{18, 34};
+/// Relay message layout, RFC 8415 §9.
+namespace relay_field {
+inline constexpr std::size_t msg_type = 0;        ///< msg-type: RELAY-FORW (12) or RELAY-REPL (13)
+inline constexpr std::size_t hop_count = 1;       ///< relay agents that relayed this message before
+inline constexpr byte_range link_address{2, 18};  ///< link-address: identifies the client's link, or ::
+inline constexpr byte_range peer_address{18, 34}; ///< peer-address: the client's or the previous relay's
 } // namespace relay_field
-inline constexpr std::size_t relay_header_len = relay_field::peer_address.end; // 34
+/// Bytes of the relay header before its options (34).
+inline constexpr std::size_t relay_header_len = relay_field::peer_address.end;
 
 /// Option codes rawpkt reads (RFC 8415 §21).
 namespace option_code {
-inline constexpr std::uint16_t relay_message = 9, interface_id = 18;
+inline constexpr std::uint16_t relay_message = 9; ///< the relayed message (§21.10)
+inline constexpr std::uint16_t interface_id = 18; ///< the relay's name for the client's interface (§21.18)
 } // namespace option_code
 
 /// True for Relay-forward and Relay-reply, whose layout is relay_view's.
@@ -329,11 +348,13 @@ inline constexpr std::uint16_t relay_message = 9, interface_id = 18;
     return msg_type == relay_forward || msg_type == relay_reply;
 }
 
-struct option { // RFC 8415 §21.1
-    std::uint16_t code = 0;
-    std::size_t offset = 0;
-    bytes data{};
-    std::size_t length = 0;
+/// One DHCPv6 option (RFC 8415 §21.1): option-code, option-len,
+/// option-data. It refers into the message, whose bytes must outlive it.
+struct option {
+    std::uint16_t code = 0; ///< option-code (see option_code)
+    std::size_t offset = 0; ///< from the start of the message
+    bytes data{};           ///< option-data, option-len bytes inside the message
+    std::size_t length = 0; ///< bytes taken: option_header_len + data.size()
 };
 
 /// Reads the option at `at` of the options area `area`, which starts
@@ -405,7 +426,10 @@ template <byte_span Buf>
 class basic_relay_view : public detail::view_base<Buf> {
 public:
     constexpr basic_relay_view() noexcept = default;
+    /// A view of `b` without checks, for buffers the caller sized.
     [[nodiscard]] static constexpr basic_relay_view unchecked(Buf b) noexcept { return basic_relay_view{b}; }
+    /// A view of `b` when it holds the 34-byte relay header of a RELAY-FORW
+    /// or RELAY-REPL; errc::truncated or errc::bad_value otherwise.
     [[nodiscard]] static constexpr result<basic_relay_view> checked(Buf b) noexcept {
         if (b.size() < relay_header_len) {
             return error::truncated(layer::dhcpv6, length_source::fixed_header, 0, relay_header_len, b.size());
@@ -416,6 +440,7 @@ public:
         }
         return v;
     }
+    /// msg-type: 12 RELAY-FORW (towards the server), 13 RELAY-REPL (towards the client).
     [[nodiscard]] constexpr std::uint8_t msg_type() const noexcept { return this->u8(relay_field::msg_type); }
     /// Relay agents this message went through before this one.
     [[nodiscard]] constexpr std::uint8_t hop_count() const noexcept { return this->u8(relay_field::hop_count); }
@@ -427,6 +452,7 @@ public:
     [[nodiscard]] constexpr ipv6_address peer_address() const noexcept {
         return ipv6_address::load(this->buf_, relay_field::peer_address.begin);
     }
+    /// The options after the relay header (RFC 8415 §9): iterate for `result<option>`.
     [[nodiscard]] constexpr option_range options() const noexcept {
         return {this->buf_.subspan(relay_header_len), relay_header_len};
     }
@@ -442,6 +468,7 @@ public:
                               option_code::relay_message, 0);
     }
 
+    /// Sets the field hop_count() reads.
     constexpr void set_hop_count(std::uint8_t v) noexcept requires writable<Buf> {
         this->set_u8(relay_field::hop_count, v);
     }
@@ -450,7 +477,9 @@ private:
     constexpr explicit basic_relay_view(Buf b) noexcept : detail::view_base<Buf>(b) {}
 };
 
+/// A read-only DHCPv6 relay view over received bytes.
 using relay_view = basic_relay_view<bytes>;
+/// A writable DHCPv6 relay view: set_hop_count() is enabled, for editing in place.
 using mut_relay_view = basic_relay_view<mut_bytes>;
 
 /// How many relay messages innermost() unwraps at most.

@@ -159,37 +159,40 @@ struct question {
 
 /// MX RDATA (RFC 1035 §3.3.9).
 struct mx_data {
-    std::uint16_t preference = 0;
-    dns::name exchange;
+    std::uint16_t preference = 0; ///< PREFERENCE: lower values are tried first
+    dns::name exchange;           ///< EXCHANGE: the host that accepts mail for the owner name
 };
 
 /// SOA RDATA (RFC 1035 §3.3.13); the intervals are in seconds.
 struct soa_data {
-    dns::name mname; ///< the primary name server
-    dns::name rname; ///< the mailbox of the person responsible
-    std::uint32_t serial = 0;
-    std::uint32_t refresh = 0;
-    std::uint32_t retry = 0;
-    std::uint32_t expire = 0;
-    std::uint32_t minimum = 0;
+    dns::name mname;           ///< the primary name server
+    dns::name rname;           ///< the mailbox of the person responsible
+    std::uint32_t serial = 0;  ///< SERIAL: the zone's version, compared in serial number arithmetic (RFC 1982)
+    std::uint32_t refresh = 0; ///< REFRESH: seconds between a secondary's checks of the serial
+    std::uint32_t retry = 0;   ///< RETRY: seconds before a secondary retries a failed refresh
+    std::uint32_t expire = 0;  ///< EXPIRE: seconds after which an unrefreshed secondary stops answering
+    std::uint32_t minimum = 0; ///< MINIMUM: seconds a negative answer may be cached (RFC 2308 §4)
 };
 
 /// SRV RDATA (RFC 2782).
 struct srv_data {
-    std::uint16_t priority = 0;
-    std::uint16_t weight = 0;
-    std::uint16_t port = 0;
-    dns::name target;
+    std::uint16_t priority = 0; ///< Priority: targets with lower values are tried first
+    std::uint16_t weight = 0;   ///< Weight: relative share among targets of the same priority
+    std::uint16_t port = 0;     ///< Port: the service's TCP or UDP port on the target
+    dns::name target;           ///< Target: the host; "." (the root) means no such service here
 };
 
 /// One <character-string> of a TXT record (RFC 1035 §3.3, §3.3.14): a
 /// length byte and that many bytes of text.
 struct character_string {
     std::size_t offset = 0; ///< of the length byte, from the start of the message
-    bytes text{};
+    bytes text{};           ///< the text, 0 to 255 bytes, inside the message
     std::size_t length = 0; ///< bytes taken: 1 + text.size()
 };
 
+/// Reads the <character-string> at `at` of the RDATA `area`, which starts
+/// `base` bytes into the message; errc::truncated when its length byte
+/// states more than the area holds.
 [[nodiscard]] constexpr result<character_string> parse_character_string(bytes area, std::size_t at,
                                                                         std::size_t base) noexcept {
     const std::size_t len = load_u8(area, at);
@@ -199,21 +202,29 @@ struct character_string {
     return character_string{base + at, area.subspan(at + 1, len), 1 + len};
 }
 
+/// How a TXT record's RDATA is walked: each <character-string> by
+/// parse_character_string(), to the end of the RDATA.
 struct character_string_traits {
-    using item = character_string;
-    static constexpr auto parse = parse_character_string;
+    using item = character_string;                        ///< what the range yields
+    static constexpr auto parse = parse_character_string; ///< reads one <character-string>
 };
+/// Iterates the <character-string>s of a TXT record. Yields
+/// `result<character_string>`: a length that runs past the RDATA yields its
+/// error and ends the iteration. The bytes of the message must outlive it.
 using txt_range = detail::tlv_range<character_string_traits>;
 
 /// One EDNS option of an OPT record (RFC 6891 §6.1.2): OPTION-CODE,
 /// OPTION-LENGTH, OPTION-DATA.
 struct edns_option {
-    std::uint16_t code = 0;
+    std::uint16_t code = 0; ///< OPTION-CODE (IANA "DNS EDNS0 Option Codes", e.g. 10 COOKIE)
     std::size_t offset = 0; ///< from the start of the message
-    bytes data{};
+    bytes data{};           ///< OPTION-DATA, OPTION-LENGTH bytes inside the message
     std::size_t length = 0; ///< bytes taken: 4 + data.size()
 };
 
+/// Reads the EDNS option at `at` of the OPT RDATA `area`, which starts
+/// `base` bytes into the message; errc::truncated when its 4-byte header
+/// or its OPTION-LENGTH runs past the area.
 [[nodiscard]] constexpr result<edns_option> parse_edns_option(bytes area, std::size_t at, std::size_t base) noexcept {
     if (at + 4 > area.size()) {
         return error::truncated(layer::dns, length_source::option_length, base + at, 4, area.size() - at);
@@ -225,22 +236,27 @@ struct edns_option {
     return edns_option{load_be<std::uint16_t>(area, at), base + at, area.subspan(at + 4, len), 4 + len};
 }
 
+/// How an OPT record's RDATA is walked: each option by parse_edns_option(),
+/// to the end of the RDATA.
 struct edns_option_traits {
-    using item = edns_option;
-    static constexpr auto parse = parse_edns_option;
+    using item = edns_option;                        ///< what the range yields
+    static constexpr auto parse = parse_edns_option; ///< reads one option
 };
+/// Iterates the options of an OPT record. Yields `result<edns_option>`: a
+/// malformed option yields its error and ends the iteration. The bytes of
+/// the message must outlive it.
 using edns_option_range = detail::tlv_range<edns_option_traits>;
 
 /// The OPT pseudo-record (RFC 6891 §6.1.2, §6.1.3): CLASS is the
 /// requestor's UDP payload size, TTL holds EXTENDED-RCODE, VERSION, the DO
 /// bit (RFC 3225 §3) and Z; the RDATA is a list of options.
 struct opt_data {
-    std::uint16_t udp_payload_size = 0;
-    std::uint8_t extended_rcode = 0; ///< the upper 8 bits of the 12-bit RCODE
-    std::uint8_t version = 0;
-    bool dnssec_ok = false;
-    std::uint16_t z = 0; ///< the 15 bits after DO
-    edns_option_range options{bytes{}, 0};
+    std::uint16_t udp_payload_size = 0;    ///< the largest UDP payload, in bytes, the sender can reassemble
+    std::uint8_t extended_rcode = 0;       ///< the upper 8 bits of the 12-bit RCODE
+    std::uint8_t version = 0;              ///< EDNS VERSION: 0 is the only one defined (RFC 6891 §6.1.3)
+    bool dnssec_ok = false;                ///< DO: the sender accepts DNSSEC records (RFC 3225 §3)
+    std::uint16_t z = 0;                   ///< the 15 bits after DO
+    edns_option_range options{bytes{}, 0}; ///< the options in the RDATA (RFC 6891 §6.1.2)
 
     /// The 12-bit RCODE, from this and the header's 4 bits (RFC 6891 §6.1.3).
     [[nodiscard]] constexpr std::uint16_t rcode(std::uint8_t header_rcode) const noexcept {
@@ -248,13 +264,17 @@ struct opt_data {
     }
 };
 
-struct record { // RFC 1035 §4.1.3
-    dns::name name;
-    std::uint16_t type = 0;
-    std::uint16_t klass = 0; ///< for OPT (RFC 6891 §6.1.2) the UDP payload size
-    std::uint32_t ttl = 0;   ///< for OPT the extended RCODE, version and flags
-    bytes data{};
-    std::size_t data_offset = 0;
+/// One resource record of the answer, authority or additional section
+/// (RFC 1035 §4.1.3), as `reader` hands it out: the fixed fields read, the
+/// RDATA as bytes inside the message, typed readers for the common types.
+/// It refers into the message, whose bytes must outlive it.
+struct record {
+    dns::name name;              ///< NAME: the owner name
+    std::uint16_t type = 0;      ///< TYPE (see rr_type)
+    std::uint16_t klass = 0;     ///< for OPT (RFC 6891 §6.1.2) the UDP payload size
+    std::uint32_t ttl = 0;       ///< for OPT the extended RCODE, version and flags
+    bytes data{};                ///< RDATA, RDLENGTH bytes inside the message
+    std::size_t data_offset = 0; ///< where the RDATA starts, from the start of the message
     /// The whole message: names in RDATA may point anywhere before them
     /// (RFC 1035 §4.1.4).
     bytes message{};
@@ -275,11 +295,14 @@ struct record { // RFC 1035 §4.1.3
     // fields fill the RDATA exactly. A record of another type is an error
     // (errc::bad_value at the TYPE field, needed the type asked for).
 
-    /// The name of a CNAME (RFC 1035 §3.3.1), NS (§3.3.11) or PTR (§3.3.12).
+    /// The canonical name of a CNAME record (RFC 1035 §3.3.1).
     [[nodiscard]] constexpr result<dns::name> cname() const noexcept { return lone_name(rr_type::cname); }
+    /// The name server of an NS record (RFC 1035 §3.3.11).
     [[nodiscard]] constexpr result<dns::name> ns() const noexcept { return lone_name(rr_type::ns); }
+    /// The domain name of a PTR record (RFC 1035 §3.3.12).
     [[nodiscard]] constexpr result<dns::name> ptr() const noexcept { return lone_name(rr_type::ptr); }
 
+    /// The preference and exchange of an MX record (RFC 1035 §3.3.9).
     [[nodiscard]] constexpr result<mx_data> mx() const noexcept {
         if (auto s = expect(rr_type::mx, 2); !s) return s.error();
         const auto exchange = name_at(2);
@@ -295,6 +318,7 @@ struct record { // RFC 1035 §4.1.3
         return txt_range{data, data_offset};
     }
 
+    /// The fields of an SOA record (RFC 1035 §3.3.13).
     [[nodiscard]] constexpr result<soa_data> soa() const noexcept {
         if (auto s = expect(rr_type::soa, 0); !s) return s.error();
         const auto mname = name_at(0);
@@ -312,6 +336,7 @@ struct record { // RFC 1035 §4.1.3
                         load_be<std::uint32_t>(data, fixed + 16)};
     }
 
+    /// The fields of an SRV record (RFC 2782).
     [[nodiscard]] constexpr result<srv_data> srv() const noexcept {
         if (auto s = expect(rr_type::srv, 6); !s) return s.error();
         const auto target = name_at(6);
