@@ -33,17 +33,7 @@ inline const std::filesystem::path& work_dir() {
 }
 
 /// Single-quotes a word for the shell.
-inline std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) {
-        if (c == '\'') {
-            out += "'\\''";
-        } else {
-            out += c;
-        }
-    }
-    return out + "'";
-}
+inline std::string quote(const std::string& s) { return test::shell_quoted(s); }
 
 inline std::string tool(const char* name) { return quote((tools_dir / name).string()); }
 
@@ -97,17 +87,7 @@ inline std::vector<std::string> lines(const std::string& text) {
     return v;
 }
 
-inline std::vector<std::string> split(const std::string& line, char sep) {
-    std::vector<std::string> cells;
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t at = line.find(sep, start);
-        cells.push_back(line.substr(start, at - start));
-        if (at == std::string::npos) break;
-        start = at + 1;
-    }
-    return cells;
-}
+inline std::vector<std::string> split(const std::string& line, char sep) { return test::split_cells(line, sep); }
 
 using test::tshark_fields_command;
 
