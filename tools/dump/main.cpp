@@ -127,6 +127,8 @@ struct options {
     bool list_fields = false;
     std::string follow;
     std::string flows;
+    std::size_t max_flows = dump::flow_limits{}.max_flows;
+    std::string follow_max = "256m";
     std::vector<std::string> expression;
 };
 
@@ -707,6 +709,17 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "json", "csv"}))
         ->type_name("FORMAT")
         ->group("Flows");
+    app.add_option("--max-flows", o.max_flows,
+                   "Flows (--flows) or TCP connections (--follow) tracked at once (default 65536); beyond, the least "
+                   "recently active is evicted, said once on stderr")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
+        ->type_name("N")
+        ->group("Flows");
+    app.add_option("--follow-max", o.follow_max,
+                   "Memory kept for the --follow stream until it is printed (default 256m, k/m/g suffixes); the stream "
+                   "is cut there, said on stderr")
+        ->type_name("SIZE")
+        ->group("Flows");
     app.add_option("expression", o.expression, "Filter expression (tcpdump syntax), e.g. tcp port 80")
         ->type_name("EXPRESSION");
 
@@ -734,9 +747,15 @@ int main(int argc, char** argv) {
                 fmt::print(stderr, "rawpkt-dump: --follow takes tcp,N (a TCP stream number), not '{}'\n", o.follow);
                 return tool::exit_usage;
             }
-            return dump::follow_tcp(o.read_path, *stream);
+            const auto keep = tool::parse_size(o.follow_max, 1);
+            if (!keep || *keep == 0 || *keep > SIZE_MAX) {
+                fmt::print(stderr, "rawpkt-dump: --follow-max takes a size such as 64m, not '{}'\n", o.follow_max);
+                return tool::exit_usage;
+            }
+            return dump::follow_tcp(o.read_path, *stream,
+                                    {.max_flows = o.max_flows, .follow_max = static_cast<std::size_t>(*keep)});
         }
-        return dump::list_flows(o.read_path, o.flows);
+        return dump::list_flows(o.read_path, o.flows, {.max_flows = o.max_flows});
     }
     return dumper{o}.run();
 }
