@@ -290,6 +290,7 @@ private:
                               tool::human_bytes(static_cast<double>(stats_.bytes())),
                               kernel_ ? fmt::format("   kernel drops {}", kernel_->dropped) : std::string{}));
         if (!error_.empty()) line(y++, error_, A_BOLD);
+        if (stats_.untracked() > 0) line(y++, tool::talker_table_full(stats_), A_BOLD);
         const int rows = std::max(3, (LINES - 12) / 6);
         y = graph(y + 1, rows, "packets/s", false);
         y = graph(y, rows, "bits/s", true);
