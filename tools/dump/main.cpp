@@ -124,6 +124,7 @@ struct options {
     bool quiet = false;
     bool stats = false;
     std::size_t top = 10;
+    std::size_t max_talkers = traffic_stats::default_max_talkers;
     bool list_fields = false;
     std::string follow;
     std::string flows;
@@ -220,7 +221,7 @@ private:
 
 class dumper {
 public:
-    explicit dumper(const options& o) : o_(o) {}
+    explicit dumper(const options& o) : o_(o), stats_(o.max_talkers) {}
     dumper(const dumper&) = delete;
     dumper& operator=(const dumper&) = delete;
 
@@ -700,6 +701,12 @@ int main(int argc, char** argv) {
                  "At the end, print packets, bytes, rates, protocols, top talkers and ports, kernel drops")
         ->group("Printing");
     app.add_option("--top", o.top, "Rows of top talkers and ports in --stats (default 10)")->group("Printing");
+    app.add_option("--max-talkers", o.max_talkers,
+                   "Addresses counted for the top talkers (default 65536); later ones are left out, said in the "
+                   "statistics")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
+        ->type_name("N")
+        ->group("Printing");
     app.add_flag("--list-fields", o.list_fields, "List the field names -e takes and exit")->group("Printing");
     app.add_option("--follow", o.follow,
                    "Print TCP stream N (tshark's tcp.stream) of the -r file as tshark -z follow,tcp,raw,N does")
