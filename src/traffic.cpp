@@ -48,9 +48,16 @@ void traffic_stats::add(const frame& f, const decoded& d) {
     }
 
     const auto count_address = [&](address_key k) {
-        counter& c = talkers_[k];
-        ++c.packets;
-        c.bytes += wire;
+        auto it = talkers_.find(k);
+        if (it == talkers_.end()) {
+            if (talkers_.size() >= max_talkers_) {
+                ++untracked_;
+                return;
+            }
+            it = talkers_.emplace(k, counter{}).first;
+        }
+        ++it->second.packets;
+        it->second.bytes += wire;
     };
     if (const layer_info* ip = d.find(layer::ipv4)) {
         if (ip->depth == 0 && !ip->has(layer_flag::quoted)) {
@@ -97,7 +104,7 @@ void traffic_stats::add(const frame& f, const decoded& d) {
     }
 }
 
-void traffic_stats::clear() { *this = traffic_stats{}; }
+void traffic_stats::clear() { *this = traffic_stats{max_talkers_}; }
 
 std::vector<traffic_stats::protocol_count> traffic_stats::protocols() const {
     std::vector<protocol_count> out = protocols_;

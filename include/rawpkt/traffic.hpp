@@ -59,10 +59,26 @@ public:
         counter count;                  ///< frames from or to the port and their bytes
     };
 
+    /// The most addresses counted by default (see max_talkers()).
+    static constexpr std::size_t default_max_talkers = 65536;
+
+    /// Counts at most default_max_talkers addresses.
+    traffic_stats() = default;
+    /// Counts at most `max_talkers` distinct addresses: spoofed sources must
+    /// not grow the table without bound. Once it is full, frames of new
+    /// addresses still count everywhere else, and untracked() counts them.
+    explicit traffic_stats(std::size_t max_talkers) : max_talkers_(max_talkers) {}
+
     /// Counts one frame; `d` is its decoding.
     void add(const frame& f, const decoded& d);
-    /// Forgets everything.
+    /// Forgets everything but the bound.
     void clear();
+
+    /// The bound on distinct addresses counted.
+    [[nodiscard]] std::size_t max_talkers() const noexcept { return max_talkers_; }
+    /// Address occurrences (a frame's source or destination) left out of
+    /// top_talkers() because the table held max_talkers() addresses already.
+    [[nodiscard]] std::uint64_t untracked() const noexcept { return untracked_; }
 
     /// Frames counted.
     [[nodiscard]] std::uint64_t packets() const noexcept { return total_.packets; }
@@ -94,6 +110,8 @@ private:
         std::size_t operator()(const address_key& k) const noexcept;
     };
 
+    std::size_t max_talkers_ = default_max_talkers;
+    std::uint64_t untracked_ = 0;
     counter total_{};
     std::uint64_t captured_ = 0;
     std::uint64_t malformed_ = 0;

@@ -404,9 +404,9 @@ std::size_t reader::impl::read_pcap(frame* out, std::size_t max) noexcept {
         bytes rec = rest();
         // §5: seconds, fraction, captured length, original length.
         const std::uint32_t caplen = ld<BE, std::uint32_t>(rec, 8);
-        if (caplen > max_captured_len) [[unlikely]] {
+        if (caplen > opt_.max_captured_len) [[unlikely]] {
             fail(rawpkt::error::invalid(layer::pcap, errc::length_too_large, length_source::capture_length, off() + 8,
-                                        max_captured_len, caplen));
+                                        opt_.max_captured_len, caplen));
             break;
         }
         if (snaplen != 0 && caplen > snaplen) [[unlikely]] {
@@ -495,9 +495,9 @@ bool reader::impl::section_header(bool may_move) noexcept {
         fail(rawpkt::error::invalid(layer::pcapng, errc::bad_value, length_source::record_length, off() + 4, 0, len));
         return false;
     }
-    if (len > max_block_len) {
+    if (len > opt_.max_block_len) {
         fail(rawpkt::error::invalid(layer::pcapng, errc::length_too_large, length_source::record_length, off() + 4,
-                                    max_block_len, len));
+                                    opt_.max_block_len, len));
         return false;
     }
     const got g2 = need(len, may_move);
@@ -522,8 +522,8 @@ bool reader::impl::section_header(bool may_move) noexcept {
                                     (std::uint32_t{major} << 16) | minor));
         return false;
     }
-    if (secs_.size() >= max_sections) {
-        fail(rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, off(), max_sections,
+    if (secs_.size() >= opt_.max_sections) {
+        fail(rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, off(), opt_.max_sections,
                                     secs_.size()));
         return false;
     }
@@ -560,8 +560,8 @@ bool reader::impl::interface_description(bool be, bytes blk) noexcept {
                                     idb_min_len, blk.size()));
         return false;
     }
-    if (ifs_.size() >= max_interfaces) {
-        fail(rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, off(), max_interfaces,
+    if (ifs_.size() >= opt_.max_interfaces) {
+        fail(rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, off(), opt_.max_interfaces,
                                     ifs_.size()));
         return false;
     }
@@ -615,8 +615,8 @@ bool reader::impl::interface_stats(bool be, bytes blk) noexcept {
         fail(rawpkt::error::invalid(layer::pcapng, errc::bad_value, length_source::none, off() + 8, sec_count_, id));
         return false;
     }
-    if (stats_.size() >= max_statistics) {
-        fail(rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, off(), max_statistics,
+    if (stats_.size() >= opt_.max_statistics) {
+        fail(rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, off(), opt_.max_statistics,
                                     stats_.size()));
         return false;
     }
@@ -677,9 +677,9 @@ bool reader::impl::name_resolution(bool be, bytes blk) noexcept {
                                             off() + p, alen, len));
                 return false;
             }
-            if (names_.size() >= max_name_records) {
+            if (names_.size() >= opt_.max_name_records) {
                 fail(rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, off() + p,
-                                            max_name_records, names_.size()));
+                                            opt_.max_name_records, names_.size()));
                 return false;
             }
             const bytes v = blk.subspan(p + 4, len);
@@ -723,9 +723,11 @@ bool reader::impl::packet_block(bytes blk, bool obsolete, frame& f) noexcept {
     const std::size_t room = blk.size() - min_len;
     const std::uint32_t gi = sec_first_ + id;
     const if_fast& x = fast_[gi];
-    if (caplen > room || caplen > max_captured_len || (opt_.strict_snaplen && x.snaplen != 0 && caplen > x.snaplen))
-        [[unlikely]] {
-        const std::size_t limit = caplen > max_captured_len ? max_captured_len : caplen > room ? room : x.snaplen;
+    if (caplen > room || caplen > opt_.max_captured_len ||
+        (opt_.strict_snaplen && x.snaplen != 0 && caplen > x.snaplen)) [[unlikely]] {
+        const std::size_t limit = caplen > opt_.max_captured_len ? opt_.max_captured_len
+                                  : caplen > room                ? room
+                                                                 : x.snaplen;
         fail(rawpkt::error::invalid(layer::pcapng, errc::length_too_large, length_source::capture_length, off() + 20,
                                     limit, caplen));
         return false;
@@ -775,9 +777,9 @@ bool reader::impl::simple_packet_block(bytes blk, frame& f) noexcept {
     const std::uint32_t orig = ld<BE, std::uint32_t>(blk, 8);
     const std::uint32_t caplen = x.snaplen != 0 && orig > x.snaplen ? x.snaplen : orig;
     const std::size_t room = blk.size() - spb_min_len;
-    if (caplen > room || caplen > max_captured_len) [[unlikely]] {
+    if (caplen > room || caplen > opt_.max_captured_len) [[unlikely]] {
         fail(rawpkt::error::invalid(layer::pcapng, errc::length_too_large, length_source::capture_length, off() + 8,
-                                    caplen > max_captured_len ? max_captured_len : room, caplen));
+                                    caplen > opt_.max_captured_len ? opt_.max_captured_len : room, caplen));
         return false;
     }
     f = frame{};
@@ -818,7 +820,7 @@ std::size_t reader::impl::read_ng(frame* out, std::size_t n0, std::size_t max, b
             continue;
         }
         const std::uint32_t len = ld<BE, std::uint32_t>(blk, 4);
-        if (len < block_min_len || len % 4 != 0 || len > max_block_len) [[unlikely]] {
+        if (len < block_min_len || len % 4 != 0 || len > opt_.max_block_len) [[unlikely]] {
             if (len < block_min_len)
                 fail(rawpkt::error::invalid(layer::pcapng, errc::length_too_small, length_source::record_length,
                                             off() + 4, block_min_len, len));
@@ -827,7 +829,7 @@ std::size_t reader::impl::read_ng(frame* out, std::size_t n0, std::size_t max, b
                                             len));
             else
                 fail(rawpkt::error::invalid(layer::pcapng, errc::length_too_large, length_source::record_length,
-                                            off() + 4, max_block_len, len));
+                                            off() + 4, opt_.max_block_len, len));
             break;
         }
         if (blk.size() < len) {
@@ -917,10 +919,21 @@ reader::reader(reader&&) noexcept = default;
 reader& reader::operator=(reader&&) noexcept = default;
 reader::~reader() = default;
 
+namespace {
+/// The options with the length limits brought within what the format
+/// allows: a caller can lower a limit, never raise it past the constant.
+reader_options within_limits(reader_options o) noexcept {
+    o.max_captured_len = std::clamp<std::uint32_t>(o.max_captured_len, 1, max_captured_len);
+    o.max_block_len =
+        std::clamp<std::uint32_t>(o.max_block_len, static_cast<std::uint32_t>(block_min_len), max_block_len);
+    return o;
+}
+} // namespace
+
 result<reader> reader::from_memory(bytes data, const reader_options& options) noexcept {
     auto p = std::unique_ptr<impl>(new (std::nothrow) impl);
     if (!p) return os_error(ENOMEM);
-    p->opt_ = options;
+    p->opt_ = within_limits(options);
     p->win_ = data.data();
     p->wlen_ = data.size();
     if (const rawpkt::status s = p->start(); !s) return s.error();
@@ -934,7 +947,7 @@ result<std::unique_ptr<reader::impl>> from_descriptor(int fd, bool own, const re
         if (own) ::close(fd);
         return os_error(ENOMEM);
     }
-    p->opt_ = options;
+    p->opt_ = within_limits(options);
     p->fd_ = fd;
     p->own_fd_ = own;
     struct stat st {};
@@ -971,7 +984,7 @@ result<std::unique_ptr<reader::impl>> from_descriptor(int fd, bool own, const re
         p->base_ = at > 0 ? static_cast<std::uint64_t>(at) : 0;
     }
     p->streaming_ = true;
-    p->cap_ = std::clamp<std::size_t>(options.stream_buffer, 4096, std::size_t{max_block_len} + 64);
+    p->cap_ = std::clamp<std::size_t>(options.stream_buffer, 4096, std::size_t{p->opt_.max_block_len} + 64);
     p->buf_.reset(new (std::nothrow) std::byte[p->cap_]);
     if (!p->buf_) return os_error(ENOMEM);
     p->win_ = p->buf_.get();

@@ -198,6 +198,16 @@ TEST(DumpFiles, Stats) {
     EXPECT_EQ(lines(arp.out)[0], "packets   7");
 }
 
+TEST(DumpFiles, StatsSayWhenTheTalkerTableIsFull) {
+    const auto r = run(dump() + " -r " + corpus("pcapplusplus__sll.pcap") + " -q --stats --max-talkers 1");
+    EXPECT_EQ(r.status, 0) << r.err;
+    // The first address seen keeps its row; every later one is left out.
+    EXPECT_NE(r.out.find("\ntalker table full (1 addresses): "), std::string::npos) << r.out;
+    const auto full = run(dump() + " -r " + corpus("pcapplusplus__sll.pcap") + " -q --stats");
+    EXPECT_EQ(full.out.find("talker table full"), std::string::npos) << full.out;
+    EXPECT_EQ(run(dump() + " -r " + corpus("pcapplusplus__sll.pcap") + " -q --stats --max-talkers 0").status, 1);
+}
+
 TEST(DumpFiles, InterruptedCaptureLeavesAValidFile) {
     if (!have("tcpdump")) GTEST_SKIP() << "tcpdump is not installed";
     // Packets come through a pipe that stays open; SIGINT stops the dump,

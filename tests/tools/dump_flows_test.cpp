@@ -60,7 +60,40 @@ TEST(DumpFlows, FlowsAsCsvJsonAndTable) {
     EXPECT_NE(table.out.find("2 flows, 39 packets, 0 without a flow"), std::string::npos);
 }
 
+TEST(DumpFlows, FullFlowTableIsSaidOnce) {
+    // Two flows through a table of one: the first is evicted when the second starts.
+    const auto csv = run(dump() + " -r " + corpus("tcpdump__geneve.pcap") + " --flows csv --max-flows 1");
+    ASSERT_EQ(csv.status, 0) << csv.err;
+    EXPECT_EQ(csv.err, "rawpkt-dump: flow table full (1 flows): oldest evicted (--max-flows)\n");
+    const auto rows = lines(csv.out);
+    ASSERT_GE(rows.size(), 3u);
+    EXPECT_TRUE(rows[1].ends_with(",evicted")) << rows[1];
+    const auto roomy = run(dump() + " -r " + corpus("tcpdump__geneve.pcap") + " --flows csv --max-flows 2");
+    EXPECT_EQ(roomy.err, "");
+}
+
+TEST(DumpFlows, FollowSaysWhereTheStreamIsCut) {
+    const std::string file = corpus("tcpdump__dns_tcp.pcap");
+    const auto whole = run(dump() + " -r " + file + " --follow tcp,0");
+    ASSERT_EQ(whole.status, 0) << whole.err;
+    EXPECT_EQ(whole.err, "");
+    const auto cut = run(dump() + " -r " + file + " --follow tcp,0 --follow-max 100");
+    ASSERT_EQ(cut.status, 0) << cut.err;
+    EXPECT_NE(cut.err.find("rawpkt-dump: --follow: stream 0 holds more than 100 bytes (--follow-max): "),
+              std::string::npos)
+        << cut.err;
+    EXPECT_LT(cut.out.size(), whole.out.size());
+    // A connection table of one, on a capture of several connections.
+    const auto small =
+        run(dump() + " -r " + corpus("tcpdump__tfo-5c1fa7f9ae91.pcap") + " --follow tcp,0 --max-flows 1");
+    ASSERT_EQ(small.status, 0) << small.err;
+    EXPECT_EQ(small.err, "rawpkt-dump: connection table full (1 connections): oldest evicted (--max-flows)\n");
+}
+
 TEST(DumpFlows, UsageErrors) {
+    EXPECT_EQ(run(dump() + " -r " + corpus("tcpdump__dns_tcp.pcap") + " --follow tcp,0 --follow-max 0").status, 1);
+    EXPECT_EQ(run(dump() + " -r " + corpus("tcpdump__dns_tcp.pcap") + " --follow tcp,0 --follow-max lots").status, 1);
+    EXPECT_EQ(run(dump() + " -r " + corpus("tcpdump__dns_tcp.pcap") + " --flows csv --max-flows 0").status, 1);
     EXPECT_EQ(run(dump() + " -r " + corpus("tcpdump__dns_tcp.pcap") + " --follow udp,0").status, 1);
     EXPECT_EQ(run(dump() + " -r " + corpus("tcpdump__dns_tcp.pcap") + " --follow tcp,x").status, 1);
     EXPECT_EQ(run(dump() + " -r " + corpus("tcpdump__dns_tcp.pcap") + " --flows xml").status, 1);

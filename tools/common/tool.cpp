@@ -171,6 +171,11 @@ void progress::finish() {
     drawn_ = false;
 }
 
+std::string talker_table_full(const traffic_stats& stats) {
+    return fmt::format("talker table full ({} addresses): {} later address counts left out", stats.max_talkers(),
+                       stats.untracked());
+}
+
 void print_stats(std::FILE* out, const traffic_stats& stats, std::size_t top,
                  const std::optional<capture_counters>& kernel) {
     const double secs = static_cast<double>(stats.last_ns() - stats.first_ns()) / 1e9;
@@ -200,6 +205,7 @@ void print_stats(std::FILE* out, const traffic_stats& stats, std::size_t top,
         for (const auto& t : talkers)
             fmt::print(out, "{:<40} {:>10} {:>14}\n", t.address, t.count.packets, t.count.bytes);
     }
+    if (stats.untracked() > 0) fmt::print(out, "{}\n", talker_table_full(stats));
     const auto ports = stats.top_ports(top);
     if (!ports.empty()) {
         fmt::print(out, "\n{:<40} {:>10} {:>14}\n", "top ports", "packets", "bytes");

@@ -89,6 +89,9 @@ struct capture_counters {
     std::uint64_t dropped = 0;
 };
 
+/// "talker table full (N addresses): M later address counts left out".
+[[nodiscard]] std::string talker_table_full(const traffic_stats& stats);
+
 /// The statistics report: totals, rates, protocols, top talkers and ports,
 /// kernel drops.
 void print_stats(std::FILE* out, const traffic_stats& stats, std::size_t top,

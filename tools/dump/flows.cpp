@@ -39,23 +39,33 @@ int finish_reading(const pcap::reader& r, const std::string& path) {
     return tool::exit_ok;
 }
 
+std::string endpoint(const flow::flow_record& r, unsigned dir) {
+    return r.key.version == 6 ? fmt::format("[{}]:{}", r.address(dir), r.port(dir))
+                              : fmt::format("{}:{}", r.address(dir), r.port(dir));
+}
+
+/// Prints each flow as the table exports it, so nothing but the table
+/// itself grows with the capture.
 struct flow_printer {
     std::string format;
-    std::vector<flow::flow_record> table;
-    void on_flow(const flow::flow_record& r) {
+    void on_flow(const flow::flow_record& r) const {
         if (format == "json") {
             fmt::print("{}\n", flow::to_json(r));
         } else if (format == "csv") {
             fmt::print("{}\n", flow::to_csv(r));
         } else {
-            table.push_back(r);
+            fmt::print("{:<5} {:>47} {:>47} {:>8} {:>8} {:>10} {:>10} {:>9} {:>9x}\n", r.key.protocol, endpoint(r, 0),
+                       endpoint(r, 1), r.packets[0], r.packets[1], r.bytes[0], r.bytes[1], r.key.vlan, r.key.tunnel);
         }
     }
 };
 
-std::string endpoint(const flow::flow_record& r, unsigned dir) {
-    return r.key.version == 6 ? fmt::format("[{}]:{}", r.address(dir), r.port(dir))
-                              : fmt::format("{}:{}", r.address(dir), r.port(dir));
+/// Says once, on stderr, that a table hit its bound.
+void report_full(bool& said, std::uint64_t evicted, const char* what, std::size_t max) {
+    if (said || evicted == 0) return;
+    said = true;
+    fmt::print(stderr, "rawpkt-dump: {} table full ({} {}): oldest evicted (--max-flows)\n", what, max,
+               std::string_view(what) == "flow" ? "flows" : "connections");
 }
 
 } // namespace
@@ -70,44 +80,53 @@ std::optional<std::uint64_t> parse_follow(const std::string& spec) {
     return n;
 }
 
-int follow_tcp(const std::string& path, std::uint64_t stream) {
+int follow_tcp(const std::string& path, std::uint64_t stream, const flow_limits& limits) {
     auto r = open_capture(path);
     if (!r) return tool::exit_input;
-    flow::tcp_follower follower(stream);
+    flow::tcp_follower follower(stream, limits.follow_max);
     // A capture file has no clock to time out by: like tshark, never.
-    flow::tcp_reassembler<flow::tcp_follower> tcp(follower, {.idle_timeout_ns = INT64_MAX});
+    flow::tcp_reassembler<flow::tcp_follower> tcp(follower,
+                                                  {.max_connections = limits.max_flows, .idle_timeout_ns = INT64_MAX});
     flow::reassembling_decoder decoder;
     frame f;
+    bool said_full = false;
     while (!tool::stop_requested() && r->next(f)) {
         if (const decoded* d = decoder.decode(f.data, f.link, f.timestamp_ns)) tcp.add(*d, f.timestamp_ns);
+        report_full(said_full, tcp.stats().evicted, "connection", limits.max_flows);
     }
     follower.input_ended();
     tcp.finish();
     fmt::print("{}", follower.text());
+    if (follower.truncated()) {
+        fmt::print(stderr,
+                   "rawpkt-dump: --follow: stream {} holds more than {} bytes (--follow-max): {} bytes after "
+                   "that not printed\n",
+                   stream, follower.max_bytes(), follower.dropped_bytes());
+    }
     return finish_reading(*r, path);
 }
 
-int list_flows(const std::string& path, const std::string& format) {
+int list_flows(const std::string& path, const std::string& format, const flow_limits& limits) {
     auto r = open_capture(path);
     if (!r) return tool::exit_input;
-    flow_printer printer{format, {}};
+    flow_printer printer{format};
     if (format == "csv") fmt::print("{}\n", flow::csv_header());
-    flow::flow_table<flow_printer> table(printer, {.idle_timeout_ns = INT64_MAX, .active_timeout_ns = INT64_MAX});
-    decoded d;
-    frame f;
-    while (!tool::stop_requested() && r->next(f)) {
-        (void)decode(f.data, f.link, d, {.mode = decode_mode::lax});
-        table.add(d, f.timestamp_ns);
-    }
-    table.finish();
     if (format == "table") {
         fmt::print("{:<5} {:>47} {:>47} {:>8} {:>8} {:>10} {:>10} {:>9} {:>9}\n", "proto", "source", "destination",
                    "pkts>", "pkts<", "bytes>", "bytes<", "vlan", "tunnel");
-        for (const auto& rec : printer.table) {
-            fmt::print("{:<5} {:>47} {:>47} {:>8} {:>8} {:>10} {:>10} {:>9} {:>9x}\n", rec.key.protocol,
-                       endpoint(rec, 0), endpoint(rec, 1), rec.packets[0], rec.packets[1], rec.bytes[0], rec.bytes[1],
-                       rec.key.vlan, rec.key.tunnel);
-        }
+    }
+    flow::flow_table<flow_printer> table(
+        printer, {.max_flows = limits.max_flows, .idle_timeout_ns = INT64_MAX, .active_timeout_ns = INT64_MAX});
+    decoded d;
+    frame f;
+    bool said_full = false;
+    while (!tool::stop_requested() && r->next(f)) {
+        (void)decode(f.data, f.link, d, {.mode = decode_mode::lax});
+        table.add(d, f.timestamp_ns);
+        report_full(said_full, table.stats().evicted, "flow", limits.max_flows);
+    }
+    table.finish();
+    if (format == "table") {
         fmt::print("{} flows, {} packets, {} without a flow\n", table.stats().flows, table.stats().packets,
                    table.stats().not_ip);
     }

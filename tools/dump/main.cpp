@@ -134,10 +134,13 @@ struct options {
     bool quiet = false;
     bool stats = false;
     std::size_t top = 10;
+    std::size_t max_talkers = traffic_stats::default_max_talkers;
     bool list_fields = false;
     std::string follow;
     std::string flows;
     bool dns_tcp = false;
+    std::size_t max_flows = dump::flow_limits{}.max_flows;
+    std::string follow_max = "256m";
     std::vector<std::string> expression;
 };
 
@@ -270,7 +273,7 @@ private:
 
 class dumper {
 public:
-    explicit dumper(const options& o) : o_(o) {}
+    explicit dumper(const options& o) : o_(o), stats_(o.max_talkers) {}
     dumper(const dumper&) = delete;
     dumper& operator=(const dumper&) = delete;
 
@@ -759,6 +762,12 @@ int main(int argc, char** argv) {
                  "At the end, print packets, bytes, rates, protocols, top talkers and ports, kernel drops")
         ->group("Printing");
     app.add_option("--top", o.top, "Rows of top talkers and ports in --stats (default 10)")->group("Printing");
+    app.add_option("--max-talkers", o.max_talkers,
+                   "Addresses counted for the top talkers (default 65536); later ones are left out, said in the "
+                   "statistics")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
+        ->type_name("N")
+        ->group("Printing");
     app.add_flag("--list-fields", o.list_fields, "List the field names -e takes and exit")->group("Printing");
     app.add_flag("--dns-tcp", o.dns_tcp,
                  "-T fields: take the dns.* fields of DNS over TCP from the reassembled stream, on the frame that "
@@ -771,6 +780,17 @@ int main(int argc, char** argv) {
     app.add_option("--flows", o.flows, "Print the -r file's flows at the end: table, json (JSON lines) or csv")
         ->check(CLI::IsMember({"table", "json", "csv"}))
         ->type_name("FORMAT")
+        ->group("Flows");
+    app.add_option("--max-flows", o.max_flows,
+                   "Flows (--flows) or TCP connections (--follow) tracked at once (default 65536); beyond, the least "
+                   "recently active is evicted, said once on stderr")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
+        ->type_name("N")
+        ->group("Flows");
+    app.add_option("--follow-max", o.follow_max,
+                   "Memory kept for the --follow stream until it is printed (default 256m, k/m/g suffixes); the stream "
+                   "is cut there, said on stderr")
+        ->type_name("SIZE")
         ->group("Flows");
     app.add_option("expression", o.expression, "Filter expression (tcpdump syntax), e.g. tcp port 80")
         ->type_name("EXPRESSION");
@@ -799,9 +819,15 @@ int main(int argc, char** argv) {
                 fmt::print(stderr, "rawpkt-dump: --follow takes tcp,N (a TCP stream number), not '{}'\n", o.follow);
                 return tool::exit_usage;
             }
-            return dump::follow_tcp(o.read_path, *stream);
+            const auto keep = tool::parse_size(o.follow_max, 1);
+            if (!keep || *keep == 0 || *keep > SIZE_MAX) {
+                fmt::print(stderr, "rawpkt-dump: --follow-max takes a size such as 64m, not '{}'\n", o.follow_max);
+                return tool::exit_usage;
+            }
+            return dump::follow_tcp(o.read_path, *stream,
+                                    {.max_flows = o.max_flows, .follow_max = static_cast<std::size_t>(*keep)});
         }
-        return dump::list_flows(o.read_path, o.flows);
+        return dump::list_flows(o.read_path, o.flows, {.max_flows = o.max_flows});
     }
     return dumper{o}.run();
 }

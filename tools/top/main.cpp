@@ -68,6 +68,7 @@ struct options {
     double interval = 1.0;
     double duration = 0;
     std::size_t top = 10;
+    std::size_t max_talkers = traffic_stats::default_max_talkers;
     std::vector<std::string> expression;
 };
 
@@ -79,7 +80,7 @@ struct sample {
 
 class top_view {
 public:
-    explicit top_view(const options& o) : o_(o) {}
+    explicit top_view(const options& o) : o_(o), stats_(o.max_talkers) {}
 
     int run() {
         std::string expr;
@@ -290,6 +291,7 @@ private:
                               tool::human_bytes(static_cast<double>(stats_.bytes())),
                               kernel_ ? fmt::format("   kernel drops {}", kernel_->dropped) : std::string{}));
         if (!error_.empty()) line(y++, error_, A_BOLD);
+        if (stats_.untracked() > 0) line(y++, tool::talker_table_full(stats_), A_BOLD);
         const int rows = std::max(3, (LINES - 12) / 6);
         y = graph(y + 1, rows, "packets/s", false);
         y = graph(y, rows, "bits/s", true);
@@ -374,6 +376,11 @@ int main(int argc, char** argv) {
     app.add_option("--interval", o.interval, "Seconds between refreshes (default 1)")->check(CLI::Range(0.1, 3600.0));
     app.add_option("--duration", o.duration, "Live: stop after SECONDS")->type_name("SECONDS");
     app.add_option("--top", o.top, "Rows of top talkers and ports (default 10)");
+    app.add_option("--max-talkers", o.max_talkers,
+                   "Addresses counted for the top talkers (default 65536); later ones are left out, said in the "
+                   "statistics")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
+        ->type_name("N");
     app.add_option("expression", o.expression, "Filter expression (tcpdump syntax)")->type_name("EXPRESSION");
     if (const int rc = tool::parse(app, argc, argv); rc >= 0) return rc;
     if (o.read_path.empty() && o.interface.empty()) {

@@ -9,11 +9,17 @@
 /// capture file]" followed by a NUL byte; after a hole still open when the
 /// input ends (call input_ended() before the reassembler's finish()),
 /// tshark prints nothing more of that direction, and neither does this.
+///
+/// tshark prints a stream only once the capture is read, so the follower
+/// keeps what it prints; a stream larger than its bound (max_bytes, counting
+/// each chunk's bytes and bookkeeping) is cut there: later chunks are
+/// dropped and counted in dropped_bytes(), and truncated() says so.
 #pragma once
 
 #include <rawpkt/bytes.hpp>
 #include <rawpkt/flow/tcp_reassembly.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -44,12 +50,17 @@ public:
         std::string data;
     };
 
-    /// Follows the connection with tcp_connection::index `index` (tshark's tcp.stream).
-    explicit tcp_follower(std::uint64_t index) noexcept : index_(index) {}
+    /// The default bound on the memory a followed stream may hold.
+    static constexpr std::size_t default_max_bytes = std::size_t{256} << 20;
+
+    /// Follows the connection with tcp_connection::index `index` (tshark's
+    /// tcp.stream), keeping at most `max_bytes` of it (see the file comment).
+    explicit tcp_follower(std::uint64_t index, std::size_t max_bytes = default_max_bytes) noexcept
+        : index_(index), max_bytes_(max_bytes) {}
 
     /// Reassembler callback: keeps `data` of connection `c`'s direction `dir`.
     void on_data(const tcp_connection& c, unsigned dir, bytes data) {
-        if (c.index != index_ || stopped_[dir]) return;
+        if (c.index != index_ || stopped_[dir] || !fits(data.size())) return;
         chunks_.push_back({dir, std::string(reinterpret_cast<const char*>(data.data()), data.size())});
     }
     /// Reassembler callback: a hole of `size` bytes; see the file comment.
@@ -59,7 +70,9 @@ public:
             stopped_[dir] = true;
             return;
         }
-        chunks_.push_back({dir, missing_bytes_note(size)});
+        std::string note = missing_bytes_note(size);
+        if (!fits(note.size())) return;
+        chunks_.push_back({dir, std::move(note)});
     }
     /// Reassembler callback: records the endpoints for the Node lines.
     void on_close(const tcp_connection& c, tcp_close) {
@@ -72,6 +85,14 @@ public:
 
     /// Chunks so far, in delivery order.
     [[nodiscard]] const std::vector<chunk>& chunks() const noexcept { return chunks_; }
+    /// Memory held for the chunks, as counted against max_bytes.
+    [[nodiscard]] std::size_t held_bytes() const noexcept { return held_; }
+    /// True once a chunk did not fit max_bytes: the stream is cut there.
+    [[nodiscard]] bool truncated() const noexcept { return cut_; }
+    /// Bytes of chunks (data or notes) dropped because of max_bytes.
+    [[nodiscard]] std::uint64_t dropped_bytes() const noexcept { return dropped_; }
+    /// The bound given to the constructor.
+    [[nodiscard]] std::size_t max_bytes() const noexcept { return max_bytes_; }
 
     /// tshark's follow,tcp,raw output for the stream (both directions).
     [[nodiscard]] std::string text() const {
@@ -96,7 +117,24 @@ public:
     }
 
 private:
+    /// Accounts a chunk of `n` bytes; once one does not fit, none does (the
+    /// output stays a prefix of the stream).
+    bool fits(std::size_t n) noexcept {
+        const std::size_t cost = n + sizeof(chunk);
+        if (cut_ || cost > max_bytes_ - held_) {
+            cut_ = true;
+            dropped_ += n;
+            return false;
+        }
+        held_ += cost;
+        return true;
+    }
+
     std::uint64_t index_;
+    std::size_t max_bytes_;
+    std::size_t held_ = 0;
+    std::uint64_t dropped_ = 0;
+    bool cut_ = false;
     std::vector<chunk> chunks_;
     std::string nodes_[2];
     bool stopped_[2] = {false, false};

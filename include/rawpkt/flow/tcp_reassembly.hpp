@@ -103,7 +103,11 @@ struct tcp_stats {
     std::uint64_t duplicate_bytes = 0;
     /// Segments that arrived ahead of a hole.
     std::uint64_t out_of_order_segments = 0;
-    std::uint64_t evicted = 0;   ///< connections closed with tcp_close::evicted
+    std::uint64_t evicted = 0; ///< connections closed with tcp_close::evicted
+    /// Segments that hit a buffer bound (max_buffer_per_direction,
+    /// max_segments_per_direction or max_buffer_total), so that holes before
+    /// them were given up early (their bytes count in gap_bytes).
+    std::uint64_t buffer_limit_hits = 0;
     std::uint64_t timed_out = 0; ///< connections closed with tcp_close::timeout
     /// Out-of-order buffer memory (allocated capacity) now and at most.
     std::size_t buffered_bytes = 0;
@@ -363,16 +367,20 @@ private:
             return static_cast<std::size_t>(std::max<std::int64_t>(0, seq_diff(seq, hf.next_seq))) + len >
                    config_.max_buffer_per_direction;
         };
+        bool hit = false;
         while (!hf.segs.empty() && (too_far() || hf.segs.size() >= config_.max_segments_per_direction)) {
+            hit = true;
             skip_hole(c, dir);
         }
         if (hf.segs.empty() && too_far()) {
             // Nothing held and still too far ahead: the bytes before it are lost.
+            ++stats_.buffer_limit_hits;
             gap(c, dir, seq - hf.next_seq);
             return;
         }
         // The global bound: flush the least recently active connections.
         const std::size_t need = static_cast<std::size_t>(seq - hf.next_seq) + len;
+        if (stats_.buffered_bytes + need > config_.max_buffer_total) hit = true;
         for (std::uint32_t s = lru_.front(); s != npos && stats_.buffered_bytes + need > config_.max_buffer_total;) {
             const std::uint32_t next = lru_.next(s);
             conn& other = slots_[s];
@@ -386,6 +394,7 @@ private:
             flush(c, dir);
             if (seq_diff(seq, hf.next_seq) > 0) gap(c, dir, seq - hf.next_seq);
         }
+        if (hit) ++stats_.buffer_limit_hits;
     }
 
     /// Copies a segment into the buffer, resolving overlaps by policy.

@@ -73,15 +73,15 @@ namespace rawpkt::pcap {
 /// plus room for its options); a larger block length is a damaged file.
 inline constexpr std::uint32_t max_block_len = max_captured_len + (1u << 20);
 
-/// Limits on metadata a file can make the reader keep (each interface,
-/// section, statistics block and name record costs memory): beyond them the
-/// reader stops with errc::too_many.
+/// Default limits on metadata a file can make the reader keep (each
+/// interface, section, statistics block and name record costs memory):
+/// beyond reader_options' limits the reader stops with errc::too_many.
 inline constexpr std::size_t max_interfaces = 1u << 20;
-/// The most section headers kept.
+/// The most section headers kept, by default.
 inline constexpr std::size_t max_sections = 1u << 20;
-/// The most Interface Statistics Blocks kept.
+/// The most Interface Statistics Blocks kept, by default.
 inline constexpr std::size_t max_statistics = 1u << 20;
-/// The most Name Resolution records kept.
+/// The most Name Resolution records kept, by default.
 inline constexpr std::size_t max_name_records = 1u << 20;
 
 /// How a reader reads: validation, memory mapping and buffer size.
@@ -101,6 +101,24 @@ struct reader_options {
     /// Initial size of the read buffer (files, pipes, standard input); it grows to
     /// hold the largest record seen (at most max_block_len plus a little).
     std::size_t stream_buffer = 1u << 20;
+
+    /// The largest captured length accepted (1 to pcap::max_captured_len;
+    /// larger values are lowered to it): a record above it stops the reader
+    /// with errc::length_too_large, `needed` holding this limit.
+    std::uint32_t max_captured_len = pcap::max_captured_len;
+    /// The largest pcapng block accepted (12 to pcap::max_block_len), and so
+    /// the most the read buffer grows to: a longer block stops the reader
+    /// with errc::length_too_large, `needed` holding this limit.
+    std::uint32_t max_block_len = pcap::max_block_len;
+    /// The most interfaces kept (interfaces()); one more stops the reader
+    /// with errc::too_many, `needed` holding this limit.
+    std::size_t max_interfaces = pcap::max_interfaces;
+    /// The most section headers kept (sections()); errc::too_many beyond.
+    std::size_t max_sections = pcap::max_sections;
+    /// The most Interface Statistics Blocks kept (statistics()); errc::too_many beyond.
+    std::size_t max_statistics = pcap::max_statistics;
+    /// The most Name Resolution records kept (names()); errc::too_many beyond.
+    std::size_t max_name_records = pcap::max_name_records;
 };
 
 /// Reads frames from a pcap or pcapng file. Move-only.

@@ -201,11 +201,13 @@ TEST(TcpReassembly, PerDirectionBoundGivesUpOnTheHole) {
     h.add(segment(false, 107, fl::ack, "ghij")); // would need 10: the hole goes
     // The hole is given up; the new segment is then in order.
     EXPECT_EQ(h.rec.events, (std::vector<std::string>{"0>gap 2", "0>cdef", "0>ghij"}));
+    EXPECT_EQ(h.r.stats().buffer_limit_hits, 1u);
     h.add(segment(false, 111, fl::ack, "k"));
     EXPECT_EQ(h.rec.streams[0][0], "cdefghijk");
     // A segment beyond the bound with nothing held: the bytes before it are lost.
     h.add(segment(false, 200, fl::ack, "far"));
     EXPECT_EQ(h.rec.events[h.rec.events.size() - 2], "0>gap 88");
+    EXPECT_EQ(h.r.stats().buffer_limit_hits, 2u);
     EXPECT_EQ(h.rec.streams[0][0], "cdefghijkfar");
     EXPECT_LE(h.r.stats().peak_buffered_bytes, 16384u);
 }
@@ -217,6 +219,7 @@ TEST(TcpReassembly, SegmentCountBound) {
     h.add(segment(false, 105, fl::ack, "e"));
     h.add(segment(false, 107, fl::ack, "g"));
     EXPECT_EQ(h.rec.events, (std::vector<std::string>{"0>gap 2", "0>c"}));
+    EXPECT_EQ(h.r.stats().buffer_limit_hits, 1u);
 }
 
 TEST(TcpReassembly, GlobalBoundFlushesOtherConnections) {
@@ -232,6 +235,7 @@ TEST(TcpReassembly, GlobalBoundFlushesOtherConnections) {
     EXPECT_EQ(h.rec.events.at(0), "0>gap 9");
     EXPECT_EQ(h.rec.streams[0][0].size(), 12000u);
     EXPECT_LE(h.r.stats().buffered_bytes, 20000u);
+    EXPECT_EQ(h.r.stats().buffer_limit_hits, 1u);
 }
 
 TEST(TcpReassembly, FilledHolesLeaveNothingCountedAgainstTheGlobalBound) {
@@ -250,6 +254,7 @@ TEST(TcpReassembly, FilledHolesLeaveNothingCountedAgainstTheGlobalBound) {
     for (const std::string& e : h.rec.events) EXPECT_EQ(e.find("gap"), std::string::npos) << e;
     EXPECT_EQ(h.r.stats().gap_bytes, 0u);
     EXPECT_EQ(h.r.stats().buffered_bytes, 0u);
+    EXPECT_EQ(h.r.stats().buffer_limit_hits, 0u);
     EXPECT_EQ(h.r.stats().delivered_bytes, 9009u + 9009u + 4009u);
 }
 

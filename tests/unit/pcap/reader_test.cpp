@@ -1049,6 +1049,113 @@ TEST(PcapngReader, UnknownFirstBlockIsBadMagic) {
 
 // --- batches, iteration ------------------------------------------------------
 
+// --- configurable limits: each one hit, with its exact error ----------------
+
+TEST(ReaderLimits, CapturedLengthLimitIsConfigurable) {
+    pcap_file f(false);
+    f.record(1, 0, frame_c).record(2, 0, frame_a);
+    auto r = from(f.w.out, {.max_captured_len = 10});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(read_all(*r).size(), 1u); // frame_c fits, frame_a (42 bytes) does not
+    EXPECT_EQ(err_of(*r), rawpkt::error::invalid(layer::pcap, errc::length_too_large, length_source::capture_length,
+                                                 f.offsets[1] + 8, 10, static_cast<std::uint32_t>(frame_a.size())));
+
+    ng_file g;
+    g.shb(false).idb(1, 0).epb(0, 1, frame_c).epb(0, 2, frame_a);
+    auto n = from(g.bytes_(), {.max_captured_len = 10});
+    ASSERT_TRUE(n);
+    EXPECT_EQ(read_all(*n).size(), 1u);
+    EXPECT_EQ(err_of(*n), rawpkt::error::invalid(layer::pcapng, errc::length_too_large, length_source::capture_length,
+                                                 g.offsets[3] + 20, 10, static_cast<std::uint32_t>(frame_a.size())));
+}
+
+TEST(ReaderLimits, LimitsAboveTheFormatsAreLowered) {
+    pcap_file f(true);
+    writer w(true);
+    w.u32(2).u32(0).u32(pcap::max_captured_len + 1).u32(100);
+    f.w.raw(w.out);
+    auto r = from(f.w.out, {.max_captured_len = 0xffffffffu, .max_block_len = 0xffffffffu});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(read_all(*r).size(), 0u);
+    EXPECT_EQ(err_of(*r), rawpkt::error::invalid(layer::pcap, errc::length_too_large, length_source::capture_length,
+                                                 24 + 8, pcap::max_captured_len, pcap::max_captured_len + 1));
+}
+
+TEST(ReaderLimits, BlockLengthLimitIsConfigurable) {
+    ng_file g;
+    g.shb(false).idb(1, 0).epb(0, 1, frame_c).epb(0, 2, frame_a); // blocks of 40 and 76 bytes
+    for (const bool piped : {false, true}) {
+        const pcap::reader_options o{.max_block_len = 64};
+        if (!piped) {
+            auto r = from(g.bytes_(), o);
+            ASSERT_TRUE(r);
+            EXPECT_EQ(read_all(*r).size(), 1u);
+            EXPECT_EQ(err_of(*r), rawpkt::error::invalid(layer::pcapng, errc::length_too_large,
+                                                         length_source::record_length, g.offsets[3] + 4, 64, 76));
+            continue;
+        }
+        // Read through the stream buffer, the block is rejected before the buffer would grow for it.
+        int fds[2];
+        ASSERT_EQ(::pipe(fds), 0);
+        std::thread feed([&] {
+            const buffer& b = g.bytes_();
+            (void)!::write(fds[1], b.data(), b.size());
+            ::close(fds[1]);
+        });
+        auto r = reader::from_fd(fds[0], {.stream_buffer = 0, .max_block_len = 64});
+        ASSERT_TRUE(r);
+        EXPECT_EQ(read_all(*r).size(), 1u);
+        EXPECT_EQ(err_of(*r), rawpkt::error::invalid(layer::pcapng, errc::length_too_large,
+                                                     length_source::record_length, g.offsets[3] + 4, 64, 76));
+        feed.join();
+        ::close(fds[0]);
+    }
+}
+
+TEST(ReaderLimits, MetadataTablesStopAtTheirLimits) {
+    ng_file ifs;
+    ifs.shb(false).idb(1, 0).idb(1, 0).epb(1, 1, frame_c).idb(1, 0).epb(0, 2, frame_c);
+    auto r = from(ifs.bytes_(), {.max_interfaces = 2});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(read_all(*r).size(), 1u);
+    EXPECT_EQ(r->interfaces().size(), 2u);
+    EXPECT_EQ(err_of(*r),
+              rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, ifs.offsets[4], 2, 2));
+
+    ng_file secs;
+    secs.shb(false).idb(1, 0).epb(0, 1, frame_c).shb(false).idb(1, 0).epb(0, 2, frame_c);
+    auto s = from(secs.bytes_(), {.max_sections = 1});
+    ASSERT_TRUE(s);
+    EXPECT_EQ(read_all(*s).size(), 1u);
+    EXPECT_EQ(s->sections().size(), 1u);
+    EXPECT_EQ(err_of(*s),
+              rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, secs.offsets[3], 1, 1));
+
+    ng_file stats;
+    stats.shb(false).idb(1, 0).isb(0, 1).epb(0, 1, frame_c).isb(0, 2).epb(0, 2, frame_c);
+    auto t = from(stats.bytes_(), {.max_statistics = 1});
+    ASSERT_TRUE(t);
+    EXPECT_EQ(read_all(*t).size(), 1u);
+    EXPECT_EQ(t->statistics().size(), 1u);
+    EXPECT_EQ(err_of(*t),
+              rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none, stats.offsets[4], 1, 1));
+
+    // A Name Resolution Block with two IPv4 records (pcapng §4.5).
+    writer body(false);
+    for (const char* name : {"a", "b"}) {
+        body.u16(pcap::option::nrb_record_ipv4).u16(6).u8(192).u8(0).u8(2).u8(1).text(name).u8(0).pad();
+    }
+    body.u32(0);
+    ng_file names;
+    names.shb(false).idb(1, 0).epb(0, 1, frame_c).block(4, body.out).epb(0, 2, frame_c);
+    auto n = from(names.bytes_(), {.max_name_records = 1});
+    ASSERT_TRUE(n);
+    EXPECT_EQ(read_all(*n).size(), 1u);
+    EXPECT_EQ(n->names().size(), 1u);
+    EXPECT_EQ(err_of(*n), rawpkt::error::invalid(layer::pcapng, errc::too_many, length_source::none,
+                                                 names.offsets[3] + 8 + 12, 1, 1));
+}
+
 TEST(Reader, BatchesAndSingleFramesAgree) {
     pcap_file f(false);
     for (std::uint32_t i = 0; i < 100; ++i) f.record(i, i, bytes{frame_a}.first(1 + i % frame_a.size()));
