@@ -4,6 +4,7 @@
 #   tpacket_floor  the minimal C TPACKET_V3 loop it is compared with
 #   xdp_floor      the minimal C AF_XDP loop backend::xdp is compared with
 #   recvfrom_floor a poll + recvfrom per frame loop (libpnet's way)
+#   sendto_floor   a sendto per frame loop, the plain sender
 #   pcap_floor     libpcap's pcap_dispatch loop, when libpcap is found
 #   flood_send     rawpkt's sender, building frames in the TX ring
 #   capture_compare.sh runs them side by side over a veth pair (root)
@@ -19,6 +20,8 @@ if(CMAKE_C_COMPILER)
   target_compile_options(tpacket_floor PRIVATE -O2 -Wall -Wextra)
   add_executable(recvfrom_floor ${CMAKE_CURRENT_LIST_DIR}/recvfrom_floor.c)
   target_compile_options(recvfrom_floor PRIVATE -O2 -Wall -Wextra)
+  add_executable(sendto_floor ${CMAKE_CURRENT_LIST_DIR}/sendto_floor.c)
+  target_compile_options(sendto_floor PRIVATE -O2 -Wall -Wextra)
   if(RAWPKT_BENCH_PCAP AND RAWPKT_BENCH_PCAP_INCLUDE)
     add_executable(pcap_floor ${CMAKE_CURRENT_LIST_DIR}/pcap_floor.c)
     target_compile_options(pcap_floor PRIVATE -O2 -Wall -Wextra)

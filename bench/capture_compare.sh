@@ -8,8 +8,9 @@
 # counts them: tpacket_floor (a minimal C TPACKET_V3 loop, the floor),
 # rawpkt's capture_count (ring backend with next_batch and with next,
 # socket backend; xdp when built, next to xdp_floor), recvfrom_floor (poll + recvfrom per frame, libpnet's way),
-# pcap_floor (libpcap's pcap_dispatch), `tcpdump -w /dev/null`, and
-# `rawpkt-dump -w FILE` next to `tcpdump -w FILE` on tmpfs. The generator is
+# pcap_floor (libpcap's pcap_dispatch), `tcpdump -w /dev/null`,
+# `netsniff-ng --out /dev/null` (its TPACKET_V3 ring, netsniff-ng package),
+# and `rawpkt-dump -w FILE` next to `tcpdump -w FILE` on tmpfs. The generator is
 # trafgen (netsniff-ng), or rawpkt's flood_send when trafgen is missing.
 # For each: frames captured, loss (frames the receiving interface counted
 # but the capturer did not get), and the capturer's CPU time per frame, read
@@ -17,16 +18,21 @@
 # start and the end of the flood, so start-up is not counted; and the ratio
 # to the floor. Contenders alternate within each round; medians over rounds.
 #
-# Transmit: 60-byte frames from rawpkt's TX ring (flood_send, and rawpkt-gen)
-# and from trafgen, all past the qdisc layer (PACKET_QDISC_BYPASS, trafgen's
-# default), each pinned to the generator core with nothing
+# Transmit: 60-byte frames from rawpkt's TX ring (flood_send, and rawpkt-gen),
+# from trafgen and from sendto_floor (a sendto per frame), all past the
+# qdisc layer (PACKET_QDISC_BYPASS, trafgen's default), each pinned to the generator core with nothing
 # capturing: frames per second counted by the receiving interface (over the
 # sender's wall time, start-up included) and as the sender reports it.
 #
-# Usage: bench/capture_compare.sh [--quick] <build-dir> [frames] [sizes] [rounds]
+# Usage: bench/capture_compare.sh [--quick] [--results DIR] <build-dir> [frames] [sizes] [rounds]
 #   frames  per run (default 500000; --quick: 50000)
 #   sizes   comma-separated frame lengths without FCS (default 60,1514)
 #   rounds  (default 3; --quick: 1)
+#   --results DIR  also writes the median tables as tab-separated files
+#           DIR/capture.tsv (size capturer captured loss% ns/frame x-floor)
+#           and DIR/transmit.tsv (sender received received-pps reported-pps
+#           x-trafgen), "-" for a ratio without its reference, for
+#           bench/compare
 # Exits non-zero when a contender fails or prints no count; 77 (skipped)
 # when not root.
 set -euo pipefail
@@ -35,11 +41,16 @@ if [ "$(id -u)" != 0 ]; then
     exit 77
 fi
 quick=0
-if [ "${1:-}" = --quick ]; then
-    quick=1
+results=
+while [ $# -gt 0 ]; do
+    case $1 in
+    --quick) quick=1 ;;
+    --results) results=${2:?--results needs a directory}; shift ;;
+    *) break ;;
+    esac
     shift
-fi
-build=${1:?usage: $0 [--quick] <build-dir> [frames] [sizes] [rounds]}
+done
+build=${1:?usage: $0 [--quick] [--results DIR] <build-dir> [frames] [sizes] [rounds]}
 if [ "$quick" = 1 ]; then
     frames=${2:-50000}
     rounds=${4:-1}
@@ -114,6 +125,7 @@ send() { # sender size count
         ip netns exec "$a" taskset -c "$gen_cpu" "$tools/rawpkt-gen" -i va --count "$count" --frame-size "$size" \
             --dst-mac 02:00:00:00:00:01 -q --qdisc-bypass
         ;;
+    sendto) ip netns exec "$a" taskset -c "$gen_cpu" "$bin/sendto_floor" va "$count" "$size" bypass ;;
     esac
 }
 
@@ -130,6 +142,11 @@ capturer_command() {
     recvfrom) [ -x "$bin/recvfrom_floor" ] && echo "$bin/recvfrom_floor vb" ;;
     pcap-dispatch) [ -x "$bin/pcap_floor" ] && echo "$bin/pcap_floor vb" ;;
     tcpdump-null) command -v tcpdump >/dev/null && echo "tcpdump -i vb -n -w /dev/null" ;;
+    # A 64 MiB ring as the floor's and rawpkt's (by default netsniff-ng
+    # sizes it from the memory, GiBs that take seconds to allocate);
+    # --notouch-irq: it would move the interface's interrupts otherwise.
+    netsniff-ng) command -v netsniff-ng >/dev/null &&
+        echo "netsniff-ng --in vb --out /dev/null --silent --ring-size 64MiB --notouch-irq --bind-cpu $cap_cpu" ;;
     tcpdump-file) command -v tcpdump >/dev/null && echo "tcpdump -i vb -n -w $tmp/tcpdump.pcap" ;;
     rawpkt-dump-file) [ -x "$tools/rawpkt-dump" ] && echo "$tools/rawpkt-dump -i vb -w $tmp/rawpkt.pcap" ;;
     esac
@@ -137,7 +154,7 @@ capturer_command() {
 }
 capturers=(floor rawpkt-ring rawpkt-ring-next rawpkt-socket)
 if [ -x "$bin/xdp_floor" ]; then capturers+=(xdp-floor rawpkt-xdp); fi
-capturers+=(recvfrom pcap-dispatch tcpdump-null rawpkt-dump-file tcpdump-file)
+capturers+=(recvfrom pcap-dispatch tcpdump-null netsniff-ng rawpkt-dump-file tcpdump-file)
 for name in "${capturers[@]}"; do
     if [ -z "$(capturer_command "$name")" ]; then echo "$name: not built or not installed, skipped"; fi
 done
@@ -164,10 +181,12 @@ capture() { # name size
     cap_pid=
     rm -f "$tmp"/*.pcap
     # CAPBENCH captured=N from the C loops and capture_count; "N packets
-    # captured" from tcpdump and rawpkt-dump.
+    # captured" from tcpdump and rawpkt-dump; "N  packets passed filter"
+    # (lines that start with a carriage return) from netsniff-ng.
     local captured
-    captured=$(sed -n 's/^CAPBENCH captured=\([0-9]*\).*/\1/p; s/^\([0-9]*\) packets\{0,1\} captured$/\1/p' \
-        "$tmp/out" "$tmp/err" | head -n 1)
+    captured=$(cat "$tmp/out" "$tmp/err" | tr '\r' '\n' |
+        sed -n 's/^CAPBENCH captured=\([0-9]*\).*/\1/p; s/^\([0-9]*\) packets\{0,1\} captured$/\1/p
+                s/^ *\([0-9]*\)  packets passed filter$/\1/p' | head -n 1)
     if [ -z "$captured" ] || [ "$cpu1" = 0 ]; then
         echo "$name ($size bytes): no count; its output:" >&2
         cat "$tmp/out" "$tmp/err" >&2
@@ -179,10 +198,18 @@ capture() { # name size
         $((rx1 - rx0)) "$(awk -v n=$((cpu1 - cpu0)) 'BEGIN { print n / 1e6 }')"
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Medians of the rounds, in one awk program (a fork per figure is slow on a
+# busy machine). med() takes a space-separated list of numbers.
+awk_median='function med(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}'
 
 echo "capture: $frames frames per run, ${sizes[*]}-byte frames, $rounds round(s), generator $generator on CPU $gen_cpu, capturers on CPU $cap_cpu"
 : >"$tmp/results"
+: >"$tmp/capture.tsv"
+: >"$tmp/transmit.tsv"
 for r in $(seq "$rounds"); do
     echo "round $r"
     for size in "${sizes[@]}"; do
@@ -190,22 +217,27 @@ for r in $(seq "$rounds"); do
     done
 done
 
-for size in "${sizes[@]}"; do
-    echo
-    echo "capture, $size-byte frames: medians of $rounds round(s)"
-    printf '%-17s %10s %8s %10s %9s\n' capturer captured loss "ns/frame" "x floor"
-    floor_ns=
-    for name in "${capturers[@]}"; do
-        rows=$(awk -v s="$size" -v n="$name" '$1 == s && $2 == n' "$tmp/results")
-        [ -n "$rows" ] || continue
-        captured=$(awk '{ print $3 }' <<<"$rows" | median)
-        loss=$(awk '{ print ($4 > $3 ? ($4 - $3) / $4 * 100 : 0) }' <<<"$rows" | median)
-        ns=$(awk '{ print ($3 > 0 ? $5 / $3 : 0) }' <<<"$rows" | median)
-        [ "$name" = floor ] && floor_ns=$ns
-        ratio=$(awk -v n="$ns" -v f="${floor_ns:-0}" 'BEGIN { if (f > 0) printf "%.2fx", n / f; else print "-" }')
-        printf '%-17s %10.0f %7.2f%% %10.1f %9s\n' "$name" "$captured" "$loss" "$ns" "$ratio"
-    done
-done
+# The tables, and the same figures tab-separated for --results.
+awk -v sizes="${sizes[*]}" -v names="${capturers[*]}" -v rounds="$rounds" -v tsv="$tmp/capture.tsv" "$awk_median"'
+    { k = $1 SUBSEP $2; cap[k] = cap[k] " " $3; ns[k] = ns[k] " " ($3 > 0 ? $5 / $3 : 0)
+      loss[k] = loss[k] " " ($4 > $3 ? ($4 - $3) / $4 * 100 : 0) }
+    END {
+        nsizes = split(sizes, size, " "); nnames = split(names, name, " ")
+        for (i = 1; i <= nsizes; i++) {
+            printf "\ncapture, %s-byte frames: medians of %d round(s)\n", size[i], rounds
+            printf "%-17s %10s %8s %10s %9s\n", "capturer", "captured", "loss", "ns/frame", "x floor"
+            floor = 0
+            for (j = 1; j <= nnames; j++) {
+                k = size[i] SUBSEP name[j]
+                if (!(k in cap)) continue
+                c = med(cap[k]); l = med(loss[k]); t = med(ns[k])
+                if (name[j] == "floor") floor = t
+                r = floor > 0 ? sprintf("%.2f", t / floor) : "-"
+                printf "%-17s %10.0f %7.2f%% %10.1f %9s\n", name[j], c, l, t, r == "-" ? r : r "x"
+                printf "%s\t%s\t%.0f\t%.4f\t%.2f\t%s\n", size[i], name[j], c, l, t, r >>tsv
+            }
+        }
+    }' "$tmp/results"
 
 # Transmit: each sender alone, 60-byte frames.
 tx_frames=$((frames * 4))
@@ -214,6 +246,7 @@ echo "transmit: $tx_frames 60-byte frames per run, senders on CPU $gen_cpu, $rou
 senders=(flood_send-bypass)
 if [ -x "$tools/rawpkt-gen" ]; then senders+=(rawpkt-gen); else echo "rawpkt-gen: not built, skipped"; fi
 if [ "$generator" = trafgen ]; then senders+=(trafgen); else echo "trafgen: not installed, skipped"; fi
+if [ -x "$bin/sendto_floor" ]; then senders+=(sendto); else echo "sendto_floor: not built, skipped"; fi
 : >"$tmp/tx"
 for r in $(seq "$rounds"); do
     for sender in "${senders[@]}"; do
@@ -238,14 +271,24 @@ for r in $(seq "$rounds"); do
         echo "$sender $((rx1 - rx0)) $(awk -v a="$t0" -v b="$t1" -v n=$((rx1 - rx0)) 'BEGIN { print n / (b - a) }') ${reported:-0}" >>"$tmp/tx"
     done
 done
-printf '%-12s %10s %14s %14s %12s\n' sender received "received pps" "reported pps" "x trafgen"
-trafgen_pps=$(awk '$1 == "trafgen" { print $3 }' "$tmp/tx" | median)
-for sender in "${senders[@]}"; do
-    rows=$(awk -v n="$sender" '$1 == n' "$tmp/tx")
-    [ -n "$rows" ] || continue
-    pps=$(awk '{ print $3 }' <<<"$rows" | median)
-    ratio=$(awk -v p="$pps" -v t="${trafgen_pps:-0}" 'BEGIN { if (t > 0) printf "%.2fx", p / t; else print "-" }')
-    printf '%-12s %10.0f %14.0f %14.0f %12s\n' "$sender" "$(awk '{ print $2 }' <<<"$rows" | median)" "$pps" \
-        "$(awk '{ print $4 }' <<<"$rows" | median)" "$ratio"
-done
+awk -v names="${senders[*]}" -v tsv="$tmp/transmit.tsv" "$awk_median"'
+    { rx[$1] = rx[$1] " " $2; pps[$1] = pps[$1] " " $3; rep[$1] = rep[$1] " " $4 }
+    END {
+        printf "%-12s %10s %14s %14s %12s\n", "sender", "received", "received pps", "reported pps", "x trafgen"
+        t = ("trafgen" in pps) ? med(pps["trafgen"]) : 0
+        n = split(names, name, " ")
+        for (i = 1; i <= n; i++) {
+            s = name[i]
+            if (!(s in pps)) continue
+            p = med(pps[s])
+            r = t > 0 ? sprintf("%.2f", p / t) : "-"
+            printf "%-12s %10.0f %14.0f %14.0f %12s\n", s, med(rx[s]), p, med(rep[s]), r == "-" ? r : r "x"
+            printf "%s\t%.0f\t%.0f\t%.0f\t%s\n", s, med(rx[s]), p, med(rep[s]), r >>tsv
+        }
+    }' "$tmp/tx"
+if [ -n "$results" ]; then
+    mkdir -p "$results"
+    cp "$tmp/capture.tsv" "$results/capture.tsv"
+    cp "$tmp/transmit.tsv" "$results/transmit.tsv"
+fi
 exit "$failed"

@@ -10,7 +10,10 @@
 // to (1). The file is read once first so every contender finds it cached;
 // each run is timed in CPU seconds of its thread (user + system).
 //
-//   build/release/bench/capture_read [PACKETS] [ROUNDS]     (default 1200000 5)
+//   build/release/bench/capture_read [--json FILE] [PACKETS] [ROUNDS]   (default 1200000 5)
+//
+// --json FILE also writes the table as JSON for bench/compare: the file,
+// then per contender its key, name, packets, median CPU seconds and rate.
 #include <rawpkt/build.hpp>
 #include <rawpkt/decode.hpp>
 #include <rawpkt/pcap/reader.hpp>
@@ -32,13 +35,14 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <time.h>
 
 namespace {
 
-using namespace rawpkt;
+using namespace rawpkt; // rawpkt::pcap spelled out: libpcap declares a global struct pcap
 using clock_type = std::chrono::steady_clock;
 
 /// CPU seconds this thread has used (user and system): a contender is
@@ -54,7 +58,7 @@ double thread_cpu_seconds() noexcept {
 /// Writes `count` mixed frames: mostly small TCP/UDP, some MTU-sized, IPv4
 /// and IPv6, some VLAN-tagged. Returns the file size.
 std::uint64_t generate(const std::string& path, std::size_t count) {
-    auto w = pcap::writer::open(path, {.format = pcap::file_format::pcap, .link = link_type::ethernet});
+    auto w = rawpkt::pcap::writer::open(path, {.format = rawpkt::pcap::file_format::pcap, .link = link_type::ethernet});
     if (!w) {
         std::fprintf(stderr, "cannot write %s: %s\n", path.c_str(), to_string(w.error()).c_str());
         std::exit(2);
@@ -112,7 +116,7 @@ struct outcome {
 
 outcome rawpkt_iterate(const std::string& path) {
     outcome o;
-    auto r = pcap::reader::open(path);
+    auto r = rawpkt::pcap::reader::open(path);
     if (!r) return o;
     for (const frame& f : *r) {
         ++o.packets;
@@ -123,7 +127,7 @@ outcome rawpkt_iterate(const std::string& path) {
 
 outcome rawpkt_iterate_mapped(const std::string& path) {
     outcome o;
-    auto r = pcap::reader::open(path, {.map_files = true});
+    auto r = rawpkt::pcap::reader::open(path, {.map_files = true});
     if (!r) return o;
     for (const frame& f : *r) {
         ++o.packets;
@@ -134,7 +138,7 @@ outcome rawpkt_iterate_mapped(const std::string& path) {
 
 outcome rawpkt_decode(const std::string& path) {
     outcome o;
-    auto r = pcap::reader::open(path);
+    auto r = rawpkt::pcap::reader::open(path);
     if (!r) return o;
     decoded d;
     for (const frame& f : *r) {
@@ -184,6 +188,7 @@ outcome libtins_parse(const std::string& path) {
 #endif
 
 struct contender {
+    const char* key; ///< stable name in the JSON output
     const char* name;
     std::function<outcome(const std::string&)> run;
     std::vector<double> seconds;
@@ -193,8 +198,17 @@ struct contender {
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::size_t count = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1'200'000;
-    const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
+    std::string json_path;
+    std::vector<const char*> args;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view{argv[i]} == "--json" && i + 1 < argc) {
+            json_path = argv[++i];
+        } else {
+            args.push_back(argv[i]);
+        }
+    }
+    const std::size_t count = !args.empty() ? std::strtoul(args[0], nullptr, 10) : 1'200'000;
+    const int rounds = args.size() > 1 ? std::max(1, std::atoi(args[1])) : 5;
 
     char dir_template[] = "/tmp/rawpkt-bench-XXXXXX";
     const char* dir = ::mkdtemp(dir_template);
@@ -207,15 +221,15 @@ int main(int argc, char** argv) {
 
     std::vector<contender> all;
 #if RAWPKT_BENCH_HAVE_PCAP
-    all.push_back({"libpcap pcap_next_ex (iterate)", libpcap_iterate, {}});
+    all.push_back({"libpcap_iterate", "libpcap pcap_next_ex (iterate)", libpcap_iterate, {}});
 #else
     std::printf("libpcap: not built (libpcap-dev missing), skipped\n");
 #endif
-    all.push_back({"rawpkt reader (iterate)", rawpkt_iterate, {}});
-    all.push_back({"rawpkt reader, mapped (iterate)", rawpkt_iterate_mapped, {}});
-    all.push_back({"rawpkt reader + decode + ports", rawpkt_decode, {}});
+    all.push_back({"rawpkt_iterate", "rawpkt reader (iterate)", rawpkt_iterate, {}});
+    all.push_back({"rawpkt_iterate_mapped", "rawpkt reader, mapped (iterate)", rawpkt_iterate_mapped, {}});
+    all.push_back({"rawpkt_decode", "rawpkt reader + decode + ports", rawpkt_decode, {}});
 #if RAWPKT_BENCH_HAVE_TINS
-    all.push_back({"libtins FileSniffer (full parse)", libtins_parse, {}});
+    all.push_back({"libtins_parse", "libtins FileSniffer (full parse)", libtins_parse, {}});
 #else
     std::printf("libtins: not built (libtins-dev missing), skipped\n");
 #endif
@@ -241,6 +255,25 @@ int main(int argc, char** argv) {
         const double rate = static_cast<double>(c.packets) / median;
         if (reference == 0) reference = rate;
         std::printf("%-34s %12zu %14.0f %9.2fx\n", c.name, c.packets, rate, rate / reference);
+    }
+    if (!json_path.empty()) {
+        std::FILE* out = std::fopen(json_path.c_str(), "w");
+        if (out == nullptr) {
+            std::fprintf(stderr, "cannot write %s\n", json_path.c_str());
+            return 2;
+        }
+        std::fprintf(out, "{\"packets\": %zu, \"file_bytes\": %llu, \"rounds\": %d, \"contenders\": [", count,
+                     static_cast<unsigned long long>(size), rounds);
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            const auto& c = all[i];
+            const double median = c.seconds[c.seconds.size() / 2]; // sorted above
+            std::fprintf(out,
+                         "%s\n  {\"key\": \"%s\", \"name\": \"%s\", \"packets\": %zu, \"cpu_seconds\": %.9g, "
+                         "\"packets_per_second\": %.9g}",
+                         i == 0 ? "" : ",", c.key, c.name, c.packets, median, static_cast<double>(c.packets) / median);
+        }
+        std::fprintf(out, "\n]}\n");
+        if (std::fclose(out) != 0) return 2;
     }
     return 0;
 }

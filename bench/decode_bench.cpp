@@ -11,6 +11,12 @@
 // the floor there follows Ethernet/VLAN/IPv4/IPv6/TCP/UDP only.
 // BM_decode_corpus / BM_floor_corpus: every frame of every capture in
 // tests/data/corpus (about 60,000), read into memory first.
+// BM_libtins_*: libtins (a peer, when libtins-dev is found) over the same
+// frames: the PDU chain for the link type (EthernetII, SLL, Loopback, IP or
+// IPv6 for raw links; a RawPDU for link types libtins has no class for),
+// then find_pdu of TCP or UDP and their ports. libtins parses every layer
+// into heap-allocated PDUs and throws on a malformed frame; both are part of
+// what a libtins user pays, so both are timed.
 #include <rawpkt/build.hpp>
 #include <rawpkt/decode.hpp>
 #include <rawpkt/pcap/reader.hpp>
@@ -19,9 +25,15 @@
 
 #include <benchmark/benchmark.h>
 
+#if RAWPKT_BENCH_HAVE_TINS
+#include <tins/loopback.h>
+#include <tins/tins.h>
+#endif
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -105,7 +117,7 @@ const frame_set& corpus() {
     static const frame_set set = [] {
         frame_set s;
         for (const auto& e : std::filesystem::directory_iterator(RAWPKT_CORPUS_DIR)) {
-            auto r = pcap::reader::open(e.path().string());
+            auto r = rawpkt::pcap::reader::open(e.path().string()); // libtins brings struct pcap
             if (!r) continue;
             for (const frame& f : *r) {
                 s.storage.emplace_back(f.data.begin(), f.data.end());
@@ -207,6 +219,54 @@ void run_floor(benchmark::State& state, const frame_set& set) {
         benchmark::Counter(static_cast<double>(packets), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+#if RAWPKT_BENCH_HAVE_TINS
+/// The outermost libtins PDU of a frame; nullptr when libtins rejects it.
+std::unique_ptr<Tins::PDU> tins_parse(bytes f, link_type link) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(f.data());
+    const auto n = static_cast<std::uint32_t>(f.size());
+    try {
+        switch (link) {
+        case link_type::ethernet: return std::make_unique<Tins::EthernetII>(p, n);
+        case link_type::linux_sll: return std::make_unique<Tins::SLL>(p, n);
+        case link_type::null: return std::make_unique<Tins::Loopback>(p, n);
+        case link_type::ipv4: return std::make_unique<Tins::IP>(p, n);
+        case link_type::ipv6: return std::make_unique<Tins::IPv6>(p, n);
+        case link_type::raw:
+            if (n > 0 && (p[0] >> 4) == 6) return std::make_unique<Tins::IPv6>(p, n);
+            return std::make_unique<Tins::IP>(p, n);
+        default: return std::make_unique<Tins::RawPDU>(p, n);
+        }
+    } catch (const Tins::exception_base&) {
+        return nullptr;
+    }
+}
+
+void run_libtins(benchmark::State& state, const frame_set& set) {
+    std::size_t packets = 0;
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < set.frames.size(); ++i) {
+            const auto pdu = tins_parse(set.frames[i], set.links[i]);
+            std::uint32_t ports = 0;
+            if (pdu) {
+                if (const auto* t = pdu->find_pdu<Tins::TCP>()) {
+                    ports = t->sport() + t->dport();
+                } else if (const auto* u = pdu->find_pdu<Tins::UDP>()) {
+                    ports = u->sport() + u->dport();
+                }
+            }
+            benchmark::DoNotOptimize(ports);
+        }
+        packets += set.frames.size();
+    }
+    state.counters["ns/packet"] =
+        benchmark::Counter(static_cast<double>(packets), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void BM_libtins_hot_tcp(benchmark::State& state) { run_libtins(state, hot_tcp()); }
+void BM_libtins_golden(benchmark::State& state) { run_libtins(state, golden()); }
+void BM_libtins_corpus(benchmark::State& state) { run_libtins(state, corpus()); }
+#endif
+
 void BM_decode_hot_tcp(benchmark::State& state) { run_decode(state, hot_tcp()); }
 void BM_floor_hot_tcp(benchmark::State& state) { run_floor(state, hot_tcp()); }
 void BM_decode_golden(benchmark::State& state) { run_decode(state, golden()); }
@@ -220,6 +280,11 @@ BENCHMARK(BM_floor_golden);
 BENCHMARK(BM_decode_golden);
 BENCHMARK(BM_floor_corpus);
 BENCHMARK(BM_decode_corpus);
+#if RAWPKT_BENCH_HAVE_TINS
+BENCHMARK(BM_libtins_hot_tcp);
+BENCHMARK(BM_libtins_golden);
+BENCHMARK(BM_libtins_corpus);
+#endif
 
 } // namespace
 

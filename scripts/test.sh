@@ -21,6 +21,7 @@ for preset in release asan; do
     echo "== $preset: test"
     # Label bench (bench/capture_compare.sh --quick, about a minute of
     # flooding on both cores) runs on demand: ctest --preset release -L bench
+    # Label compare (bench/compare --quick) runs here, alone (RUN_SERIAL).
     ctest --preset "$preset" -j "$jobs" -LE bench
 done
 echo "== tsan: build and run the tests that use threads"
