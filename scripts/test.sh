@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds rawpkt and runs every test: the release build (g++) runs all tests,
 # the asan build (clang++, AddressSanitizer + UndefinedBehaviorSanitizer)
-# runs the unit tests again, except the cases that compare
+# runs the unit and integration tests again, except the cases that compare
 # rawpkt's output with tshark's and tcpdump's over the whole corpus
 # (ReferenceTools.*, CorpusFields.*: the asan preset's GTEST_FILTER). Those
 # spend their time in the reference tools, which the sanitizers do not
 # instrument; the code they drive runs under the sanitizers in
 # broken_captures_test, the reader corpus test and the fuzz replays. The tsan build (ThreadSanitizer) runs
-# the tests that use threads; then the fuzz build (clang++, libFuzzer) fuzzes every
+# the tests that use threads; clang-tidy checks the library and the tools
+# (.clang-tidy); then the fuzz build (clang++, libFuzzer) fuzzes every
 # target for a bounded time over its seeds and regression inputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,8 @@ echo "== tsan: build and run the tests that use threads"
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j "$jobs"
 ctest --preset tsan
+echo "== clang-tidy: the library and the tools"
+BUILD_DIR=build/tidy scripts/clang-tidy.sh
 echo "== fuzz: build every target, fuzz each one briefly"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"
