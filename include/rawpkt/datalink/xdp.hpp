@@ -33,9 +33,11 @@
 /// interface with another XDP program, rawpkt's attached without a link,
 /// or rawpkt's in the other mode than config::xdp.attach asks for, is
 /// refused (step::xdp_attach, EBUSY). Why not libxdp's multi-program
-/// dispatcher: it needs bpffs and pins its state there, so a process that
-/// dies leaves it behind, and its freplace programs cannot tail-call the
-/// filter programs rawpkt loads at run time.
+/// dispatcher: it needs bpffs and pins its state there (a process that
+/// dies leaves the dispatcher behind until another libxdp user cleans up),
+/// and it would run rawpkt's program once per channel, each passing on
+/// the frames of the queues it has no socket for; one shared program that
+/// redirects by queue needs neither.
 ///
 /// Each socket has its own UMEM, or with config::xdp.shared_umem all share
 /// the first socket's (XDP_SHARED_UMEM; each keeps its own fill and
