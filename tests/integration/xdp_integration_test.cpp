@@ -237,10 +237,10 @@ std::int64_t wall_ns() {
 }
 
 struct veth {
-    netns_pair net{1500};
+    netns_pair net;
     mac_address mac_a{}, mac_b{};
     std::uint32_t index_a = 0;
-    veth() {
+    explicit veth(unsigned mtu = 1500) : net(mtu) {
         const auto a = net.in_a([] { return dl::find_interface("va"); });
         const auto b = net.in_b([] { return dl::find_interface("vb"); });
         if (a && a->mac) mac_a = *a->mac;
@@ -620,6 +620,53 @@ std::uint32_t seq_of(const std::vector<std::byte>& f) {
     std::uint32_t seq = 0;
     for (int i = 0; i < 4; ++i) seq = seq << 8 | std::to_integer<std::uint32_t>(f[18 + i]);
     return seq;
+}
+
+TEST_F(xdp_live, multi_buffer_joins_frames_longer_than_a_umem_frame) {
+    veth v(9000);
+    dl::config c = xdp_receiver();
+    c.xdp.multi_buffer = true;
+    c.xdp.frame_size = 2048; // 1792 bytes of frame per UMEM frame
+    c.xdp.rx_size = 2048;    // the whole burst below: about 460 UMEM frames
+    std::string why;
+    auto rx = v.net.in_a([&] { return dl::open("va", c, &why); });
+    if (!rx && dl::step_of(rx.error()) == dl::step::xdp_socket && rx.error().sys_errno == EINVAL) {
+        GTEST_SKIP() << "the kernel refuses XDP_USE_SG (before Linux 6.6): " << why;
+    }
+    ASSERT_TRUE(rx) << why;
+    const auto info = dl::xdp_state(rx->rx);
+    ASSERT_TRUE(info);
+    EXPECT_TRUE(info->multi_buffer);
+    dl::channel tx = v.open(false, ring_sender());
+    // One, two, three and six UMEM frames' worth, in between short ones.
+    const std::size_t sizes[] = {60, 1792, 1793, 3000, 100, 5000, 9014, 64, 1500, 8000};
+    std::vector<std::vector<std::byte>> sent;
+    for (std::uint32_t round = 0; round < 20; ++round) {
+        for (const std::size_t size : sizes) {
+            sent.push_back(test_frame(v.mac_a, v.mac_b, static_cast<std::uint32_t>(sent.size()), size));
+            ASSERT_TRUE(tx.tx.send(bytes{sent.back()}));
+        }
+    }
+    ASSERT_TRUE(tx.tx.flush());
+    const auto got = take(rx->rx, sent.size());
+    ASSERT_EQ(got.size(), sent.size());
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        EXPECT_EQ(got[i].data, sent[i]) << i;
+        EXPECT_EQ(got[i].original_len, sent[i].size()) << i;
+    }
+
+    // Without it, what does not fit one UMEM frame is dropped.
+    rx = dl::channel{};
+    c.xdp.multi_buffer = false;
+    auto single = v.net.in_a([&] { return dl::open("va", c, &why); });
+    ASSERT_TRUE(single) << why;
+    EXPECT_FALSE(dl::xdp_state(single->rx)->multi_buffer);
+    const auto big = test_frame(v.mac_a, v.mac_b, 1, 3000);
+    const auto small = test_frame(v.mac_a, v.mac_b, 2, 100);
+    ASSERT_TRUE(tx.tx.send(bytes{big}) && tx.tx.send(bytes{small}) && tx.tx.flush());
+    const auto only = take(single->rx, 2, 2s);
+    ASSERT_EQ(only.size(), 1u);
+    EXPECT_EQ(only[0].data, small);
 }
 
 TEST_F(xdp_live, channels_on_two_queues_share_the_program_and_the_last_close_removes_it) {

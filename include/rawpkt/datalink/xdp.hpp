@@ -53,7 +53,16 @@
 /// loaded as a second XDP program, and tail-called by the first; a frame it
 /// rejects goes on to the kernel stack untouched (XDP_PASS) and never
 /// reaches the socket. Each channel's filter sits at the slots of its own
-/// queues: channels sharing the program filter independently. The whole of classic BPF is translated (loads,
+/// queues: channels sharing the program filter independently.
+///
+/// Frames longer than a UMEM frame: with config::xdp.multi_buffer the
+/// sockets are bound with XDP_USE_SG (Linux 6.6) and such a frame arrives
+/// in several UMEM frames, which the receiver copies into one buffer of its
+/// own (valid, like the others, until the next receive call). The program
+/// and the filters are loaded with BPF_F_XDP_HAS_FRAGS (Linux 5.18), so a
+/// driver with multi-buffer XDP (veth, ...) takes an MTU above a page; a
+/// filter reads the first buffer the driver hands XDP, and a load past it
+/// rejects the frame (`len` is the whole frame's). The whole of classic BPF is translated (loads,
 /// arithmetic, jumps, scratch memory, `len`) except the Linux ancillary
 /// loads (SKF_AD_*: VLAN metadata, protocol, packet type, ...), which an XDP
 /// program has no way to read: a filter using them fails with errc::unsupported,
@@ -111,6 +120,8 @@ struct xdp_info {
     bool busy_poll = false;
     /// The sockets share one UMEM (config::xdp.shared_umem, several queues).
     bool shared_umem = false;
+    /// Frames longer than a UMEM frame are received (config::xdp.multi_buffer).
+    bool multi_buffer = false;
 };
 
 /// What a backend::xdp receiver (or sender) runs on; errc::unsupported

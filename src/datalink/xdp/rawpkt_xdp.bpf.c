@@ -37,7 +37,10 @@ struct {
     __type(value, __u32);
 } rawpkt_filter SEC(".maps");
 
-SEC("xdp")
+// xdp.frags (BPF_F_XDP_HAS_FRAGS): the program copes with frames in
+// several buffers, which lets a driver hand it frames longer than a page
+// (and AF_XDP sockets with XDP_USE_SG receive them).
+SEC("xdp.frags")
 int rawpkt_xdp(struct xdp_md* ctx) {
     // A driver without metadata support refuses: the frame goes on without.
     if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(struct rawpkt_xdp_meta)) == 0) {

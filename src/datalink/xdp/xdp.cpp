@@ -30,6 +30,13 @@
 #include <unistd.h>
 #include <xdp/xsk.h>
 
+// Linux 6.6's if_xdp.h: multi-buffer AF_XDP.
+#ifndef XDP_USE_SG
+#define XDP_USE_SG (1 << 4)
+#endif
+#ifndef XDP_PKT_CONTD
+#define XDP_PKT_CONTD (1 << 0)
+#endif
 #ifndef SO_PREFER_BUSY_POLL
 #define SO_PREFER_BUSY_POLL 69
 #endif
@@ -86,6 +93,7 @@ struct xdp_port {
     bool need_wakeup = false;
     bool busy_poll = false;
     bool shared_umem = false;
+    bool multi_buffer = false;
     std::uint32_t program_id = 0;
     // CLOCK_REALTIME minus CLOCK_TAI, read at open(): turns the program's
     // time stamps into the ring backend's clock.
@@ -107,6 +115,9 @@ struct xdp_port {
     // Receive side: the frames of the last batch, given back at the next
     // receive call, and the socket they came from.
     std::vector<std::uint64_t> held;
+    // Frames of several buffers, joined (multi_buffer): one per frame of
+    // the batch that needed it.
+    std::vector<std::vector<std::byte>> joined;
     std::size_t held_socket = 0;
     std::size_t next_socket = 0;
     std::uint64_t received = 0;
@@ -210,6 +221,9 @@ result<unique_fd> load_filter(const std::vector<bpf_instruction>& classic, const
     std::string log(message != nullptr ? 64 * 1024 : 0, '\0');
     auto opts = libbpf_opts<bpf_prog_load_opts>();
     opts.expected_attach_type = BPF_XDP;
+    // As the program that tail-calls it (a prog array holds programs that
+    // agree on frags).
+    opts.prog_flags = BPF_F_XDP_HAS_FRAGS;
     if (!log.empty()) {
         opts.log_buf = log.data();
         opts.log_size = static_cast<__u32>(log.size());
@@ -278,6 +292,7 @@ status open_socket(xsk_queue& q, const interface_info& iface, const config& c, s
         scfg.tx_size = tx_frames;
         scfg.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
         scfg.bind_flags = static_cast<__u16>((x.need_wakeup ? XDP_USE_NEED_WAKEUP : 0) |
+                                             (x.multi_buffer && c.receive ? XDP_USE_SG : 0) |
                                              (modes[t] == xdp_copy::zero_copy ? XDP_ZEROCOPY : XDP_COPY));
         xsk_ring_cons* rx = c.receive ? &q.rx : nullptr;
         xsk_ring_prod* tx = tx_frames != 0 ? &q.tx : nullptr;
@@ -511,6 +526,7 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
     port->need_wakeup = c.xdp.need_wakeup;
     port->busy_poll = c.xdp.busy_poll;
     port->shared_umem = c.xdp.shared_umem;
+    port->multi_buffer = c.xdp.multi_buffer && c.receive;
     port->tx_batch = c.tx_batch;
 
     port->tai_to_realtime = tai_offset();
@@ -603,6 +619,7 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
         common.dir = direction::inbound;
         std::vector<frame> frames(c.xdp.batch, common);
         port->held.reserve(c.xdp.batch);
+        if (port->multi_buffer) port->joined.resize(c.xdp.batch);
         ch.rx = rx_impl::wrap(new rx_impl{setup, backend::xdp, xdp_rx(port), std::move(frames), {}});
     }
     if (c.send) {
@@ -626,6 +643,7 @@ xdp_info info_of(const xdp_port& p) {
     i.need_wakeup = p.need_wakeup;
     i.busy_poll = p.busy_poll;
     i.shared_umem = p.shared_umem && p.sockets.size() > 1;
+    i.multi_buffer = p.multi_buffer;
     return i;
 }
 
@@ -651,6 +669,10 @@ void give_back(xdp_port& p) noexcept {
     p.held.clear();
 }
 
+// The buffers of one frame at most (multi_buffer): the kernel's
+// MAX_SKB_FRAGS (17) and the first.
+constexpr std::uint32_t max_buffers = 18;
+
 // Wakes a driver that waits for fill-ring entries (need-wakeup mode).
 void wake_fill(const xsk_queue& q, bool need_wakeup) noexcept {
     if (need_wakeup && xsk_ring_prod__needs_wakeup(&q.fill)) {
@@ -670,19 +692,45 @@ result<std::span<const frame>> xdp_rx::fetch(std::vector<frame>& frames, const r
             const std::size_t at = (p.next_socket + k) % n_sockets;
             xsk_queue& q = *p.sockets[at];
             std::uint32_t idx = 0;
-            const std::uint32_t n = xsk_ring_cons__peek(&q.rx, p.batch, &idx);
+            // Room for the buffers of one more frame past the batch: a batch
+            // of multi-buffer frames ends on a whole frame.
+            const std::uint32_t n = xsk_ring_cons__peek(&q.rx, p.batch + (p.multi_buffer ? max_buffers : 0), &idx);
             if (n == 0) {
                 wake_fill(q, p.need_wakeup);
                 continue;
             }
             std::int64_t now = 0;
-            for (std::uint32_t i = 0; i < n; ++i) {
-                const xdp_desc* desc = xsk_ring_cons__rx_desc(&q.rx, idx + i);
-                frame& f = frames[i];
-                const std::uint32_t caplen = std::min(desc->len, s.snaplen);
+            std::uint32_t used = 0, out = 0;
+            while (used < n && out < p.batch) {
+                const xdp_desc* desc = xsk_ring_cons__rx_desc(&q.rx, idx + used);
+                // A frame of several buffers: all but the last say CONTD.
+                std::uint32_t parts = 1;
+                std::uint32_t len = desc->len;
+                while ((xsk_ring_cons__rx_desc(&q.rx, idx + used + parts - 1)->options & XDP_PKT_CONTD) != 0 &&
+                       used + parts < n) {
+                    len += xsk_ring_cons__rx_desc(&q.rx, idx + used + parts)->len;
+                    ++parts;
+                }
+                // Its last buffer is not in the ring yet: next call.
+                if ((xsk_ring_cons__rx_desc(&q.rx, idx + used + parts - 1)->options & XDP_PKT_CONTD) != 0) break;
+                frame& f = frames[out];
                 std::byte* const data = q.base + desc->addr;
-                // The other fields were set once at open().
-                f.data = bytes{data, caplen};
+                const std::uint32_t caplen = std::min(len, s.snaplen);
+                if (parts == 1) {
+                    // The other fields were set once at open().
+                    f.data = bytes{data, caplen};
+                } else {
+                    std::vector<std::byte>& joined = p.joined[out];
+                    joined.resize(caplen);
+                    std::uint32_t at_byte = 0;
+                    for (std::uint32_t b = 0; b < parts && at_byte < caplen; ++b) {
+                        const xdp_desc* part = xsk_ring_cons__rx_desc(&q.rx, idx + used + b);
+                        const std::uint32_t take = std::min(part->len, caplen - at_byte);
+                        std::memcpy(joined.data() + at_byte, q.base + part->addr, take);
+                        at_byte += take;
+                    }
+                    f.data = bytes{joined.data(), caplen};
+                }
                 // The program's time stamp in front of the frame (inside the
                 // UMEM frame's headroom); the receiver's clock without one.
                 rawpkt_xdp_meta meta{};
@@ -696,14 +744,21 @@ result<std::span<const frame>> xdp_rx::fetch(std::vector<frame>& frames, const r
                     if (now == 0) now = realtime_ns();
                     f.timestamp_ns = now;
                 }
-                f.original_len = desc->len;
-                p.held.push_back(desc->addr);
+                f.original_len = len;
+                for (std::uint32_t b = 0; b < parts; ++b) {
+                    p.held.push_back(xsk_ring_cons__rx_desc(&q.rx, idx + used + b)->addr);
+                }
+                used += parts;
+                ++out;
             }
-            xsk_ring_cons__release(&q.rx, n);
+            // What was peeked and not taken stays in the ring.
+            if (used < n) xsk_ring_cons__cancel(&q.rx, n - used);
+            if (used == 0) continue;
+            xsk_ring_cons__release(&q.rx, used);
             p.held_socket = at;
             p.next_socket = (at + 1) % n_sockets;
-            p.received += n;
-            return std::span<const frame>{frames.data(), n};
+            p.received += out;
+            return std::span<const frame>{frames.data(), out};
         }
         if (wait.count() == 0 || d.passed()) return std::span<const frame>{};
         if (p.epoll.get() >= 0) {
