@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -732,6 +733,35 @@ TEST_F(xdp_live, channels_on_two_queues_share_the_program_and_the_last_close_rem
     rx1 = dl::channel{};
     EXPECT_EQ(v.program_on_a(), 0u);
     EXPECT_TRUE(v.ip_link_shows_no_xdp());
+}
+
+TEST_F(xdp_live, channels_opened_at_once_agree_on_one_program) {
+    veth v;
+    ASSERT_TRUE(two_queues(v));
+    // Two opens race for the interface: one attaches, the other joins
+    // (after its own attach was refused, or straight away).
+    for (int round = 0; round < 10; ++round) {
+        std::optional<rawpkt::result<dl::channel>> opened[2];
+        std::string why[2];
+        std::thread threads[2];
+        for (std::uint32_t q = 0; q < 2; ++q) {
+            threads[q] = std::thread([&, q] {
+                dl::config c = xdp_receiver();
+                c.xdp.queue = q;
+                opened[q].emplace(v.net.in_a([&] { return dl::open("va", c, &why[q]); }));
+            });
+        }
+        for (auto& t : threads) t.join();
+        ASSERT_TRUE(*opened[0]) << why[0];
+        ASSERT_TRUE(*opened[1]) << why[1];
+        const std::uint32_t id = dl::xdp_state((*opened[0])->rx)->program_id;
+        EXPECT_NE(id, 0u);
+        EXPECT_EQ(dl::xdp_state((*opened[1])->rx)->program_id, id) << "round " << round;
+        EXPECT_EQ(v.program_on_a(), id);
+        opened[0].reset();
+        opened[1].reset();
+        EXPECT_EQ(v.program_on_a(), 0u);
+    }
 }
 
 TEST_F(xdp_live, a_process_per_queue) {
