@@ -28,7 +28,7 @@ if(RAWPKT_HAVE_XDP)
     COMMAND ${RAWPKT_BPF_CLANG} -O2 -g -target bpf -Wall -Werror
       -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE} -c ${RAWPKT_XDP_SOURCE_DIR}/rawpkt_xdp.bpf.c -o ${bpf_object}
     ${bpf_strip_command}
-    DEPENDS ${RAWPKT_XDP_SOURCE_DIR}/rawpkt_xdp.bpf.c
+    DEPENDS ${RAWPKT_XDP_SOURCE_DIR}/rawpkt_xdp.bpf.c ${RAWPKT_XDP_SOURCE_DIR}/rawpkt_xdp_meta.h
     COMMENT "Compiling the XDP program (clang -target bpf)")
   add_custom_command(OUTPUT ${bpf_header}
     COMMAND ${CMAKE_COMMAND} -DINPUT=${bpf_object} -DOUTPUT=${bpf_header} -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/embed_bytes.cmake

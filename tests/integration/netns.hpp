@@ -97,7 +97,7 @@ public:
     explicit netns_pair(unsigned mtu = 9000) {
         static std::atomic<unsigned> counter{0};
         remove_stale();
-        const std::string base = "rpdl-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+        const std::string base = prefix() + std::to_string(::getpid()) + "-" + std::to_string(counter++);
         a_ = base + "-a";
         b_ = base + "-b";
         const bool ok = run("ip netns add " + a_) && run("ip netns add " + b_) &&
@@ -140,8 +140,14 @@ private:
         if (!a_.empty()) run("ip netns del " + a_);
         if (!b_.empty()) run("ip netns del " + b_);
     }
-    // Namespaces left by a test process that died (rpdl-<pid>-...).
-    static void remove_stale() { remove_stale_netns("rpdl-"); }
+    // The start of the namespaces' names: rpdl-, or $RAWPKT_TEST_NETNS_PREFIX
+    // to keep test runs that share a machine apart.
+    static std::string prefix() {
+        const char* p = std::getenv("RAWPKT_TEST_NETNS_PREFIX");
+        return p != nullptr && *p != '\0' ? p : "rpdl-";
+    }
+    // Namespaces left by a test process that died (<prefix><pid>-...).
+    static void remove_stale() { remove_stale_netns(prefix()); }
 
     std::string a_;
     std::string b_;

@@ -17,13 +17,17 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <linux/capability.h>
+#include <linux/if_link.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <sys/socket.h>
@@ -234,10 +238,10 @@ std::int64_t wall_ns() {
 }
 
 struct veth {
-    netns_pair net{1500};
+    netns_pair net;
     mac_address mac_a{}, mac_b{};
     std::uint32_t index_a = 0;
-    veth() {
+    explicit veth(unsigned mtu = 1500) : net(mtu) {
         const auto a = net.in_a([] { return dl::find_interface("va"); });
         const auto b = net.in_b([] { return dl::find_interface("vb"); });
         if (a && a->mac) mac_a = *a->mac;
@@ -310,6 +314,11 @@ TEST_F(xdp_live, frames_arrive_intact_with_time_stamps_and_go_back_to_the_fill_r
             ASSERT_TRUE(tx.tx.send(bytes{sent.back()}));
         }
         ASSERT_TRUE(tx.tx.flush());
+        // The time stamps are the XDP program's, taken as each frame came
+        // in, not the receiver's: a receive call made well after the frames
+        // arrived hands out times before it.
+        std::this_thread::sleep_for(100ms);
+        const std::int64_t taking = wall_ns();
         const auto got = take(rx.rx, per_round);
         const std::int64_t after = wall_ns();
         ASSERT_EQ(got.size(), per_round) << "round " << r;
@@ -319,6 +328,10 @@ TEST_F(xdp_live, frames_arrive_intact_with_time_stamps_and_go_back_to_the_fill_r
             EXPECT_EQ(got[i].dir, rawpkt::direction::inbound);
             EXPECT_GE(got[i].ts, before);
             EXPECT_LE(got[i].ts, after);
+            EXPECT_LT(got[i].ts, taking) << r << "/" << i;
+            if (i > 0) {
+                EXPECT_GE(got[i].ts, got[i - 1].ts) << r << "/" << i;
+            }
         }
     }
     const auto st = rx.rx.stats();
@@ -534,17 +547,25 @@ TEST_F(xdp_live, closing_the_channel_or_dying_detaches_the_program) {
     EXPECT_TRUE(v.ip_link_shows_no_xdp());
 }
 
-TEST_F(xdp_live, every_queue_gets_a_socket) {
-    veth v;
-    // Two receive queues on va.
-    ASSERT_TRUE(v.net.ip_a("link del va"));
-    ASSERT_TRUE(v.net.ip_a("link add va numtxqueues 2 numrxqueues 2 type veth peer name vb numtxqueues 2 "
-                           "numrxqueues 2 netns " +
-                           v.net.b()));
-    ASSERT_TRUE(v.net.ip_a("link set va up") && v.net.ip_b("link set vb up"));
+/// Makes va and vb anew with two receive and two transmit queues each.
+bool two_queues(veth& v) {
+    const bool ok = v.net.ip_a("link del va") &&
+                    v.net.ip_a("link add va numtxqueues 2 numrxqueues 2 type veth peer name vb numtxqueues 2 "
+                               "numrxqueues 2 netns " +
+                               v.net.b()) &&
+                    v.net.ip_a("link set va up") && v.net.ip_b("link set vb up");
     const auto a = v.net.in_a([] { return dl::find_interface("va"); });
     const auto b = v.net.in_b([] { return dl::find_interface("vb"); });
-    ASSERT_TRUE(a && b && a->mac && b->mac);
+    if (!ok || !a || !b || !a->mac || !b->mac) return false;
+    v.mac_a = *a->mac;
+    v.mac_b = *b->mac;
+    v.index_a = a->index;
+    return true;
+}
+
+TEST_F(xdp_live, every_queue_gets_a_socket) {
+    veth v;
+    ASSERT_TRUE(two_queues(v));
     dl::config c = xdp_receiver();
     c.xdp.queue = dl::all_queues;
     dl::channel tx = v.open(false, ring_sender());
@@ -558,7 +579,7 @@ TEST_F(xdp_live, every_queue_gets_a_socket) {
         EXPECT_EQ(info->shared_umem, shared);
         constexpr std::uint32_t n = 200;
         for (std::uint32_t i = 0; i < n; ++i) {
-            ASSERT_TRUE(tx.tx.send(bytes{test_frame(*a->mac, *b->mac, i, 100 + i)}));
+            ASSERT_TRUE(tx.tx.send(bytes{test_frame(v.mac_a, v.mac_b, i, 100 + i)}));
         }
         ASSERT_TRUE(tx.tx.flush());
         const auto got = take(rx.rx, n);
@@ -574,20 +595,295 @@ TEST_F(xdp_live, every_queue_gets_a_socket) {
     EXPECT_NE(why.find("2 receive queue"), std::string::npos) << why;
 }
 
+dl::config xdp_sender(std::uint32_t queue) {
+    dl::config c;
+    c.backend = dl::backend::xdp;
+    c.receive = false;
+    c.send_timeout = 10s;
+    c.xdp.queue = queue;
+    c.xdp.tx_size = 256;
+    return c;
+}
+
+/// Sends `n` test frames to va with sequence numbers from `first` from an
+/// AF_XDP sender on one of vb's transmit queues: veth hands a frame to the
+/// peer's receive queue with the number of the transmit queue it left by,
+/// so they arrive on that queue of va.
+bool send_on(dl::channel& tx, const veth& v, std::uint32_t first, std::uint32_t n) {
+    for (std::uint32_t i = 0; i < n; ++i) {
+        if (!tx.tx.send(bytes{test_frame(v.mac_a, v.mac_b, first + i, 80 + i % 64)})) return false;
+    }
+    return static_cast<bool>(tx.tx.flush());
+}
+
+/// The sequence number test_frame() wrote.
+std::uint32_t seq_of(const std::vector<std::byte>& f) {
+    std::uint32_t seq = 0;
+    for (int i = 0; i < 4; ++i) seq = seq << 8 | std::to_integer<std::uint32_t>(f[18 + i]);
+    return seq;
+}
+
+TEST_F(xdp_live, multi_buffer_joins_frames_longer_than_a_umem_frame) {
+    veth v(9000);
+    dl::config c = xdp_receiver();
+    c.xdp.multi_buffer = true;
+    c.xdp.frame_size = 2048; // 1792 bytes of frame per UMEM frame
+    c.xdp.rx_size = 2048;    // the whole burst below: about 460 UMEM frames
+    std::string why;
+    auto rx = v.net.in_a([&] { return dl::open("va", c, &why); });
+    if (!rx && dl::step_of(rx.error()) == dl::step::xdp_socket && rx.error().sys_errno == EINVAL) {
+        GTEST_SKIP() << "the kernel refuses XDP_USE_SG (before Linux 6.6): " << why;
+    }
+    ASSERT_TRUE(rx) << why;
+    const auto info = dl::xdp_state(rx->rx);
+    ASSERT_TRUE(info);
+    EXPECT_TRUE(info->multi_buffer);
+    dl::channel tx = v.open(false, ring_sender());
+    // One, two, three and six UMEM frames' worth, in between short ones.
+    const std::size_t sizes[] = {60, 1792, 1793, 3000, 100, 5000, 9014, 64, 1500, 8000};
+    std::vector<std::vector<std::byte>> sent;
+    for (std::uint32_t round = 0; round < 20; ++round) {
+        for (const std::size_t size : sizes) {
+            sent.push_back(test_frame(v.mac_a, v.mac_b, static_cast<std::uint32_t>(sent.size()), size));
+            ASSERT_TRUE(tx.tx.send(bytes{sent.back()}));
+        }
+    }
+    ASSERT_TRUE(tx.tx.flush());
+    const auto got = take(rx->rx, sent.size());
+    ASSERT_EQ(got.size(), sent.size());
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        EXPECT_EQ(got[i].data, sent[i]) << i;
+        EXPECT_EQ(got[i].original_len, sent[i].size()) << i;
+    }
+
+    // Without it, what does not fit one UMEM frame is dropped.
+    rx = dl::channel{};
+    c.xdp.multi_buffer = false;
+    auto single = v.net.in_a([&] { return dl::open("va", c, &why); });
+    ASSERT_TRUE(single) << why;
+    EXPECT_FALSE(dl::xdp_state(single->rx)->multi_buffer);
+    const auto big = test_frame(v.mac_a, v.mac_b, 1, 3000);
+    const auto small = test_frame(v.mac_a, v.mac_b, 2, 100);
+    ASSERT_TRUE(tx.tx.send(bytes{big}) && tx.tx.send(bytes{small}) && tx.tx.flush());
+    const auto only = take(single->rx, 2, 2s);
+    ASSERT_EQ(only.size(), 1u);
+    EXPECT_EQ(only[0].data, small);
+}
+
+TEST_F(xdp_live, channels_on_two_queues_share_the_program_and_the_last_close_removes_it) {
+    veth v;
+    ASSERT_TRUE(two_queues(v));
+    dl::channel tx0 = v.open(false, xdp_sender(0));
+    dl::channel tx1 = v.open(false, xdp_sender(1));
+    ASSERT_TRUE(tx0.tx.enabled() && tx1.tx.enabled());
+    // Queue 0 with a filter (even sequence numbers), queue 1 without: each
+    // queue has its own.
+    dl::config c0 = xdp_receiver();
+    c0.filter = "ether[21] & 1 = 0";
+    dl::config c1 = xdp_receiver();
+    c1.xdp.queue = 1;
+    auto rx0 = std::make_unique<dl::channel>(v.open(true, c0));
+    dl::channel rx1 = v.open(true, c1);
+    const auto i0 = dl::xdp_state(rx0->rx);
+    const auto i1 = dl::xdp_state(rx1.rx);
+    ASSERT_TRUE(i0 && i1);
+    EXPECT_EQ(i0->queues, std::vector<std::uint32_t>{0});
+    EXPECT_EQ(i1->queues, std::vector<std::uint32_t>{1});
+    const std::uint32_t id = i0->program_id;
+    EXPECT_NE(id, 0u);
+    EXPECT_EQ(i1->program_id, id); // one program on va, shared
+    EXPECT_EQ(i1->native, i0->native);
+    EXPECT_EQ(v.program_on_a(), id);
+
+    constexpr std::uint32_t n = 100;
+    ASSERT_TRUE(send_on(tx0, v, 0, n));
+    ASSERT_TRUE(send_on(tx1, v, 1000, n));
+    const auto got0 = take(rx0->rx, n / 2);
+    const auto got1 = take(rx1.rx, n);
+    ASSERT_EQ(got0.size(), n / 2);
+    ASSERT_EQ(got1.size(), n);
+    for (std::uint32_t i = 0; i < n / 2; ++i) EXPECT_EQ(seq_of(got0[i].data), 2 * i);
+    for (std::uint32_t i = 0; i < n; ++i) EXPECT_EQ(seq_of(got1[i].data), 1000 + i);
+    // Each frame once: none of the other queue's went to either.
+    EXPECT_TRUE(take(rx0->rx, 1, 300ms).empty());
+    EXPECT_TRUE(take(rx1.rx, 1, 300ms).empty());
+
+    // The first channel closes: the program stays for the second, which
+    // goes on receiving.
+    rx0.reset();
+    EXPECT_EQ(v.program_on_a(), id);
+    ASSERT_TRUE(send_on(tx1, v, 2000, n));
+    const auto again = take(rx1.rx, n);
+    ASSERT_EQ(again.size(), n);
+    for (std::uint32_t i = 0; i < n; ++i) EXPECT_EQ(seq_of(again[i].data), 2000 + i);
+
+    // A new channel on queue 0, without a filter, joins the program and
+    // gets every frame: the old channel's filter left with it.
+    dl::channel rx0b = v.open(true, xdp_receiver());
+    ASSERT_TRUE(rx0b.rx.enabled());
+    EXPECT_EQ(dl::xdp_state(rx0b.rx)->program_id, id);
+    ASSERT_TRUE(send_on(tx0, v, 3000, 10));
+    const auto all = take(rx0b.rx, 10);
+    ASSERT_EQ(all.size(), 10u);
+    for (std::uint32_t i = 0; i < 10; ++i) EXPECT_EQ(seq_of(all[i].data), 3000 + i);
+
+    // The last channel closes: nothing stays on the interface.
+    rx0b = dl::channel{};
+    EXPECT_EQ(v.program_on_a(), id);
+    rx1 = dl::channel{};
+    EXPECT_EQ(v.program_on_a(), 0u);
+    EXPECT_TRUE(v.ip_link_shows_no_xdp());
+}
+
+TEST_F(xdp_live, channels_opened_at_once_agree_on_one_program) {
+    veth v;
+    ASSERT_TRUE(two_queues(v));
+    // Two opens race for the interface: one attaches, the other joins
+    // (after its own attach was refused, or straight away).
+    for (int round = 0; round < 10; ++round) {
+        std::optional<rawpkt::result<dl::channel>> opened[2];
+        std::string why[2];
+        std::thread threads[2];
+        for (std::uint32_t q = 0; q < 2; ++q) {
+            threads[q] = std::thread([&, q] {
+                dl::config c = xdp_receiver();
+                c.xdp.queue = q;
+                opened[q].emplace(v.net.in_a([&] { return dl::open("va", c, &why[q]); }));
+            });
+        }
+        for (auto& t : threads) t.join();
+        ASSERT_TRUE(*opened[0]) << why[0];
+        ASSERT_TRUE(*opened[1]) << why[1];
+        const std::uint32_t id = dl::xdp_state((*opened[0])->rx)->program_id;
+        EXPECT_NE(id, 0u);
+        EXPECT_EQ(dl::xdp_state((*opened[1])->rx)->program_id, id) << "round " << round;
+        EXPECT_EQ(v.program_on_a(), id);
+        opened[0].reset();
+        opened[1].reset();
+        EXPECT_EQ(v.program_on_a(), 0u);
+    }
+}
+
+TEST_F(xdp_live, a_process_per_queue) {
+    veth v;
+    ASSERT_TRUE(two_queues(v));
+    dl::channel tx0 = v.open(false, xdp_sender(0));
+    dl::channel tx1 = v.open(false, xdp_sender(1));
+    dl::channel rx0 = v.open(true, xdp_receiver());
+    ASSERT_TRUE(rx0.rx.enabled());
+    const std::uint32_t id = dl::xdp_state(rx0.rx)->program_id;
+    constexpr std::uint32_t n = 100;
+
+    // A child process with a channel on queue 1: it joins the parent's
+    // program and takes queue 1's frames, in order, and no others.
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        dl::config c = xdp_receiver();
+        c.xdp.queue = 1;
+        std::string why;
+        auto ch = rawpkt::test::in_netns(v.net.a(), [&] { return dl::open("va", c, &why); });
+        const char r = ch ? 'y' : 'n';
+        (void)::write(ready[1], &r, 1);
+        if (!ch) ::_exit(2);
+        const auto info = dl::xdp_state(ch->rx);
+        if (!info || info->program_id != id) ::_exit(3);
+        std::uint32_t got = 0;
+        const auto end = std::chrono::steady_clock::now() + 20s;
+        while (got < n && std::chrono::steady_clock::now() < end) {
+            const auto batch = ch->rx.next_batch(100ms);
+            if (!batch) ::_exit(4);
+            for (const rawpkt::frame& f : *batch) {
+                if (f.data.size() < 22 || f.data[12] != std::byte{0x88} || f.data[13] != std::byte{0xb5}) continue;
+                if (seq_of(std::vector<std::byte>(f.data.begin(), f.data.end())) != 1000 + got) ::_exit(5);
+                ++got;
+            }
+        }
+        ::_exit(got == n ? 0 : 6);
+    }
+    char r = 0;
+    ASSERT_EQ(::read(ready[0], &r, 1), 1);
+    ::close(ready[0]);
+    ::close(ready[1]);
+    EXPECT_EQ(r, 'y');
+    ASSERT_TRUE(send_on(tx0, v, 0, n));
+    ASSERT_TRUE(send_on(tx1, v, 1000, n));
+    const auto got = take(rx0.rx, n);
+    ASSERT_EQ(got.size(), n);
+    for (std::uint32_t i = 0; i < n; ++i) EXPECT_EQ(seq_of(got[i].data), i);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+
+    // The child is gone: the parent's channel and the program stay.
+    EXPECT_EQ(v.program_on_a(), id);
+    ASSERT_TRUE(send_on(tx0, v, 5000, 10));
+    const auto after = take(rx0.rx, 10);
+    ASSERT_EQ(after.size(), 10u);
+    EXPECT_EQ(seq_of(after[0].data), 5000u);
+    EXPECT_TRUE(take(rx0.rx, 1, 300ms).empty());
+    rx0 = dl::channel{};
+    EXPECT_EQ(v.program_on_a(), 0u);
+    EXPECT_TRUE(v.ip_link_shows_no_xdp());
+}
+
+/// Attaches a program that is not rawpkt's (XDP_PASS for every frame) to
+/// the interface through a bpf_link, as another XDP application would:
+/// the link's descriptor, or -1.
+int foreign_program(std::uint32_t ifindex) {
+    const bpf_insn insns[] = {
+        {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, XDP_PASS},
+        {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+    };
+    const char license[] = "GPL";
+    bpf_attr load{};
+    load.prog_type = BPF_PROG_TYPE_XDP;
+    load.insn_cnt = 2;
+    load.insns = reinterpret_cast<std::uintptr_t>(insns);
+    load.license = reinterpret_cast<std::uintptr_t>(license);
+    std::memcpy(load.prog_name, "other_xdp", 10);
+    const int prog = static_cast<int>(::syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load));
+    if (prog < 0) return -1;
+    bpf_attr link{};
+    link.link_create.prog_fd = static_cast<__u32>(prog);
+    link.link_create.target_ifindex = ifindex;
+    link.link_create.attach_type = BPF_XDP;
+    link.link_create.flags = XDP_FLAGS_DRV_MODE;
+    const int fd = static_cast<int>(::syscall(SYS_bpf, BPF_LINK_CREATE, &link, sizeof link));
+    ::close(prog);
+    return fd;
+}
+
 TEST_F(xdp_live, clear_errors_for_a_busy_interface_a_driver_without_xdp_and_missing_capabilities) {
     veth v;
-    // A second program on the same interface.
+    // A second channel on a queue that has one: it joins the program,
+    // which stays for the first when the socket is refused.
     dl::channel first = v.open(true, xdp_receiver());
+    const std::uint32_t id = dl::xdp_state(first.rx)->program_id;
     std::string why;
     const auto second = v.net.in_a([&] { return dl::open("va", xdp_receiver(), &why); });
     ASSERT_FALSE(second);
+    EXPECT_NE(why.find("queue 0 of va already has an AF_XDP socket"), std::string::npos) << why;
+    EXPECT_EQ(v.program_on_a(), id);
+    first = dl::channel{}; // frees va's queue 0 and its XDP program
+    EXPECT_EQ(v.program_on_a(), 0u);
+
+    // Another application's program on the interface.
+    const int other = v.net.in_a([&] { return foreign_program(v.index_a); });
+    ASSERT_GE(other, 0) << std::strerror(errno);
+    const auto busy = v.net.in_a([&] { return dl::open("va", xdp_receiver(), &why); });
+    ::close(other);
+    ASSERT_FALSE(busy);
     EXPECT_NE(why.find("already has an XDP program"), std::string::npos) << why;
+    EXPECT_EQ(v.program_on_a(), 0u);
 
     // veth has no zero-copy AF_XDP: refused when asked for (automatic
     // falls back to copy, as every other test shows).
     dl::config zc = xdp_receiver();
     zc.xdp.copy = dl::xdp_copy::zero_copy;
-    first = dl::channel{}; // frees va's queue 0 and its XDP program
     const auto refused = v.net.in_a([&] { return dl::open("va", zc, &why); });
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, rawpkt::errc::unsupported);

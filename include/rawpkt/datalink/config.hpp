@@ -124,7 +124,7 @@ struct xdp_config {
     std::uint32_t tx_size = 2048;
     /// Bytes per UMEM frame: 2048 or 4096. A received frame longer than the
     /// frame size minus the headroom the kernel keeps (256 bytes) does not
-    /// fit and is dropped by the kernel.
+    /// fit and is dropped by the kernel, unless multi_buffer is set.
     std::uint32_t frame_size = 4096;
     /// Frames one receive call takes from the RX ring at most (1 .. rx_size).
     std::uint32_t batch = 64;
@@ -146,6 +146,12 @@ struct xdp_config {
     /// for every socket (XDP_SHARED_UMEM, each socket with its own fill and
     /// completion rings); otherwise each socket has a UMEM of its own.
     bool shared_umem = false;
+    /// Multi-buffer AF_XDP (XDP_USE_SG, Linux 6.6): a frame longer than a
+    /// UMEM frame arrives in several (XDP_PKT_CONTD on all but the last),
+    /// which the receiver joins into one by copying them into a buffer of
+    /// its own; frames that fit one UMEM frame stay in place. Off: such a
+    /// frame is dropped by the kernel (counted in rx_stats::dropped).
+    bool multi_buffer = false;
 };
 
 /// What the receiver hands out.

@@ -21,6 +21,24 @@
 /// that arrives on a queue with a socket to that socket (XSKMAP, indexed by
 /// the receive queue) and lets every other frame go on to the kernel stack.
 ///
+/// Several channels, in one process or several, can receive on different
+/// queues of one interface (config::xdp.queue): they share one program.
+/// The first open() attaches it; a later one finds rawpkt's program on the
+/// interface, takes a descriptor of its bpf_link (by id) and of its maps,
+/// and puts its sockets into the XSKMAP at its queues. The kernel keeps the
+/// program attached while any channel holds the link, and takes it off
+/// when the last one closes or its process dies: still nothing pinned, no
+/// bpffs, no stale program after a crash. A queue has one socket at a time
+/// (a second channel on it fails with step::xdp_socket, EBUSY). An
+/// interface with another XDP program, rawpkt's attached without a link,
+/// or rawpkt's in the other mode than config::xdp.attach asks for, is
+/// refused (step::xdp_attach, EBUSY). Why not libxdp's multi-program
+/// dispatcher: it needs bpffs and pins its state there (a process that
+/// dies leaves the dispatcher behind until another libxdp user cleans up),
+/// and it would run rawpkt's program once per channel, each passing on
+/// the frames of the queues it has no socket for; one shared program that
+/// redirects by queue needs neither.
+///
 /// Each socket has its own UMEM, or with config::xdp.shared_umem all share
 /// the first socket's (XDP_SHARED_UMEM; each keeps its own fill and
 /// completion rings): config::xdp.rx_size frames per socket that the fill
@@ -34,7 +52,17 @@
 /// from the expression (or the program given) is translated into eBPF,
 /// loaded as a second XDP program, and tail-called by the first; a frame it
 /// rejects goes on to the kernel stack untouched (XDP_PASS) and never
-/// reaches the socket. The whole of classic BPF is translated (loads,
+/// reaches the socket. Each channel's filter sits at the slots of its own
+/// queues: channels sharing the program filter independently.
+///
+/// Frames longer than a UMEM frame: with config::xdp.multi_buffer the
+/// sockets are bound with XDP_USE_SG (Linux 6.6) and such a frame arrives
+/// in several UMEM frames, which the receiver copies into one buffer of its
+/// own (valid, like the others, until the next receive call). The program
+/// and the filters are loaded with BPF_F_XDP_HAS_FRAGS (Linux 5.18), so a
+/// driver with multi-buffer XDP (veth, ...) takes an MTU above a page; a
+/// filter reads the first buffer the driver hands XDP, and a load past it
+/// rejects the frame (`len` is the whole frame's). The whole of classic BPF is translated (loads,
 /// arithmetic, jumps, scratch memory, `len`) except the Linux ancillary
 /// loads (SKF_AD_*: VLAN metadata, protocol, packet type, ...), which an XDP
 /// program has no way to read: a filter using them fails with errc::unsupported,
@@ -44,9 +72,18 @@
 /// received frames only (direction::inbound); the snaplen cuts what the
 /// receiver hands out, as on the other backends.
 ///
-/// Time stamps: AF_XDP carries none, so each frame gets the time the
-/// receiver took its batch out of the RX ring (CLOCK_REALTIME, one reading
-/// per batch); timestamp_source::hardware is refused.
+/// Time stamps: AF_XDP carries none, so the program writes the time the
+/// frame reached it (bpf_ktime_get_tai_ns) into the frame's XDP metadata
+/// area, which the kernel copies into the UMEM in front of the frame; the
+/// receiver turns it into CLOCK_REALTIME nanoseconds, the clock of the
+/// other backends, with the TAI-to-realtime offset read at open() (TAI
+/// moves with realtime's NTP adjustments; a leap second or a new TAI
+/// offset set while the channel is open shifts its time stamps by that
+/// second). A driver without metadata support gets the time the receiver
+/// took the batch out of the RX ring instead (one reading per batch).
+/// timestamp_source::hardware is refused: the driver's hardware time stamp
+/// (the bpf_xdp_metadata_rx_timestamp kfunc) is only open to a program
+/// bound to one device, which the shared, generic-capable program is not.
 ///
 /// Refused at open() with errc::unsupported: cooked mode (step::link_layer),
 /// fanout (step::fanout; use several queues instead), qdisc_bypass
@@ -83,6 +120,8 @@ struct xdp_info {
     bool busy_poll = false;
     /// The sockets share one UMEM (config::xdp.shared_umem, several queues).
     bool shared_umem = false;
+    /// Frames longer than a UMEM frame are received (config::xdp.multi_buffer).
+    bool multi_buffer = false;
 };
 
 /// What a backend::xdp receiver (or sender) runs on; errc::unsupported

@@ -4,10 +4,12 @@
 // loaded with libbpf and attached through a bpf_link.
 #include "../impl.hpp"
 #include "ebpf_filter.hpp"
+#include "rawpkt_xdp_meta.h"
 #include "rawpkt_xdp_object.hpp"
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -24,9 +26,17 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <xdp/xsk.h>
 
+// Linux 6.6's if_xdp.h: multi-buffer AF_XDP.
+#ifndef XDP_USE_SG
+#define XDP_USE_SG (1 << 4)
+#endif
+#ifndef XDP_PKT_CONTD
+#define XDP_PKT_CONTD (1 << 0)
+#endif
 #ifndef SO_PREFER_BUSY_POLL
 #define SO_PREFER_BUSY_POLL 69
 #endif
@@ -83,10 +93,18 @@ struct xdp_port {
     bool need_wakeup = false;
     bool busy_poll = false;
     bool shared_umem = false;
+    bool multi_buffer = false;
     std::uint32_t program_id = 0;
+    // CLOCK_REALTIME minus CLOCK_TAI, read at open(): turns the program's
+    // time stamps into the ring backend's clock.
+    std::int64_t tai_to_realtime = 0;
 
-    // The program; the link holds it on the interface.
+    // The program: loaded here (object), or the one another channel put on
+    // the interface (joined_maps hold its maps). The link holds it on the
+    // interface: every channel that uses it has a descriptor of the link,
+    // and the kernel detaches it when the last one goes.
     bpf_object* object = nullptr;
+    unique_fd joined_maps[2];
     int xsks_map = -1;
     int filter_map = -1;
     unique_fd filter_prog;
@@ -97,6 +115,9 @@ struct xdp_port {
     // Receive side: the frames of the last batch, given back at the next
     // receive call, and the socket they came from.
     std::vector<std::uint64_t> held;
+    // Frames of several buffers, joined (multi_buffer): one per frame of
+    // the batch that needed it.
+    std::vector<std::vector<std::byte>> joined;
     std::size_t held_socket = 0;
     std::size_t next_socket = 0;
     std::uint64_t received = 0;
@@ -112,8 +133,17 @@ struct xdp_port {
     xdp_port(const xdp_port&) = delete;
     xdp_port& operator=(const xdp_port&) = delete;
     ~xdp_port() {
-        // The link first: the program leaves the interface before the
-        // sockets it redirects to go away.
+        // This channel's queues leave the maps of a program that other
+        // channels may go on using (a socket leaves the XSKMAP when it
+        // closes anyway; its filter would stay).
+        if (filter_map >= 0 && xsks_map >= 0) {
+            for (const auto& s : sockets) {
+                (void)bpf_map_delete_elem(filter_map, &s->queue);
+                (void)bpf_map_delete_elem(xsks_map, &s->queue);
+            }
+        }
+        // Then the link: the program leaves the interface (when this was its
+        // last channel) before the sockets it redirects to go away.
         link = unique_fd{};
         filter_prog = unique_fd{};
         // The socket that owns a shared UMEM goes last.
@@ -160,9 +190,12 @@ status load_program(xdp_port& p, std::uint32_t entries) {
     if (obj == nullptr) return from_errno(step::xdp_program, errno);
     p.object = obj;
     bpf_map* xsks = bpf_object__find_map_by_name(obj, "rawpkt_xsks");
-    if (xsks == nullptr) return make_error(errc::io, step::xdp_program, ENOENT);
-    if (const int rc = bpf_map__set_max_entries(xsks, entries); rc != 0) {
-        return from_errno(step::xdp_program, errno_of(rc));
+    bpf_map* filters = bpf_object__find_map_by_name(obj, "rawpkt_filter");
+    if (xsks == nullptr || filters == nullptr) return make_error(errc::io, step::xdp_program, ENOENT);
+    for (bpf_map* m : {xsks, filters}) {
+        if (const int rc = bpf_map__set_max_entries(m, entries); rc != 0) {
+            return from_errno(step::xdp_program, errno_of(rc));
+        }
     }
     if (const int rc = bpf_object__load(obj); rc != 0) return from_errno(step::xdp_program, errno_of(rc));
     p.xsks_map = bpf_map__fd(xsks);
@@ -188,6 +221,9 @@ result<unique_fd> load_filter(const std::vector<bpf_instruction>& classic, const
     std::string log(message != nullptr ? 64 * 1024 : 0, '\0');
     auto opts = libbpf_opts<bpf_prog_load_opts>();
     opts.expected_attach_type = BPF_XDP;
+    // As the program that tail-calls it (a prog array holds programs that
+    // agree on frags).
+    opts.prog_flags = BPF_F_XDP_HAS_FRAGS;
     if (!log.empty()) {
         opts.log_buf = log.data();
         opts.log_size = static_cast<__u32>(log.size());
@@ -256,6 +292,7 @@ status open_socket(xsk_queue& q, const interface_info& iface, const config& c, s
         scfg.tx_size = tx_frames;
         scfg.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
         scfg.bind_flags = static_cast<__u16>((x.need_wakeup ? XDP_USE_NEED_WAKEUP : 0) |
+                                             (x.multi_buffer && c.receive ? XDP_USE_SG : 0) |
                                              (modes[t] == xdp_copy::zero_copy ? XDP_ZEROCOPY : XDP_COPY));
         xsk_ring_cons* rx = c.receive ? &q.rx : nullptr;
         xsk_ring_prod* tx = tx_frames != 0 ? &q.tx : nullptr;
@@ -305,11 +342,11 @@ status busy_poll_options(int fd, const xdp_config& x) {
     return {};
 }
 
-// Attaches the program through a bpf_link: native, generic, or native then
-// generic.
-status attach(xdp_port& p, const config& c) {
+// Attaches the loaded program through a bpf_link: native, generic, or
+// native then generic. Returns 0 or the errno of the first refusal.
+int attach(xdp_port& p, const config& c) {
     bpf_program* prog = bpf_object__find_program_by_name(p.object, "rawpkt_xdp");
-    if (prog == nullptr) return make_error(errc::io, step::xdp_program, ENOENT);
+    if (prog == nullptr) return ENOENT;
     const int prog_fd = bpf_program__fd(prog);
     const bool try_native = c.xdp.attach != xdp_attach::generic;
     const bool try_generic = c.xdp.attach != xdp_attach::native;
@@ -325,14 +362,135 @@ status attach(xdp_port& p, const config& c) {
             bpf_prog_info info{};
             __u32 len = sizeof info;
             if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) == 0) p.program_id = info.id;
-            return {};
+            return 0;
         }
         const int e = errno;
         if (first == 0) first = e;
         // Another program, or no right to attach: generic mode will not help.
         if (e == EBUSY || e == EEXIST || e == EPERM) break;
     }
-    return from_errno(step::xdp_attach, first);
+    return first;
+}
+
+// What joining the program on an interface came to.
+enum class joined : std::uint8_t {
+    yes,
+    gone,    // it went away meanwhile (its last channel closed): attach anew
+    foreign, // not rawpkt's, not attached through a bpf_link, or too small
+};
+
+// Takes a share of the rawpkt program `id` that is on the interface: a
+// descriptor of its bpf_link (found among the kernel's links by program
+// and interface), which keeps it attached while this channel lives, and
+// descriptors of its two maps, which must have room for `entries` queues.
+result<joined> join(xdp_port& p, std::uint32_t id, std::uint32_t entries) {
+    const unique_fd prog(bpf_prog_get_fd_by_id(id));
+    if (prog.get() < 0) {
+        if (errno == ENOENT) return joined::gone;
+        return from_errno(step::xdp_program, errno);
+    }
+    __u32 map_ids[4] = {};
+    bpf_prog_info info{};
+    info.nr_map_ids = 4;
+    info.map_ids = reinterpret_cast<std::uintptr_t>(map_ids);
+    __u32 len = sizeof info;
+    if (bpf_obj_get_info_by_fd(prog.get(), &info, &len) != 0) return from_errno(step::xdp_program, errno);
+    if (std::strncmp(info.name, "rawpkt_xdp", sizeof info.name) != 0 || info.nr_map_ids > 4) return joined::foreign;
+    unique_fd maps[2];
+    for (__u32 i = 0; i < info.nr_map_ids; ++i) {
+        unique_fd m(bpf_map_get_fd_by_id(map_ids[i]));
+        if (m.get() < 0) continue;
+        bpf_map_info mi{};
+        __u32 mlen = sizeof mi;
+        if (bpf_obj_get_info_by_fd(m.get(), &mi, &mlen) != 0 || mi.max_entries < entries) continue;
+        if (mi.type == BPF_MAP_TYPE_XSKMAP && std::strncmp(mi.name, "rawpkt_xsks", sizeof mi.name) == 0) {
+            maps[0] = std::move(m);
+        } else if (mi.type == BPF_MAP_TYPE_PROG_ARRAY && std::strncmp(mi.name, "rawpkt_filter", sizeof mi.name) == 0) {
+            maps[1] = std::move(m);
+        }
+    }
+    if (maps[0].get() < 0 || maps[1].get() < 0) return joined::foreign;
+    // Link ids are global (every namespace): the program id ties the link
+    // to this interface.
+    __u32 link_id = 0;
+    while (bpf_link_get_next_id(link_id, &link_id) == 0) {
+        unique_fd l(bpf_link_get_fd_by_id(link_id));
+        if (l.get() < 0) continue;
+        bpf_link_info li{};
+        __u32 llen = sizeof li;
+        if (bpf_obj_get_info_by_fd(l.get(), &li, &llen) != 0) continue;
+        if (li.type != BPF_LINK_TYPE_XDP || li.prog_id != id || li.xdp.ifindex != p.ifindex) continue;
+        p.link = std::move(l);
+        p.program_id = id;
+        p.joined_maps[0] = std::move(maps[0]);
+        p.joined_maps[1] = std::move(maps[1]);
+        p.xsks_map = p.joined_maps[0].get();
+        p.filter_map = p.joined_maps[1].get();
+        return joined::yes;
+    }
+    // A rawpkt program attached without a link (by ip link, say) is not
+    // shared: nothing would say when to take it off.
+    return joined::foreign;
+}
+
+// Puts rawpkt's program on the interface, or joins the one that is there
+// (another channel's, in this process or another). Several tries: between
+// the query and the attach or join, another channel may attach first or
+// close the last share.
+status use_program(xdp_port& p, const config& c, std::uint32_t entries) {
+    int refused = EBUSY;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        auto q = libbpf_opts<bpf_xdp_query_opts>();
+        if (const int rc = bpf_xdp_query(static_cast<int>(p.ifindex), 0, &q); rc != 0) {
+            return from_errno(step::xdp_attach, errno_of(rc));
+        }
+        if (q.attach_mode == XDP_ATTACHED_NONE) {
+            if (p.object == nullptr) {
+                if (const status s = load_program(p, entries); !s) return s;
+            }
+            refused = attach(p, c);
+            if (refused == 0) return {};
+            if (refused != EBUSY && refused != EEXIST) break;
+            continue;
+        }
+        refused = EBUSY;
+        // Joined only in the mode asked for (native, generic).
+        const bool native = q.attach_mode == XDP_ATTACHED_DRV;
+        const bool generic = q.attach_mode == XDP_ATTACHED_SKB;
+        if ((!native && !generic) || (native && c.xdp.attach == xdp_attach::generic) ||
+            (generic && c.xdp.attach == xdp_attach::native)) {
+            break;
+        }
+        const auto j = join(p, native ? q.drv_prog_id : q.skb_prog_id, entries);
+        if (!j) return j.error();
+        if (*j == joined::yes) {
+            p.native = native;
+            return {};
+        }
+        if (*j == joined::foreign) break;
+    }
+    return from_errno(step::xdp_attach, refused);
+}
+
+// Puts the filter program (or none: -1) into the filter map at `queue`.
+status set_queue_filter(const xdp_port& p, std::uint32_t queue, int prog_fd) {
+    if (prog_fd < 0) {
+        if (bpf_map_delete_elem(p.filter_map, &queue) != 0 && errno != ENOENT) {
+            return from_errno(step::xdp_filter, errno);
+        }
+        return {};
+    }
+    if (bpf_map_update_elem(p.filter_map, &queue, &prog_fd, BPF_ANY) != 0) return from_errno(step::xdp_filter, errno);
+    return {};
+}
+
+// CLOCK_REALTIME - CLOCK_TAI, from a TAI reading between two of realtime.
+std::int64_t tai_offset() noexcept {
+    const std::int64_t before = realtime_ns();
+    timespec ts{};
+    ::clock_gettime(CLOCK_TAI, &ts);
+    const std::int64_t after = realtime_ns();
+    return before + (after - before) / 2 - (std::int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec);
 }
 
 error with_queue(error e, std::uint32_t queue) noexcept {
@@ -368,28 +526,24 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
     port->need_wakeup = c.xdp.need_wakeup;
     port->busy_poll = c.xdp.busy_poll;
     port->shared_umem = c.xdp.shared_umem;
+    port->multi_buffer = c.xdp.multi_buffer && c.receive;
     port->tx_batch = c.tx_batch;
 
+    port->tai_to_realtime = tai_offset();
+
+    // The filter first (it fails on its own), then the program goes on the
+    // interface (or this channel joins the one there), so that an
+    // interface that refuses it fails before any socket is bound. Until a
+    // queue's socket is in the XSKMAP its frames go on to the stack.
     if (c.receive) {
-        if (const status s = load_program(*port, std::max(count, queues.back() + 1)); !s) return s.error();
+        if (const status s = use_program(*port, c, std::max(count, queues.back() + 1)); !s) return s.error();
         const auto classic = classic_program(c.filter, link, c.snaplen, detail);
         if (!classic) return classic.error();
         if (!classic->empty()) {
             auto prog = load_filter(*classic, xdp_accept{port->xsks_map, XDP_TX}, detail);
             if (!prog) return prog.error();
-            const __u32 slot = 0;
-            const int fd = prog->get();
-            if (bpf_map_update_elem(port->filter_map, &slot, &fd, BPF_ANY) != 0) {
-                return from_errno(step::xdp_filter, errno);
-            }
             port->filter_prog = std::move(*prog);
         }
-    }
-    // The program goes on first, so that an interface that refuses it (or
-    // has one already) fails before any socket is bound. Until a queue's
-    // socket is in the XSKMAP its frames go on to the stack.
-    if (c.receive) {
-        if (const status s = attach(*port, c); !s) return s.error();
     }
     bool all_zero_copy = true;
     const std::size_t umem_sockets = c.xdp.shared_umem ? queues.size() : 1;
@@ -402,28 +556,33 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
         sock->first_frame = shared != nullptr ? next_frame : 0;
         bool zc = false;
         if (const status s = open_socket(*sock, iface, c, umem_sockets, shared, first, zc); !s) return s.error();
-        next_frame = sock->first_frame + frames_of(c, first);
+        // Bound: the queue is this channel's, and so are its map slots.
+        port->sockets.push_back(std::move(sock));
+        xsk_queue& qs = *port->sockets.back();
+        next_frame = qs.first_frame + frames_of(c, first);
         all_zero_copy = all_zero_copy && zc;
         if (c.xdp.busy_poll) {
-            if (const status s = busy_poll_options(sock->fd, c.xdp); !s) return s.error();
+            if (const status s = busy_poll_options(qs.fd, c.xdp); !s) return s.error();
         }
         if (c.receive) {
             // Every RX frame goes to the fill ring: the kernel receives into them.
             std::uint32_t idx = 0;
-            if (xsk_ring_prod__reserve(&sock->fill, port->rx_frames, &idx) != port->rx_frames) {
+            if (xsk_ring_prod__reserve(&qs.fill, port->rx_frames, &idx) != port->rx_frames) {
                 return with_queue(make_error(errc::no_room, step::xdp_socket), q);
             }
             for (std::uint32_t i = 0; i < port->rx_frames; ++i) {
-                *xsk_ring_prod__fill_addr(&sock->fill, idx + i) =
-                    std::uint64_t{sock->first_frame + i} * port->frame_size;
+                *xsk_ring_prod__fill_addr(&qs.fill, idx + i) = std::uint64_t{qs.first_frame + i} * port->frame_size;
             }
-            xsk_ring_prod__submit(&sock->fill, port->rx_frames);
-            const int fd = sock->fd;
+            xsk_ring_prod__submit(&qs.fill, port->rx_frames);
+            // The queue's filter (or none: a channel that had the queue
+            // before may have died with its filter in the slot), then the
+            // socket.
+            if (const status s = set_queue_filter(*port, q, port->filter_prog.get()); !s) return s.error();
+            const int fd = qs.fd;
             if (bpf_map_update_elem(port->xsks_map, &q, &fd, BPF_ANY) != 0) {
                 return with_queue(from_errno(step::xdp_socket, errno), q);
             }
         }
-        port->sockets.push_back(std::move(sock));
     }
     port->zero_copy = all_zero_copy;
     if (c.send) {
@@ -460,6 +619,7 @@ result<xdp_channel> open_xdp(const interface_info& iface, const config& c, link_
         common.dir = direction::inbound;
         std::vector<frame> frames(c.xdp.batch, common);
         port->held.reserve(c.xdp.batch);
+        if (port->multi_buffer) port->joined.resize(c.xdp.batch);
         ch.rx = rx_impl::wrap(new rx_impl{setup, backend::xdp, xdp_rx(port), std::move(frames), {}});
     }
     if (c.send) {
@@ -483,6 +643,7 @@ xdp_info info_of(const xdp_port& p) {
     i.need_wakeup = p.need_wakeup;
     i.busy_poll = p.busy_poll;
     i.shared_umem = p.shared_umem && p.sockets.size() > 1;
+    i.multi_buffer = p.multi_buffer;
     return i;
 }
 
@@ -508,6 +669,10 @@ void give_back(xdp_port& p) noexcept {
     p.held.clear();
 }
 
+// The buffers of one frame at most (multi_buffer): the kernel's
+// MAX_SKB_FRAGS (17) and the first.
+constexpr std::uint32_t max_buffers = 18;
+
 // Wakes a driver that waits for fill-ring entries (need-wakeup mode).
 void wake_fill(const xsk_queue& q, bool need_wakeup) noexcept {
     if (need_wakeup && xsk_ring_prod__needs_wakeup(&q.fill)) {
@@ -527,27 +692,73 @@ result<std::span<const frame>> xdp_rx::fetch(std::vector<frame>& frames, const r
             const std::size_t at = (p.next_socket + k) % n_sockets;
             xsk_queue& q = *p.sockets[at];
             std::uint32_t idx = 0;
-            const std::uint32_t n = xsk_ring_cons__peek(&q.rx, p.batch, &idx);
+            // Room for the buffers of one more frame past the batch: a batch
+            // of multi-buffer frames ends on a whole frame.
+            const std::uint32_t n = xsk_ring_cons__peek(&q.rx, p.batch + (p.multi_buffer ? max_buffers : 0), &idx);
             if (n == 0) {
                 wake_fill(q, p.need_wakeup);
                 continue;
             }
-            const std::int64_t now = realtime_ns();
-            for (std::uint32_t i = 0; i < n; ++i) {
-                const xdp_desc* desc = xsk_ring_cons__rx_desc(&q.rx, idx + i);
-                frame& f = frames[i];
-                const std::uint32_t caplen = std::min(desc->len, s.snaplen);
-                // The other fields were set once at open().
-                f.data = bytes{q.base + desc->addr, caplen};
-                f.timestamp_ns = now;
-                f.original_len = desc->len;
-                p.held.push_back(desc->addr);
+            std::int64_t now = 0;
+            std::uint32_t used = 0, out = 0;
+            while (used < n && out < p.batch) {
+                const xdp_desc* desc = xsk_ring_cons__rx_desc(&q.rx, idx + used);
+                // A frame of several buffers: all but the last say CONTD.
+                std::uint32_t parts = 1;
+                std::uint32_t len = desc->len;
+                while ((xsk_ring_cons__rx_desc(&q.rx, idx + used + parts - 1)->options & XDP_PKT_CONTD) != 0 &&
+                       used + parts < n) {
+                    len += xsk_ring_cons__rx_desc(&q.rx, idx + used + parts)->len;
+                    ++parts;
+                }
+                // Its last buffer is not in the ring yet: next call.
+                if ((xsk_ring_cons__rx_desc(&q.rx, idx + used + parts - 1)->options & XDP_PKT_CONTD) != 0) break;
+                frame& f = frames[out];
+                std::byte* const data = q.base + desc->addr;
+                const std::uint32_t caplen = std::min(len, s.snaplen);
+                if (parts == 1) {
+                    // The other fields were set once at open().
+                    f.data = bytes{data, caplen};
+                } else {
+                    std::vector<std::byte>& joined = p.joined[out];
+                    joined.resize(caplen);
+                    std::uint32_t at_byte = 0;
+                    for (std::uint32_t b = 0; b < parts && at_byte < caplen; ++b) {
+                        const xdp_desc* part = xsk_ring_cons__rx_desc(&q.rx, idx + used + b);
+                        const std::uint32_t take = std::min(part->len, caplen - at_byte);
+                        std::memcpy(joined.data() + at_byte, q.base + part->addr, take);
+                        at_byte += take;
+                    }
+                    f.data = bytes{joined.data(), caplen};
+                }
+                // The program's time stamp in front of the frame (inside the
+                // UMEM frame's headroom); the receiver's clock without one.
+                rawpkt_xdp_meta meta{};
+                if (desc->addr % p.frame_size >= sizeof meta) std::memcpy(&meta, data - sizeof meta, sizeof meta);
+                if (meta.magic == RAWPKT_XDP_META_MAGIC) {
+                    f.timestamp_ns = static_cast<std::int64_t>(meta.tai_ns) + p.tai_to_realtime;
+                    // Cleared: the UMEM frame comes back with the next frame
+                    // in, and a stale time stamp must not pass for its own.
+                    std::memset(data - sizeof meta + offsetof(rawpkt_xdp_meta, magic), 0, sizeof meta.magic);
+                } else {
+                    if (now == 0) now = realtime_ns();
+                    f.timestamp_ns = now;
+                }
+                f.original_len = len;
+                for (std::uint32_t b = 0; b < parts; ++b) {
+                    p.held.push_back(xsk_ring_cons__rx_desc(&q.rx, idx + used + b)->addr);
+                }
+                used += parts;
+                ++out;
             }
-            xsk_ring_cons__release(&q.rx, n);
+            // What was peeked and not taken stays in the ring.
+            if (used < n) xsk_ring_cons__cancel(&q.rx, n - used);
+            if (used == 0) continue;
+            xsk_ring_cons__release(&q.rx, used);
             p.held_socket = at;
             p.next_socket = (at + 1) % n_sockets;
-            p.received += n;
-            return std::span<const frame>{frames.data(), n};
+            p.received += out;
+            return std::span<const frame>{frames.data(), out};
         }
         if (wait.count() == 0 || d.passed()) return std::span<const frame>{};
         if (p.epoll.get() >= 0) {
@@ -582,19 +793,16 @@ status xdp_rx::set_filter(const filter& f, const rx_setup& s, std::string* messa
     xdp_port& p = *port_;
     const auto classic = classic_program(f, s.link, s.snaplen, message);
     if (!classic) return classic.error();
-    const __u32 slot = 0;
-    if (classic->empty()) {
-        if (bpf_map_delete_elem(p.filter_map, &slot) != 0 && errno != ENOENT) {
-            return from_errno(step::xdp_filter, errno);
-        }
-        p.filter_prog = unique_fd{};
-    } else {
-        auto prog = load_filter(*classic, xdp_accept{p.xsks_map, XDP_TX}, message);
-        if (!prog) return prog.error();
-        const int fd = prog->get();
-        if (bpf_map_update_elem(p.filter_map, &slot, &fd, BPF_ANY) != 0) return from_errno(step::xdp_filter, errno);
-        p.filter_prog = std::move(*prog);
+    unique_fd prog;
+    if (!classic->empty()) {
+        auto loaded = load_filter(*classic, xdp_accept{p.xsks_map, XDP_TX}, message);
+        if (!loaded) return loaded.error();
+        prog = std::move(*loaded);
     }
+    for (const auto& q : p.sockets) {
+        if (const status st = set_queue_filter(p, q->queue, prog.get()); !st) return st;
+    }
+    p.filter_prog = std::move(prog);
     drain();
     return {};
 }
