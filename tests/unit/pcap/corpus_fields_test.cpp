@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Every capture of the corpus, read with rawpkt's reader, decoded (lax) and
-// printed with rawpkt::fields, compared cell by cell with what tshark prints
+// Every capture of the corpus (and of tests/data/crafted), read with
+// rawpkt's reader, decoded (lax) and printed with rawpkt::fields, compared cell by cell with what tshark prints
 // for the same fields. tshark runs here, as the oracle, with checksum
 // validation on and IP defragmentation and TCP reassembly off (rawpkt
 // dissects each frame on its own). Every difference that remains is listed
@@ -23,8 +23,6 @@
 namespace {
 
 using namespace rawpkt;
-
-const std::filesystem::path corpus_dir = std::filesystem::path(RAWPKT_TEST_DATA_DIR) / "corpus";
 
 bool have_tshark() { return std::system("tshark --version >/dev/null 2>&1") == 0; }
 
@@ -70,11 +68,7 @@ const std::vector<known_difference> known = {
 
 TEST(CorpusFields, EveryCaptureMatchesTshark) {
     if (!have_tshark()) GTEST_SKIP() << "tshark is not installed (scripts/install-deps.sh installs it)";
-    std::vector<std::filesystem::path> captures;
-    for (const auto& e : std::filesystem::directory_iterator(corpus_dir)) {
-        if (e.path().filename() != "INDEX.tsv") captures.push_back(e.path());
-    }
-    std::sort(captures.begin(), captures.end());
+    const std::vector<std::filesystem::path> captures = test::field_captures();
     ASSERT_GT(captures.size(), 100u);
 
     struct tally {
