@@ -9,6 +9,7 @@
 #include <rawpkt/fields.hpp>
 #include <rawpkt/pcap/reader.hpp>
 
+#include "support/counted_new.hpp"
 #include "support/tshark_corpus.hpp"
 
 #include <gtest/gtest.h>
@@ -128,6 +129,42 @@ TEST(CorpusFields, EveryCaptureMatchesTshark) {
         EXPECT_EQ(used[&k], k.cells) << k.capture << ": " << k.reason;
     }
     EXPECT_GT(frames_compared, 40000u);
+}
+
+TEST(CorpusFields, ApplicationFieldsAllocateNothing) {
+    // The dns.* and dhcp.* values are written straight into the output:
+    // once it has room, printing them allocates nothing, for any occurrence.
+    if (!rawpkt::test::counts_allocations) GTEST_SKIP() << "allocations are not counted under ThreadSanitizer";
+    const std::filesystem::path data{RAWPKT_TEST_DATA_DIR};
+    std::vector<fields::id> ids;
+    for (const auto n : fields::names()) {
+        if (n.starts_with("dns.") || n.starts_with("dhcp.")) ids.push_back(*fields::lookup(n));
+    }
+    std::string out;
+    out.reserve(1 << 16);
+    std::size_t printed = 0;
+    for (const auto* name :
+         {"crafted/dns_special_strings.pcap", "corpus/tcpdump__dns_udp.pcap", "corpus/pcapplusplus__DnsPackets.pcap",
+          "corpus/tcpdump__edns-opts.pcap", "corpus/pcapplusplus__Dhcp1.pcap"}) {
+        auto r = pcap::reader::open((data / name).string());
+        ASSERT_TRUE(r) << name;
+        decoded d;
+        std::uint64_t number = 0;
+        for (const frame& f : *r) {
+            (void)decode(f.data, f.link, d, {.mode = decode_mode::lax});
+            const fields::context ctx{f, ++number, d};
+            const std::size_t before = rawpkt::test::allocations.load();
+            for (const auto which : {fields::occurrence::first, fields::occurrence::last, fields::occurrence::all}) {
+                for (const auto id : ids) {
+                    out.clear();
+                    fields::append(out, id, ctx, which);
+                    printed += out.size();
+                }
+            }
+            EXPECT_EQ(rawpkt::test::allocations.load(), before) << name << " frame " << number;
+        }
+    }
+    EXPECT_GT(printed, 10000u);
 }
 
 } // namespace
