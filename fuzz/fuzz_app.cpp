@@ -30,6 +30,27 @@ using namespace rawpkt::fuzz;
 
 namespace {
 
+/// Reads every item of a range of length-prefixed items (DNS TXT strings
+/// and EDNS options, DHCP and DHCPv6 options) up to the first error, which
+/// it uses: each item's offset, then what `fn` reads of it.
+template <class Range, class Fn>
+void touch_each(const Range& items, Fn&& fn) {
+    for (const auto& i : items) {
+        if (!i) {
+            use(i.error());
+            break;
+        }
+        use(i->offset);
+        fn(*i);
+    }
+}
+
+/// The code and data of an option.
+constexpr auto touch_code_data = [](const auto& o) {
+    use(o.code);
+    use(o.data);
+};
+
 void touch_name(const dns::name& n) {
     const std::string s = n.to_string();
     // At most 255 bytes on the wire: at most 253 characters of text, or "<Root>".
@@ -63,14 +84,7 @@ void touch_record(const dns::record& r) {
         touch_name(mx.exchange);
     });
     touch_typed(r.txt(), r.type, dns::rr_type::txt, [](const dns::txt_range& txt) {
-        for (const auto& s : txt) {
-            if (!s) {
-                use(s.error());
-                break;
-            }
-            use(s->offset);
-            use(s->text);
-        }
+        touch_each(txt, [](const dns::character_string& s) { use(s.text); });
     });
     touch_typed(r.soa(), r.type, dns::rr_type::soa, [](const dns::soa_data& soa) {
         touch_name(soa.mname);
@@ -94,15 +108,7 @@ void touch_record(const dns::record& r) {
         use(opt.dnssec_ok);
         use(opt.z);
         use(opt.rcode(0x0f));
-        for (const auto& o : opt.options) {
-            if (!o) {
-                use(o.error());
-                break;
-            }
-            use(o->code);
-            use(o->offset);
-            use(o->data);
-        }
+        touch_each(opt.options, touch_code_data);
     });
 }
 
@@ -219,33 +225,17 @@ void touch_dhcp(bytes b) {
         ++walked;
     }
     if (walked < in_field) fail("the overloaded DHCP options skip some of the options field");
-    for (const auto& o : v->options()) {
-        if (!o) {
-            use(o.error());
-            break;
-        }
-        use(o->code);
-        use(o->offset);
-        use(o->data);
-        use(o->message_type());
-        use(o->address());
-        use(o->address(1));
-        use(o->seconds());
-        mix(o->text().size());
-    }
+    touch_each(v->options(), [](const auto& o) {
+        touch_code_data(o);
+        use(o.message_type());
+        use(o.address());
+        use(o.address(1));
+        use(o.seconds());
+        mix(o.text().size());
+    });
 }
 
-void touch_dhcpv6_options(const dhcpv6::option_range& opts) {
-    for (const auto& o : opts) {
-        if (!o) {
-            use(o.error());
-            break;
-        }
-        use(o->code);
-        use(o->offset);
-        use(o->data);
-    }
-}
+void touch_dhcpv6_options(const dhcpv6::option_range& opts) { touch_each(opts, touch_code_data); }
 
 void touch_dhcpv6(bytes b) {
     if (const auto r = dhcpv6::relay_view::checked(b)) {

@@ -13,98 +13,113 @@
 namespace rawpkt::fields {
 namespace {
 
-constexpr std::array<std::string_view, static_cast<std::size_t>(id::dhcp_option_dhcp) + 1> field_names = {
-    "frame.number",
-    "frame.len",
-    "frame.cap_len",
-    "frame.time_epoch",
-    "eth.src",
-    "eth.dst",
-    "eth.type",
-    "vlan.id",
-    "vlan.priority",
-    "mpls.label",
-    "ip.version",
-    "ip.hdr_len",
-    "ip.len",
-    "ip.id",
-    "ip.flags.df",
-    "ip.flags.mf",
-    "ip.frag_offset",
-    "ip.ttl",
-    "ip.proto",
-    "ip.checksum",
-    "ip.checksum.status",
-    "ip.src",
-    "ip.dst",
-    "ipv6.plen",
-    "ipv6.nxt",
-    "ipv6.hlim",
-    "ipv6.src",
-    "ipv6.dst",
-    "ipv6.flow",
-    "tcp.srcport",
-    "tcp.dstport",
-    "tcp.seq_raw",
-    "tcp.ack_raw",
-    "tcp.hdr_len",
-    "tcp.flags",
-    "tcp.window_size_value",
-    "tcp.len",
-    "tcp.checksum",
-    "tcp.checksum.status",
-    "tcp.options.mss_val",
-    "tcp.options.wscale.shift",
-    "udp.srcport",
-    "udp.dstport",
-    "udp.length",
-    "udp.checksum",
-    "udp.checksum.status",
-    "icmp.type",
-    "icmp.code",
-    "icmp.checksum.status",
-    "icmpv6.type",
-    "icmpv6.code",
-    "arp.opcode",
-    "arp.src.hw_mac",
-    "arp.src.proto_ipv4",
-    "arp.dst.hw_mac",
-    "arp.dst.proto_ipv4",
-    "gre.proto",
-    "vxlan.vni",
-    "dns.id",
-    "dns.flags.response",
-    "dns.qry.name",
-    "dns.qry.type",
-    "dns.count.answers",
-    "dns.a",
-    "dns.aaaa",
-    "dns.cname",
-    "dns.ns",
-    "dns.ptr.domain_name",
-    "dns.mx.preference",
-    "dns.mx.mail_exchange",
-    "dns.txt",
-    "dns.soa.mname",
-    "dns.soa.rname",
-    "dns.soa.serial_number",
-    "dns.soa.refresh_interval",
-    "dns.soa.retry_interval",
-    "dns.soa.expire_limit",
-    "dns.soa.minimum_ttl",
-    "dns.srv.priority",
-    "dns.srv.weight",
-    "dns.srv.port",
-    "dns.srv.target",
-    "dns.rr.udp_payload_size",
-    "dns.resp.ext_rcode",
-    "dns.resp.edns0_version",
-    "dns.resp.z.do",
-    "dns.opt.code",
-    "dns.opt.len",
-    "dns.opt.data",
-    "dhcp.option.dhcp",
+/// What rawpkt knows of each field, in the order of `id`: its tshark name
+/// and the layer kind it is read from. frame.* fields have none, nor have
+/// the application fields: those are read from transport payloads (see
+/// application_values()).
+struct field_info {
+    std::string_view name;
+    layer kind;
 };
+
+constexpr std::array<field_info, static_cast<std::size_t>(id::dhcp_option_dhcp) + 1> registry = {{
+    {"frame.number", layer::none},
+    {"frame.len", layer::none},
+    {"frame.cap_len", layer::none},
+    {"frame.time_epoch", layer::none},
+    {"eth.src", layer::ethernet},
+    {"eth.dst", layer::ethernet},
+    {"eth.type", layer::ethernet},
+    {"vlan.id", layer::vlan},
+    {"vlan.priority", layer::vlan},
+    {"mpls.label", layer::mpls},
+    {"ip.version", layer::ipv4},
+    {"ip.hdr_len", layer::ipv4},
+    {"ip.len", layer::ipv4},
+    {"ip.id", layer::ipv4},
+    {"ip.flags.df", layer::ipv4},
+    {"ip.flags.mf", layer::ipv4},
+    {"ip.frag_offset", layer::ipv4},
+    {"ip.ttl", layer::ipv4},
+    {"ip.proto", layer::ipv4},
+    {"ip.checksum", layer::ipv4},
+    {"ip.checksum.status", layer::ipv4},
+    {"ip.src", layer::ipv4},
+    {"ip.dst", layer::ipv4},
+    {"ipv6.plen", layer::ipv6},
+    {"ipv6.nxt", layer::ipv6},
+    {"ipv6.hlim", layer::ipv6},
+    {"ipv6.src", layer::ipv6},
+    {"ipv6.dst", layer::ipv6},
+    {"ipv6.flow", layer::ipv6},
+    {"tcp.srcport", layer::tcp},
+    {"tcp.dstport", layer::tcp},
+    {"tcp.seq_raw", layer::tcp},
+    {"tcp.ack_raw", layer::tcp},
+    {"tcp.hdr_len", layer::tcp},
+    {"tcp.flags", layer::tcp},
+    {"tcp.window_size_value", layer::tcp},
+    {"tcp.len", layer::tcp},
+    {"tcp.checksum", layer::tcp},
+    {"tcp.checksum.status", layer::tcp},
+    {"tcp.options.mss_val", layer::tcp},
+    {"tcp.options.wscale.shift", layer::tcp},
+    {"udp.srcport", layer::udp},
+    {"udp.dstport", layer::udp},
+    {"udp.length", layer::udp},
+    {"udp.checksum", layer::udp},
+    {"udp.checksum.status", layer::udp},
+    {"icmp.type", layer::icmpv4},
+    {"icmp.code", layer::icmpv4},
+    {"icmp.checksum.status", layer::icmpv4},
+    {"icmpv6.type", layer::icmpv6},
+    {"icmpv6.code", layer::icmpv6},
+    {"arp.opcode", layer::arp},
+    {"arp.src.hw_mac", layer::arp},
+    {"arp.src.proto_ipv4", layer::arp},
+    {"arp.dst.hw_mac", layer::arp},
+    {"arp.dst.proto_ipv4", layer::arp},
+    {"gre.proto", layer::gre},
+    {"vxlan.vni", layer::vxlan},
+    {"dns.id", layer::none},
+    {"dns.flags.response", layer::none},
+    {"dns.qry.name", layer::none},
+    {"dns.qry.type", layer::none},
+    {"dns.count.answers", layer::none},
+    {"dns.a", layer::none},
+    {"dns.aaaa", layer::none},
+    {"dns.cname", layer::none},
+    {"dns.ns", layer::none},
+    {"dns.ptr.domain_name", layer::none},
+    {"dns.mx.preference", layer::none},
+    {"dns.mx.mail_exchange", layer::none},
+    {"dns.txt", layer::none},
+    {"dns.soa.mname", layer::none},
+    {"dns.soa.rname", layer::none},
+    {"dns.soa.serial_number", layer::none},
+    {"dns.soa.refresh_interval", layer::none},
+    {"dns.soa.retry_interval", layer::none},
+    {"dns.soa.expire_limit", layer::none},
+    {"dns.soa.minimum_ttl", layer::none},
+    {"dns.srv.priority", layer::none},
+    {"dns.srv.weight", layer::none},
+    {"dns.srv.port", layer::none},
+    {"dns.srv.target", layer::none},
+    {"dns.rr.udp_payload_size", layer::none},
+    {"dns.resp.ext_rcode", layer::none},
+    {"dns.resp.edns0_version", layer::none},
+    {"dns.resp.z.do", layer::none},
+    {"dns.opt.code", layer::none},
+    {"dns.opt.len", layer::none},
+    {"dns.opt.data", layer::none},
+    {"dhcp.option.dhcp", layer::none},
+}};
+
+constexpr auto field_names = [] {
+    std::array<std::string_view, registry.size()> n{};
+    for (std::size_t i = 0; i < n.size(); ++i) n[i] = registry[i].name;
+    return n;
+}();
 
 // tshark's checksum status values (epan/proto.h, PROTO_CHECKSUM_E_*).
 enum checksum_status : unsigned { bad = 0, good = 1, unverified = 2, not_present = 3 };
@@ -139,104 +154,8 @@ void put_time(std::string& out, std::int64_t ns) {
     out.append(buf, static_cast<std::size_t>(n));
 }
 
-/// The layer kind a field is read from; none for frame.* fields.
-layer layer_of(id f) {
-    switch (f) {
-    case id::frame_number:
-    case id::frame_len:
-    case id::frame_cap_len:
-    case id::frame_time_epoch: return layer::none;
-    case id::eth_src:
-    case id::eth_dst:
-    case id::eth_type: return layer::ethernet;
-    case id::vlan_id:
-    case id::vlan_priority: return layer::vlan;
-    case id::mpls_label: return layer::mpls;
-    case id::ip_version:
-    case id::ip_hdr_len:
-    case id::ip_len:
-    case id::ip_id:
-    case id::ip_flags_df:
-    case id::ip_flags_mf:
-    case id::ip_frag_offset:
-    case id::ip_ttl:
-    case id::ip_proto:
-    case id::ip_checksum:
-    case id::ip_checksum_status:
-    case id::ip_src:
-    case id::ip_dst: return layer::ipv4;
-    case id::ipv6_plen:
-    case id::ipv6_nxt:
-    case id::ipv6_hlim:
-    case id::ipv6_src:
-    case id::ipv6_dst:
-    case id::ipv6_flow: return layer::ipv6;
-    case id::tcp_srcport:
-    case id::tcp_dstport:
-    case id::tcp_seq_raw:
-    case id::tcp_ack_raw:
-    case id::tcp_hdr_len:
-    case id::tcp_flags:
-    case id::tcp_window_size_value:
-    case id::tcp_len:
-    case id::tcp_checksum:
-    case id::tcp_checksum_status:
-    case id::tcp_options_mss_val:
-    case id::tcp_options_wscale_shift: return layer::tcp;
-    case id::udp_srcport:
-    case id::udp_dstport:
-    case id::udp_length:
-    case id::udp_checksum:
-    case id::udp_checksum_status: return layer::udp;
-    case id::icmp_type:
-    case id::icmp_code:
-    case id::icmp_checksum_status: return layer::icmpv4;
-    case id::icmpv6_type:
-    case id::icmpv6_code: return layer::icmpv6;
-    case id::arp_opcode:
-    case id::arp_src_hw_mac:
-    case id::arp_src_proto_ipv4:
-    case id::arp_dst_hw_mac:
-    case id::arp_dst_proto_ipv4: return layer::arp;
-    case id::gre_proto: return layer::gre;
-    case id::vxlan_vni: return layer::vxlan;
-    // Application fields are read from transport payloads (see
-    // append_application()), not from a decoded layer of their own.
-    case id::dns_id:
-    case id::dns_flags_response:
-    case id::dns_qry_name:
-    case id::dns_qry_type:
-    case id::dns_count_answers:
-    case id::dns_a:
-    case id::dns_aaaa:
-    case id::dns_cname:
-    case id::dns_ns:
-    case id::dns_ptr_domain_name:
-    case id::dns_mx_preference:
-    case id::dns_mx_mail_exchange:
-    case id::dns_txt:
-    case id::dns_soa_mname:
-    case id::dns_soa_rname:
-    case id::dns_soa_serial_number:
-    case id::dns_soa_refresh_interval:
-    case id::dns_soa_retry_interval:
-    case id::dns_soa_expire_limit:
-    case id::dns_soa_minimum_ttl:
-    case id::dns_srv_priority:
-    case id::dns_srv_weight:
-    case id::dns_srv_port:
-    case id::dns_srv_target:
-    case id::dns_rr_udp_payload_size:
-    case id::dns_resp_ext_rcode:
-    case id::dns_resp_edns0_version:
-    case id::dns_resp_z_do:
-    case id::dns_opt_code:
-    case id::dns_opt_len:
-    case id::dns_opt_data:
-    case id::dhcp_option_dhcp: return layer::none;
-    }
-    return layer::none;
-}
+/// The layer kind a field is read from; none for frame.* and application fields.
+layer layer_of(id f) { return registry[static_cast<std::size_t>(f)].kind; }
 
 /// True when layer kind `k` carries field `f`. tshark's ip.version is also
 /// the version field of IPv6 headers.
@@ -477,6 +396,8 @@ bool put_layer_field(std::string& out, id f, const context& ctx, std::size_t i) 
         put_hex(out, static_cast<std::uint16_t>(gre::view::unchecked(b).protocol_type()), 4);
         return true;
     case id::vxlan_vni: put_dec(out, vxlan::view::unchecked(b).vni()); return true;
+    // No layer carries these (registry); listed so that -Wswitch names a
+    // field added to `id` without a case here.
     case id::dns_id:
     case id::dns_flags_response:
     case id::dns_qry_name:
@@ -528,37 +449,214 @@ void put_hex_bytes(std::string& out, bytes b) {
     }
 }
 
+/// U+FFFD REPLACEMENT CHARACTER in UTF-8: what tshark shows for bytes that
+/// are no character.
+constexpr std::string_view replacement = "\xef\xbf\xbd";
+
+void put_utf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+        return;
+    }
+    if (c < 0x800) {
+        out += static_cast<char>(0xc0 | (c >> 6));
+    } else {
+        if (c < 0x10000) {
+            out += static_cast<char>(0xe0 | (c >> 12));
+        } else {
+            out += static_cast<char>(0xf0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+        }
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    }
+    out += static_cast<char>(0x80 | (c & 0x3f));
+}
+
+/// False for the code points GLib's g_unichar_isprint() rejects that can
+/// reach it here: C0 and C1 controls, format characters (Cf, Unicode 15)
+/// and noncharacters. (Other unassigned code points count as printable.)
+bool printable(char32_t c) {
+    struct range {
+        char32_t first, last;
+    };
+    static constexpr range format_chars[] = {
+        {0xad, 0xad},       {0x600, 0x605},     {0x61c, 0x61c},     {0x6dd, 0x6dd},     {0x70f, 0x70f},
+        {0x890, 0x891},     {0x8e2, 0x8e2},     {0x180e, 0x180e},   {0x200b, 0x200f},   {0x202a, 0x202e},
+        {0x2060, 0x2064},   {0x2066, 0x206f},   {0xfeff, 0xfeff},   {0xfff9, 0xfffb},   {0x110bd, 0x110bd},
+        {0x110cd, 0x110cd}, {0x13430, 0x1343f}, {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a}, {0xe0001, 0xe0001},
+        {0xe0020, 0xe007f},
+    };
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) return false;
+    if ((c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe) return false;
+    return std::none_of(std::begin(format_chars), std::end(format_chars),
+                        [c](const range& r) { return c >= r.first && c <= r.last; });
+}
+
+/// The letter of the C escape of BS, FF, LF, CR or TAB, else 0.
+char short_escape(std::uint8_t c) {
+    switch (c) {
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    default: return 0;
+    }
+}
+
+/// Appends `text` the way tshark 4.0 shows a DNS name (its format_text()):
+/// printable ASCII as is, other ASCII bytes as C escapes (\t, \n, ...) or
+/// three octal digits; UTF-8 sequences as their character when printable,
+/// else as \uXXXX or \UXXXXXXXX. A sequence is decoded by its lead byte
+/// without rejecting overlong forms (so C0 AF shows as '/'); one that ends
+/// early, a stray byte, a surrogate or a value past U+10FFFF shows as U+FFFD.
+void put_display_text(std::string& out, bytes text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = std::to_integer<std::uint8_t>(text[i++]);
+        if (c < 0x80) {
+            if (c >= 0x20 && c < 0x7f) {
+                out += static_cast<char>(c);
+                continue;
+            }
+            out += '\\';
+            if (const char e = c == '\a' ? 'a' : c == '\v' ? 'v' : short_escape(c)) {
+                out += e;
+            } else {
+                out += static_cast<char>('0' + (c >> 6));
+                out += static_cast<char>('0' + ((c >> 3) & 7));
+                out += static_cast<char>('0' + (c & 7));
+            }
+            continue;
+        }
+        // The lead byte says how many continuation bytes follow (up to five,
+        // as in the original UTF-8 of RFC 2279).
+        std::size_t more = 0;
+        char32_t cp = 0;
+        if ((c & 0xe0) == 0xc0) {
+            more = 1, cp = c & 0x1fu;
+        } else if ((c & 0xf0) == 0xe0) {
+            more = 2, cp = c & 0x0fu;
+        } else if ((c & 0xf8) == 0xf0) {
+            more = 3, cp = c & 0x07u;
+        } else if ((c & 0xfc) == 0xf8) {
+            more = 4, cp = c & 0x03u;
+        } else if ((c & 0xfe) == 0xfc) {
+            more = 5, cp = c & 0x01u;
+        } else {
+            out += replacement;
+            continue;
+        }
+        bool whole = true;
+        for (; more > 0; --more) {
+            if (i == text.size() || (std::to_integer<std::uint8_t>(text[i]) & 0xc0) != 0x80) {
+                whole = false;
+                break;
+            }
+            cp = (cp << 6) | (std::to_integer<std::uint8_t>(text[i++]) & 0x3fu);
+        }
+        if (!whole || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
+            out += replacement;
+        } else if (printable(cp)) {
+            put_utf8(out, cp);
+        } else {
+            char buf[12];
+            const int n =
+                std::snprintf(buf, sizeof buf, cp > 0xffff ? "\\U%08X" : "\\u%04X", static_cast<unsigned>(cp));
+            out.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+}
+
+/// Appends a name as tshark shows it: its labels as text, joined by dots
+/// (a dot inside a label is not escaped), "<Root>" for the root.
+void put_name(std::string& out, const dns::name& n) {
+    const std::size_t start = out.size();
+    n.for_each_label([&](bytes label) {
+        if (out.size() > start) out += '.';
+        put_display_text(out, label);
+    });
+    if (out.size() == start) out += "<Root>";
+}
+
+/// Appends a TXT <character-string> as tshark -T fields prints it: read as
+/// ASCII (each byte from 0x80 up is U+FFFD) up to its first NUL, then with
+/// -E escape (on by default) BS, FF, LF, CR and TAB written as \b \f \n \r \t.
+void put_txt(std::string& out, bytes text) {
+    for (const std::byte b : text) {
+        const auto c = std::to_integer<std::uint8_t>(b);
+        if (c == 0) return;
+        if (const char e = short_escape(c)) {
+            out += '\\';
+            out += e;
+        } else if (c >= 0x80) {
+            out += replacement;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+}
+
+/// Where the values of an application field go: straight into the output,
+/// with the aggregator between them, keeping only the first or the last
+/// when asked; nothing is built on the side.
+class value_sink {
+public:
+    value_sink(std::string& out, occurrence which, char aggregator)
+        : out_(out), start_(out.size()), which_(which), aggregator_(aggregator) {}
+
+    /// True once `first` has its value: the callers stop looking.
+    [[nodiscard]] bool done() const noexcept { return which_ == occurrence::first && count_ > 0; }
+
+    /// Starts the next value; the caller appends it to the string returned.
+    std::string& next() {
+        if (which_ == occurrence::last) {
+            out_.resize(start_);
+        } else if (count_ > 0) {
+            out_ += aggregator_;
+        }
+        ++count_;
+        return out_;
+    }
+
+private:
+    std::string& out_;
+    std::size_t start_;
+    occurrence which_;
+    char aggregator_;
+    std::size_t count_ = 0;
+};
+
 /// The values of a DNS record field that `r` holds, as tshark prints them
 /// (`mdns`: the message came over mDNS's port 5353).
-void record_values(std::vector<std::string>& values, id field, const dns::record& r, bool mdns) {
-    std::string s;
+void record_values(value_sink& sink, id field, const dns::record& r, bool mdns) {
     switch (field) {
     case id::dns_a:
-        if (const auto a = r.a()) values.push_back(a->to_string());
+        if (const auto a = r.a()) put_address(sink.next(), *a);
         return;
     case id::dns_aaaa:
-        if (const auto a = r.aaaa()) values.push_back(a->to_string());
+        if (const auto a = r.aaaa()) put_address(sink.next(), *a);
         return;
     case id::dns_cname:
-        if (const auto n = r.cname()) values.push_back(n->to_string());
+        if (const auto n = r.cname()) put_name(sink.next(), *n);
         return;
     case id::dns_ns:
-        if (const auto n = r.ns()) values.push_back(n->to_string());
+        if (const auto n = r.ns()) put_name(sink.next(), *n);
         return;
     case id::dns_ptr_domain_name:
-        if (const auto n = r.ptr()) values.push_back(n->to_string());
+        if (const auto n = r.ptr()) put_name(sink.next(), *n);
         return;
     case id::dns_mx_preference:
-        if (const auto mx = r.mx()) values.push_back(std::to_string(mx->preference));
+        if (const auto mx = r.mx()) put_dec(sink.next(), mx->preference);
         return;
     case id::dns_mx_mail_exchange:
-        if (const auto mx = r.mx()) values.push_back(mx->exchange.to_string());
+        if (const auto mx = r.mx()) put_name(sink.next(), mx->exchange);
         return;
     case id::dns_txt:
         if (const auto txt = r.txt()) {
             for (const auto& t : *txt) {
-                if (!t) break;
-                values.emplace_back(reinterpret_cast<const char*>(t->text.data()), t->text.size());
+                if (!t || sink.done()) break;
+                put_txt(sink.next(), t->text);
             }
         }
         return;
@@ -571,14 +669,15 @@ void record_values(std::vector<std::string>& values, id field, const dns::record
     case id::dns_soa_minimum_ttl: {
         const auto soa = r.soa();
         if (!soa) return;
+        std::string& out = sink.next();
         switch (field) {
-        case id::dns_soa_mname: values.push_back(soa->mname.to_string()); return;
-        case id::dns_soa_rname: values.push_back(soa->rname.to_string()); return;
-        case id::dns_soa_serial_number: values.push_back(std::to_string(soa->serial)); return;
-        case id::dns_soa_refresh_interval: values.push_back(std::to_string(soa->refresh)); return;
-        case id::dns_soa_retry_interval: values.push_back(std::to_string(soa->retry)); return;
-        case id::dns_soa_expire_limit: values.push_back(std::to_string(soa->expire)); return;
-        default: values.push_back(std::to_string(soa->minimum)); return;
+        case id::dns_soa_mname: put_name(out, soa->mname); return;
+        case id::dns_soa_rname: put_name(out, soa->rname); return;
+        case id::dns_soa_serial_number: put_dec(out, soa->serial); return;
+        case id::dns_soa_refresh_interval: put_dec(out, soa->refresh); return;
+        case id::dns_soa_retry_interval: put_dec(out, soa->retry); return;
+        case id::dns_soa_expire_limit: put_dec(out, soa->expire); return;
+        default: put_dec(out, soa->minimum); return;
         }
     }
     case id::dns_srv_priority:
@@ -587,11 +686,12 @@ void record_values(std::vector<std::string>& values, id field, const dns::record
     case id::dns_srv_target: {
         const auto srv = r.srv();
         if (!srv) return;
+        std::string& out = sink.next();
         switch (field) {
-        case id::dns_srv_priority: values.push_back(std::to_string(srv->priority)); return;
-        case id::dns_srv_weight: values.push_back(std::to_string(srv->weight)); return;
-        case id::dns_srv_port: values.push_back(std::to_string(srv->port)); return;
-        default: values.push_back(srv->target.to_string()); return;
+        case id::dns_srv_priority: put_dec(out, srv->priority); return;
+        case id::dns_srv_weight: put_dec(out, srv->weight); return;
+        case id::dns_srv_port: put_dec(out, srv->port); return;
+        default: put_name(out, srv->target); return;
         }
     }
     case id::dns_rr_udp_payload_size:
@@ -608,33 +708,28 @@ void record_values(std::vector<std::string>& values, id field, const dns::record
             // tshark's mDNS dissector shows this CLASS in hex, as it shows
             // the class of every mDNS record (its top bit is cache-flush).
             if (mdns) {
-                put_hex(s, opt->udp_payload_size, 4);
-                values.push_back(s);
+                put_hex(sink.next(), opt->udp_payload_size, 4);
             } else {
-                values.push_back(std::to_string(opt->udp_payload_size));
+                put_dec(sink.next(), opt->udp_payload_size);
             }
             return;
-        case id::dns_resp_ext_rcode:
-            put_hex(s, opt->extended_rcode, 2);
-            values.push_back(s);
-            return;
-        case id::dns_resp_edns0_version: values.push_back(std::to_string(opt->version)); return;
-        case id::dns_resp_z_do: values.push_back(opt->dnssec_ok ? "1" : "0"); return;
+        case id::dns_resp_ext_rcode: put_hex(sink.next(), opt->extended_rcode, 2); return;
+        case id::dns_resp_edns0_version: put_dec(sink.next(), opt->version); return;
+        case id::dns_resp_z_do: put_dec(sink.next(), opt->dnssec_ok ? 1 : 0); return;
         default: break;
         }
         for (const auto& o : opt->options) {
-            if (!o) break;
-            s.clear();
+            if (!o || sink.done()) break;
+            std::string& out = sink.next();
             if (field == id::dns_opt_code) {
-                put_dec(s, o->code);
+                put_dec(out, o->code);
             } else if (field == id::dns_opt_len) {
-                put_dec(s, o->data.size());
+                put_dec(out, o->data.size());
             } else if (o->data.empty()) {
-                s = "<MISSING>"; // what tshark prints for empty bytes
+                out += "<MISSING>"; // what tshark prints for empty bytes
             } else {
-                put_hex_bytes(s, o->data);
+                put_hex_bytes(out, o->data);
             }
-            values.push_back(s);
         }
         return;
     }
@@ -643,37 +738,34 @@ void record_values(std::vector<std::string>& values, id field, const dns::record
 }
 
 /// The values of a dns.* field in one message.
-void dns_values(std::vector<std::string>& values, id field, bytes message, std::uint16_t sport, std::uint16_t dport) {
+void dns_values(value_sink& sink, id field, bytes message, std::uint16_t sport, std::uint16_t dport) {
     const auto v = dns::view::checked(message);
     if (!v) return;
-    std::string s;
     switch (field) {
-    case id::dns_id:
-        put_hex(s, v->id(), 4);
-        values.push_back(s);
-        return;
-    case id::dns_flags_response: values.push_back(v->is_response() ? "1" : "0"); return;
-    case id::dns_count_answers: values.push_back(std::to_string(v->answer_count())); return;
+    case id::dns_id: put_hex(sink.next(), v->id(), 4); return;
+    case id::dns_flags_response: put_dec(sink.next(), v->is_response() ? 1 : 0); return;
+    case id::dns_count_answers: put_dec(sink.next(), v->answer_count()); return;
     default: break;
     }
     dns::reader r{*v};
-    while (const auto e = r.next()) {
-        if (!*e) break;
+    while (!sink.done()) {
+        const auto e = r.next();
+        if (!e || !*e) break;
         const auto& entry = **e;
         if (entry.section == dns::section::question) {
-            if (field == id::dns_qry_name) values.push_back(entry.question.name.to_string());
-            if (field == id::dns_qry_type) values.push_back(std::to_string(entry.question.type));
+            if (field == id::dns_qry_name) put_name(sink.next(), entry.question.name);
+            if (field == id::dns_qry_type) put_dec(sink.next(), entry.question.type);
             continue;
         }
-        record_values(values, field, entry.record, sport == 5353 || dport == 5353);
+        record_values(sink, field, entry.record, sport == 5353 || dport == 5353);
     }
 }
 
 /// Every value of a DNS or DHCP field in the frame: one per message field
 /// (per question or record for the repeated ones), in order.
-void application_values(std::vector<std::string>& values, id field, const context& ctx) {
+void application_values(value_sink& sink, id field, const context& ctx) {
     const decoded& d = ctx.layers;
-    for (std::size_t i = 0; i < d.size(); ++i) {
+    for (std::size_t i = 0; i < d.size() && !sink.done(); ++i) {
         const layer_info& l = d[i];
         if (l.kind != layer::udp && l.kind != layer::tcp) continue;
         const bytes t = d.bytes_of(l);
@@ -685,14 +777,14 @@ void application_values(std::vector<std::string>& values, id field, const contex
             const auto v = dhcp::view::checked(payload);
             if (!v) continue;
             for (const auto& o : v->options()) {
-                if (!o) break;
-                if (const auto type = o->message_type()) values.push_back(std::to_string(*type));
+                if (!o || sink.done()) break;
+                if (const auto type = o->message_type()) put_dec(sink.next(), *type);
             }
             continue;
         }
         if (!is_dns_port(sport) && !is_dns_port(dport)) continue;
         if (l.kind == layer::tcp && ctx.tcp_dns_messages != nullptr) {
-            for (const bytes m : *ctx.tcp_dns_messages) dns_values(values, field, m, sport, dport);
+            for (const bytes m : *ctx.tcp_dns_messages) dns_values(sink, field, m, sport, dport);
             continue;
         }
         if (l.kind == layer::tcp) {
@@ -700,7 +792,7 @@ void application_values(std::vector<std::string>& values, id field, const contex
             if (!m) continue;
             payload = *m;
         }
-        dns_values(values, field, payload, sport, dport);
+        dns_values(sink, field, payload, sport, dport);
     }
 }
 
@@ -728,19 +820,8 @@ void append(std::string& out, id field, const context& ctx, occurrence which, ch
     default: break;
     }
     if (is_application(field)) {
-        std::vector<std::string> values;
-        application_values(values, field, ctx);
-        if (values.empty()) return;
-        if (which == occurrence::first) {
-            out += values.front();
-        } else if (which == occurrence::last) {
-            out += values.back();
-        } else {
-            for (std::size_t i = 0; i < values.size(); ++i) {
-                if (i > 0) out += aggregator;
-                out += values[i];
-            }
-        }
+        value_sink sink{out, which, aggregator};
+        application_values(sink, field, ctx);
         return;
     }
     // Every layer that carries the field and has a value for it, outermost

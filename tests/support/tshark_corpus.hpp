@@ -5,10 +5,12 @@
 // rawpkt-dump): the oracle's command line, its output cached in the build
 // tree so the second test does not run tshark over the corpus again, which
 // of its rows are packets, and the table of understood differences.
+// Besides the corpus they compare the captures of tests/data/crafted.
 #pragma once
 
 #include <rawpkt/fields.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +22,22 @@
 #include <vector>
 
 namespace rawpkt::test {
+
+/// The captures both corpus tests compare, sorted: every capture of the
+/// corpus (tests/data/corpus) and those rawpkt's tests made for the cases
+/// the corpus lacks (tests/data/crafted, see its README).
+inline std::vector<std::filesystem::path> field_captures() {
+    const std::filesystem::path data{RAWPKT_TEST_DATA_DIR};
+    std::vector<std::filesystem::path> captures;
+    for (const auto& e : std::filesystem::directory_iterator(data / "corpus")) {
+        if (e.path().filename() != "INDEX.tsv") captures.push_back(e.path());
+    }
+    for (const auto& e : std::filesystem::directory_iterator(data / "crafted")) {
+        if (e.path().extension() == ".pcap") captures.push_back(e.path());
+    }
+    std::sort(captures.begin(), captures.end());
+    return captures;
+}
 
 /// Splits `line` at every `sep`; "a\t\tb" gives three cells.
 inline std::vector<std::string> split_cells(std::string_view line, char sep) {

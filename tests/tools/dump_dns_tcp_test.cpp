@@ -3,7 +3,8 @@
 // (its default): the dns.* fields of DNS over TCP on the frame that
 // completes each message, for the corpus's DNS-over-TCP captures and for
 // a capture written here with two messages in one segment and one message
-// over three segments, out of order.
+// over three segments, out of order; also with a filter expression, which
+// picks the frames printed but not those reassembled.
 #include "run.hpp"
 
 #include "support/tcp_segments.hpp"
@@ -32,11 +33,16 @@ std::string dns_fields() {
     return e + " -E header=y -E occurrence=a";
 }
 
-void expect_same_as_tshark(const std::filesystem::path& capture, const std::string& tshark_options = "") {
-    const auto theirs =
-        run("tshark -n -r " + quote(capture.string()) + tshark_options + " -T fields" + dns_fields() + " 2>/dev/null");
+/// Compares the two; `filter` (a tcpdump expression) and `display_filter`
+/// (tshark's -Y) pick the same frames.
+void expect_same_as_tshark(const std::filesystem::path& capture, const std::string& tshark_options = "",
+                           const std::string& filter = "", const std::string& display_filter = "") {
+    const std::string y = display_filter.empty() ? "" : " -Y " + quote(display_filter);
+    const auto theirs = run("tshark -n -r " + quote(capture.string()) + tshark_options + y + " -T fields" +
+                            dns_fields() + " 2>/dev/null");
+    const std::string f = filter.empty() ? "" : " -- " + quote(filter);
     const auto mine =
-        run(tool("rawpkt-dump") + " -r " + quote(capture.string()) + " --dns-tcp -T fields" + dns_fields());
+        run(tool("rawpkt-dump") + " -r " + quote(capture.string()) + " --dns-tcp -T fields" + dns_fields() + f);
     EXPECT_EQ(mine.status, 0) << mine.err;
     ASSERT_FALSE(theirs.out.empty());
     EXPECT_EQ(mine.out, theirs.out) << capture;
@@ -46,6 +52,10 @@ TEST(DumpDnsTcp, CorpusCapturesMatchTshark) {
     if (!have("tshark")) GTEST_SKIP() << "tshark is not installed";
     expect_same_as_tshark(corpus_dir / "tcpdump__dns_tcp.pcap");
     expect_same_as_tshark(corpus_dir / "pcapplusplus__dns_over_tcp.pcapng");
+    // The responses only: their first segments are printed or not, the
+    // reassembly sees them all.
+    expect_same_as_tshark(corpus_dir / "tcpdump__dns_tcp.pcap", "", "tcp src port 53", "tcp.srcport == 53");
+    expect_same_as_tshark(corpus_dir / "pcapplusplus__dns_over_tcp.pcapng", "", "tcp src port 53", "tcp.srcport == 53");
 }
 
 TEST(DumpDnsTcp, MessagesAcrossAndWithinSegments) {
@@ -99,6 +109,15 @@ TEST(DumpDnsTcp, MessagesAcrossAndWithinSegments) {
     // tshark 4.0 reassembles segments that come after a hole only with
     // tcp.reassemble_out_of_order on (off by default); rawpkt always does.
     expect_same_as_tshark(path, " -o tcp.reassemble_out_of_order:TRUE");
+    // A filter picks what is printed, not what is reassembled: frames 3
+    // and 6 only (60 bytes and more), the response still complete on 6.
+    expect_same_as_tshark(path, " -o tcp.reassemble_out_of_order:TRUE", "greater 60", "frame.len >= 60");
+    const auto filtered = lines(run(tool("rawpkt-dump") + " -r " + quote(path.string()) +
+                                    " --dns-tcp -T fields -e frame.number -e dns.a -- 'greater 60'")
+                                    .out);
+    ASSERT_EQ(filtered.size(), 2u);
+    EXPECT_EQ(filtered[0], "3\t");
+    EXPECT_EQ(filtered[1], "6\t192.0.2.7");
     // What tshark prints there: both queries on frame 3, the response on
     // frame 6, which completes it.
     const auto mine =

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // rawpkt-dump -T fields against tshark -T fields over every capture of the
-// corpus: the same fields (all that rawpkt prints), the same -E options,
+// corpus and of tests/data/crafted: the same fields (all that rawpkt
+// prints), the same -E options,
 // compared cell by cell. The values come from rawpkt::fields, which the
 // unit test tests/unit/pcap/corpus_fields_test.cpp compares with tshark
 // field by field; the differences it explains show up here too and are
@@ -61,11 +62,7 @@ TEST(DumpFieldsCorpus, EveryCaptureMatchesTshark) {
     const std::string fields = test::every_field_option();
     const std::string opts{test::corpus_field_options};
 
-    std::vector<std::filesystem::path> captures;
-    for (const auto& e : std::filesystem::directory_iterator(corpus_dir)) {
-        if (e.path().filename() != "INDEX.tsv") captures.push_back(e.path());
-    }
-    std::sort(captures.begin(), captures.end());
+    const std::vector<std::filesystem::path> captures = test::field_captures();
     ASSERT_GT(captures.size(), 100u);
 
     std::map<const known_difference*, std::size_t> used;
@@ -114,6 +111,25 @@ TEST(DumpFieldsCorpus, EveryCaptureMatchesTshark) {
     for (const auto& k : known) EXPECT_EQ(used[&k], k.cells) << k.capture << ": " << k.reason;
     std::printf("compared %zu rows\n", rows_compared);
     EXPECT_GT(rows_compared, 40000u);
+}
+
+TEST(DumpFieldsCorpus, FirstAndLastOccurrenceOfDnsStrings) {
+    // The DNS names and TXT strings of the crafted capture (many per frame)
+    // with -E occurrence=f and l, which the test above does not use.
+    if (!have("tshark")) GTEST_SKIP() << "tshark is not installed (scripts/install-deps.sh installs it)";
+    const auto capture = data_dir / "crafted" / "dns_special_strings.pcap";
+    std::string fields;
+    for (const auto n : fields::names()) {
+        if (std::string_view(n).starts_with("dns.")) fields += " -e " + std::string(n);
+    }
+    for (const char* occurrence : {"f", "l"}) {
+        const std::string opts = fields + " -E occurrence=" + occurrence;
+        const auto theirs = run(test::tshark_fields_command(capture) + opts + " 2>/dev/null");
+        const auto mine = run(tool("rawpkt-dump") + " -r " + quote(capture.string()) + " -T fields" + opts);
+        ASSERT_EQ(mine.status, 0) << mine.err;
+        ASSERT_GT(lines(theirs.out).size(), 10u);
+        EXPECT_EQ(mine.out, theirs.out) << "occurrence=" << occurrence;
+    }
 }
 
 } // namespace

@@ -437,6 +437,16 @@ private:
         return o_.count == 0 || matched_ < o_.count;
     }
 
+    /// A frame the filter left out still goes through the DNS-over-TCP
+    /// reassembly: tshark reassembles over every frame and filters what it
+    /// prints, so a message completed by a printed frame may have earlier
+    /// segments in frames that are not printed.
+    void reassemble_only(const frame& f) {
+        if (!dns_tcp_) return;
+        (void)decode(f.data, f.link, decoded_, {.mode = decode_mode::lax});
+        (void)dns_tcp_->add(decoded_, f.timestamp_ns);
+    }
+
     void print(const frame& f, std::uint64_t number) {
         std::string& t = out_.text();
         switch (mode_) {
@@ -548,7 +558,10 @@ private:
                            expression_, number, static_cast<std::uint32_t>(f.link), why);
                 return tool::exit_usage;
             }
-            if (!*m) continue;
+            if (!*m) {
+                reassemble_only(f);
+                continue;
+            }
             if (!handle(f, number)) break;
         }
         bar.finish();
@@ -771,7 +784,8 @@ int main(int argc, char** argv) {
     app.add_flag("--list-fields", o.list_fields, "List the field names -e takes and exit")->group("Printing");
     app.add_flag("--dns-tcp", o.dns_tcp,
                  "-T fields: take the dns.* fields of DNS over TCP from the reassembled stream, on the frame that "
-                 "completes each message (tshark with TCP reassembly on, its default)")
+                 "completes each message (tshark with TCP reassembly on, its default); with -r, frames the filter "
+                 "leaves out are reassembled too")
         ->group("Printing");
     app.add_option("--follow", o.follow,
                    "Print TCP stream N (tshark's tcp.stream) of the -r file as tshark -z follow,tcp,raw,N does")

@@ -9,6 +9,7 @@
 #include <rawpkt/packet/dns.hpp>
 #include <rawpkt/pcap/reader.hpp>
 
+#include "support/golden_frames.hpp"
 #include "support/hex.hpp"
 #include "support/tcp_segments.hpp"
 
@@ -198,20 +199,12 @@ struct dns_handler {
 TEST(DnsStream, ThroughTheTcpReassembler) {
     namespace fl = tcp::flag;
     using rawpkt::test::segment;
-    // The response of dns_test.cpp (tcpdump's dns_udp.pcap, frame 2), id
-    // 0x5934, with its length prefix.
-    const auto response = R"(
-        00 e0
-        59 34 85 00 00 01 00 02 00 02 00 05 03 77 77 77 07 74 63 70 64 75 6d 70 03 6f 72 67 00 00 01 00 01
-        c0 0c 00 01 00 01 00 00 00 3c 00 04 c0 8b 2e 42 c0 0c 00 01 00 01 00 00 00 3c 00 04 c6 c7 58 68
-        c0 10 00 02 00 01 00 01 51 80 00 12 03 73 6e 73 08 63 6f 6f 70 65 72 69 78 03 6e 65 74 00
-        c0 10 00 02 00 01 00 01 51 80 00 12 03 6e 69 63 09 73 61 6e 64 65 6c 6d 61 6e 02 63 61 00
-        c0 6b 00 01 00 01 00 00 01 2c 00 04 d1 57 f9 12 c0 6b 00 1c 00 01 00 00 01 2c 00 10
-        26 07 f0 b0 00 0f 00 00 00 00 00 00 ba be f0 0d c0 4d 00 01 00 01 00 00 1c 20 00 04 61 6b 85 0f
-        c0 4d 00 1c 00 01 00 00 1c 20 00 10 26 00 3c 03 00 00 00 00 f0 3c 91 ff fe 96 e8 ef
-        00 00 29 10 00 00 00 00 00 00 00)"_hex;
-    ASSERT_EQ(response.size(), 2u + 0xe0);
-    const std::string r(reinterpret_cast<const char*>(response.data()), response.size());
+    // A real response (golden_frames.hpp: tcpdump's dns_udp.pcap, frame 2),
+    // id 0x5934, with its length prefix.
+    const auto& message = rawpkt::test::frames::dns_response;
+    ASSERT_EQ(message.size(), 0xe0u);
+    const std::string r =
+        std::string("\x00\xe0", 2) + std::string(reinterpret_cast<const char*>(message.data()), message.size());
     const std::string q(reinterpret_cast<const char*>(two_queries.data()), two_queries.size());
     std::string second = r;
     second[2] = '\x00'; // id 0x0034

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <rawpkt/packet/dns.hpp>
 
+#include "support/golden_frames.hpp"
 #include "support/hex.hpp"
 
 #include <gtest/gtest.h>
@@ -14,23 +15,9 @@ namespace {
 using namespace rawpkt;
 using rawpkt::test::operator""_hex;
 
-// tcpdump's dns_udp.pcap, frame 2 (the UDP payload). tshark 4.0:
-//   Domain Name System (response), Transaction ID: 0x5934, Flags: 0x8500
-//   Questions: 1, Answer RRs: 2, Authority RRs: 2, Additional RRs: 5
-//   Queries: www.tcpdump.org: type A, class IN
-//   Answers: www.tcpdump.org A 192.139.46.66; www.tcpdump.org A 198.199.88.104
-//   Authoritative nameservers: tcpdump.org NS sns.cooperix.net; tcpdump.org NS nic.sandelman.ca
-//   Additional records: nic.sandelman.ca A 209.87.249.18, AAAA 2607:f0b0:f::babe:f00d;
-//     sns.cooperix.net A 97.107.133.15, AAAA 2600:3c03::f03c:91ff:fe96:e8ef; <Root> OPT
-constexpr auto response = R"(
-    59 34 85 00 00 01 00 02 00 02 00 05 03 77 77 77 07 74 63 70 64 75 6d 70 03 6f 72 67 00 00 01 00 01
-    c0 0c 00 01 00 01 00 00 00 3c 00 04 c0 8b 2e 42 c0 0c 00 01 00 01 00 00 00 3c 00 04 c6 c7 58 68
-    c0 10 00 02 00 01 00 01 51 80 00 12 03 73 6e 73 08 63 6f 6f 70 65 72 69 78 03 6e 65 74 00
-    c0 10 00 02 00 01 00 01 51 80 00 12 03 6e 69 63 09 73 61 6e 64 65 6c 6d 61 6e 02 63 61 00
-    c0 6b 00 01 00 01 00 00 01 2c 00 04 d1 57 f9 12 c0 6b 00 1c 00 01 00 00 01 2c 00 10
-    26 07 f0 b0 00 0f 00 00 00 00 00 00 ba be f0 0d c0 4d 00 01 00 01 00 00 1c 20 00 04 61 6b 85 0f
-    c0 4d 00 1c 00 01 00 00 1c 20 00 10 26 00 3c 03 00 00 00 00 f0 3c 91 ff fe 96 e8 ef
-    00 00 29 10 00 00 00 00 00 00 00)"_hex;
+// A real response (tcpdump's dns_udp.pcap, frame 2, the UDP payload; its
+// dissection is in golden_frames.hpp).
+constexpr const auto& response = rawpkt::test::frames::dns_response;
 
 TEST(Dns, ReadsEveryFieldOfARealResponse) {
     const auto v = dns::view::checked(bytes{response});

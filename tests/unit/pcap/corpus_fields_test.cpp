@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Every capture of the corpus, read with rawpkt's reader, decoded (lax) and
-// printed with rawpkt::fields, compared cell by cell with what tshark prints
+// Every capture of the corpus (and of tests/data/crafted), read with
+// rawpkt's reader, decoded (lax) and printed with rawpkt::fields, compared cell by cell with what tshark prints
 // for the same fields. tshark runs here, as the oracle, with checksum
 // validation on and IP defragmentation and TCP reassembly off (rawpkt
 // dissects each frame on its own). Every difference that remains is listed
@@ -9,6 +9,7 @@
 #include <rawpkt/fields.hpp>
 #include <rawpkt/pcap/reader.hpp>
 
+#include "support/counted_new.hpp"
 #include "support/tshark_corpus.hpp"
 
 #include <gtest/gtest.h>
@@ -23,8 +24,6 @@
 namespace {
 
 using namespace rawpkt;
-
-const std::filesystem::path corpus_dir = std::filesystem::path(RAWPKT_TEST_DATA_DIR) / "corpus";
 
 bool have_tshark() { return std::system("tshark --version >/dev/null 2>&1") == 0; }
 
@@ -70,11 +69,7 @@ const std::vector<known_difference> known = {
 
 TEST(CorpusFields, EveryCaptureMatchesTshark) {
     if (!have_tshark()) GTEST_SKIP() << "tshark is not installed (scripts/install-deps.sh installs it)";
-    std::vector<std::filesystem::path> captures;
-    for (const auto& e : std::filesystem::directory_iterator(corpus_dir)) {
-        if (e.path().filename() != "INDEX.tsv") captures.push_back(e.path());
-    }
-    std::sort(captures.begin(), captures.end());
+    const std::vector<std::filesystem::path> captures = test::field_captures();
     ASSERT_GT(captures.size(), 100u);
 
     struct tally {
@@ -134,6 +129,42 @@ TEST(CorpusFields, EveryCaptureMatchesTshark) {
         EXPECT_EQ(used[&k], k.cells) << k.capture << ": " << k.reason;
     }
     EXPECT_GT(frames_compared, 40000u);
+}
+
+TEST(CorpusFields, ApplicationFieldsAllocateNothing) {
+    // The dns.* and dhcp.* values are written straight into the output:
+    // once it has room, printing them allocates nothing, for any occurrence.
+    if (!rawpkt::test::counts_allocations) GTEST_SKIP() << "allocations are not counted under ThreadSanitizer";
+    const std::filesystem::path data{RAWPKT_TEST_DATA_DIR};
+    std::vector<fields::id> ids;
+    for (const auto n : fields::names()) {
+        if (n.starts_with("dns.") || n.starts_with("dhcp.")) ids.push_back(*fields::lookup(n));
+    }
+    std::string out;
+    out.reserve(1 << 16);
+    std::size_t printed = 0;
+    for (const auto* name :
+         {"crafted/dns_special_strings.pcap", "corpus/tcpdump__dns_udp.pcap", "corpus/pcapplusplus__DnsPackets.pcap",
+          "corpus/tcpdump__edns-opts.pcap", "corpus/pcapplusplus__Dhcp1.pcap"}) {
+        auto r = pcap::reader::open((data / name).string());
+        ASSERT_TRUE(r) << name;
+        decoded d;
+        std::uint64_t number = 0;
+        for (const frame& f : *r) {
+            (void)decode(f.data, f.link, d, {.mode = decode_mode::lax});
+            const fields::context ctx{f, ++number, d};
+            const std::size_t before = rawpkt::test::allocations.load();
+            for (const auto which : {fields::occurrence::first, fields::occurrence::last, fields::occurrence::all}) {
+                for (const auto id : ids) {
+                    out.clear();
+                    fields::append(out, id, ctx, which);
+                    printed += out.size();
+                }
+            }
+            EXPECT_EQ(rawpkt::test::allocations.load(), before) << name << " frame " << number;
+        }
+    }
+    EXPECT_GT(printed, 10000u);
 }
 
 } // namespace
