@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <thread>
 
 namespace rawpkt::gen {
@@ -227,16 +228,25 @@ result<generator> generator::make(frame_spec spec, std::uint64_t seed) {
     }
     g.payload_len_ = payload;
     g.frame_len_ = headers + payload;
+    g.frame0_.resize(g.frame_len_);
+    g.fields0_ = g.fields_of(0);
+    g.assemble(0, g.frame0_);
     return g;
 }
 
-result<mut_bytes> generator::build(std::uint64_t n, mut_bytes out) const noexcept {
-    if (out.size() < frame_len_) {
-        error e = error::truncated(layer::none, length_source::total_length, 0, frame_len_, out.size());
-        e.code = errc::no_room;
-        return e;
-    }
-    const mut_bytes frame = out.first(frame_len_);
+generator::varying generator::fields_of(std::uint64_t n) const noexcept {
+    varying v;
+    v.src_ip = spec_.src_ip.at(n, seed_, 3);
+    v.dst_ip = spec_.dst_ip.at(n, seed_, 4);
+    v.src_port = static_cast<std::uint16_t>(spec_.src_port.at(n, seed_, 1));
+    v.dst_port = static_cast<std::uint16_t>(spec_.dst_port.at(n, seed_, 2));
+    v.counter = static_cast<std::uint16_t>(n);
+    v.tcp_seq = static_cast<std::uint32_t>(spec_.tcp_seq + n * payload_len_);
+    return v;
+}
+
+void generator::assemble(std::uint64_t n, mut_bytes frame) const noexcept {
+    const varying v = fields_of(n);
     builder b{frame};
     // The payload, in place: the given bytes repeated, or a counting pattern.
     b.reserve_payload(payload_len_);
@@ -247,15 +257,13 @@ result<mut_bytes> generator::build(std::uint64_t n, mut_bytes out) const noexcep
             p[i] = given.empty() ? static_cast<std::byte>(i & 0xff) : given[i % given.size()];
         }
     }
-    const auto sp = static_cast<std::uint16_t>(spec_.src_port.at(n, seed_, 1));
-    const auto dp = static_cast<std::uint16_t>(spec_.dst_port.at(n, seed_, 2));
     switch (spec_.l4) {
-    case transport::udp: b.udp({.src_port = sp, .dst_port = dp}); break;
+    case transport::udp: b.udp({.src_port = v.src_port, .dst_port = v.dst_port}); break;
     case transport::tcp: {
         tcp::repr t{};
-        t.src_port = sp;
-        t.dst_port = dp;
-        t.sequence = static_cast<std::uint32_t>(spec_.tcp_seq + n * payload_len_);
+        t.src_port = v.src_port;
+        t.dst_port = v.dst_port;
+        t.sequence = v.tcp_seq;
         t.ack_number = spec_.tcp_ack;
         t.flags = spec_.tcp_flags;
         t.window = spec_.tcp_window;
@@ -264,9 +272,9 @@ result<mut_bytes> generator::build(std::uint64_t n, mut_bytes out) const noexcep
     }
     case transport::icmp_echo:
         if (spec_.ipv6) {
-            b.icmpv6(icmpv6::echo_repr{.identifier = spec_.icmp_id, .sequence = static_cast<std::uint16_t>(n)});
+            b.icmpv6(icmpv6::echo_repr{.identifier = spec_.icmp_id, .sequence = v.counter});
         } else {
-            b.icmpv4(icmpv4::echo_repr{.identifier = spec_.icmp_id, .sequence = static_cast<std::uint16_t>(n)});
+            b.icmpv4(icmpv4::echo_repr{.identifier = spec_.icmp_id, .sequence = v.counter});
         }
         break;
     case transport::none: break;
@@ -280,17 +288,17 @@ result<mut_bytes> generator::build(std::uint64_t n, mut_bytes out) const noexcep
             return a;
         };
         ipv6::repr r{};
-        r.src = with_low(spec_.src_ip6_base, spec_.src_ip.at(n, seed_, 3));
-        r.dst = with_low(spec_.dst_ip6_base, spec_.dst_ip.at(n, seed_, 4));
+        r.src = with_low(spec_.src_ip6_base, v.src_ip);
+        r.dst = with_low(spec_.dst_ip6_base, v.dst_ip);
         r.hop_limit = spec_.ttl;
         r.next_header = ip_proto::ipv6_nonxt;
         b.ipv6(r);
     } else {
         ipv4::repr r{};
-        r.src = ipv4_address::from_u32(static_cast<std::uint32_t>(spec_.src_ip.at(n, seed_, 3)));
-        r.dst = ipv4_address::from_u32(static_cast<std::uint32_t>(spec_.dst_ip.at(n, seed_, 4)));
+        r.src = ipv4_address::from_u32(static_cast<std::uint32_t>(v.src_ip));
+        r.dst = ipv4_address::from_u32(static_cast<std::uint32_t>(v.dst_ip));
         r.ttl = spec_.ttl;
-        r.ident = static_cast<std::uint16_t>(n);
+        r.ident = v.counter;
         r.protocol = ip_proto::ipv6_nonxt;
         b.ipv4(r);
     }
@@ -299,7 +307,82 @@ result<mut_bytes> generator::build(std::uint64_t n, mut_bytes out) const noexcep
         b.vlan({.pcp = t.pcp, .dei = t.dei, .vid = t.vid}, t.tpid);
     }
     b.ethernet({.src = spec_.src_mac, .dst = spec_.dst_mac});
-    return b.finish();
+    (void)b.finish(); // make() sized the frame for exactly these layers
+}
+
+result<mut_bytes> generator::build(std::uint64_t n, mut_bytes out) const noexcept {
+    if (out.size() < frame_len_) {
+        error e = error::truncated(layer::none, length_source::total_length, 0, frame_len_, out.size());
+        e.code = errc::no_room;
+        return e;
+    }
+    const mut_bytes frame = out.first(frame_len_);
+    std::memcpy(frame.data(), frame0_.data(), frame_len_);
+    const varying v = fields_of(n);
+
+    const std::size_t l3 = ethernet::header_len + spec_.vlans.size() * vlan::header_len;
+    const std::size_t l4 = l3 + (spec_.ipv6 ? ipv6::fixed_header_len : ipv4::min_header_len);
+    // Where the layer-4 checksum is (none without a layer 4), and whether
+    // it covers the addresses (the pseudo-header: UDP, TCP, ICMPv6).
+    std::size_t l4_checksum_at = 0;
+    bool pseudo_header = true;
+    switch (spec_.l4) {
+    case transport::udp: l4_checksum_at = l4 + 6; break;  // RFC 768
+    case transport::tcp: l4_checksum_at = l4 + 16; break; // RFC 9293 §3.1
+    case transport::icmp_echo:
+        l4_checksum_at = l4 + 2;
+        pseudo_header = spec_.ipv6;
+        break;
+    case transport::none: pseudo_header = false; break;
+    }
+    const bool has_l4_checksum = spec_.l4 != transport::none;
+    std::uint16_t ip_sum = spec_.ipv6 ? 0 : load_be<std::uint16_t>(frame, l3 + 10);
+    std::uint16_t l4_sum = has_l4_checksum ? load_be<std::uint16_t>(frame, l4_checksum_at) : 0;
+
+    // Writes a 16-bit field of frame n over frame 0's value and folds the
+    // change into the checksums covering it (RFC 1624 §3).
+    const auto put16 = [&](std::size_t at, std::uint16_t was, std::uint16_t now, bool in_ip, bool in_l4) {
+        if (was == now) return;
+        store_be<std::uint16_t>(frame, at, now);
+        if (in_ip) ip_sum = checksum::update(ip_sum, was, now);
+        if (in_l4) l4_sum = checksum::update(l4_sum, was, now);
+    };
+    const auto put32 = [&](std::size_t at, std::uint32_t was, std::uint32_t now, bool in_ip, bool in_l4) {
+        put16(at, static_cast<std::uint16_t>(was >> 16), static_cast<std::uint16_t>(now >> 16), in_ip, in_l4);
+        put16(at + 2, static_cast<std::uint16_t>(was), static_cast<std::uint16_t>(now), in_ip, in_l4);
+    };
+    const varying& v0 = fields0_;
+    if (spec_.ipv6) {
+        // RFC 8200 §3: the addresses at 8 and 24; their last 32 bits vary.
+        put32(l3 + 20, static_cast<std::uint32_t>(v0.src_ip), static_cast<std::uint32_t>(v.src_ip), false,
+              pseudo_header);
+        put32(l3 + 36, static_cast<std::uint32_t>(v0.dst_ip), static_cast<std::uint32_t>(v.dst_ip), false,
+              pseudo_header);
+    } else {
+        // RFC 791 §3.1: identification at 4, the addresses at 12 and 16.
+        put16(l3 + 4, v0.counter, v.counter, true, false);
+        put32(l3 + 12, static_cast<std::uint32_t>(v0.src_ip), static_cast<std::uint32_t>(v.src_ip), true,
+              pseudo_header);
+        put32(l3 + 16, static_cast<std::uint32_t>(v0.dst_ip), static_cast<std::uint32_t>(v.dst_ip), true,
+              pseudo_header);
+        store_be<std::uint16_t>(frame, l3 + 10, ip_sum);
+    }
+    switch (spec_.l4) {
+    case transport::udp:
+    case transport::tcp:
+        put16(l4, v0.src_port, v.src_port, false, true);
+        put16(l4 + 2, v0.dst_port, v.dst_port, false, true);
+        if (spec_.l4 == transport::tcp) put32(l4 + 4, v0.tcp_seq, v.tcp_seq, false, true);
+        break;
+    case transport::icmp_echo: put16(l4 + 6, v0.counter, v.counter, false, true); break; // RFC 792 echo
+    case transport::none: break;
+    }
+    if (has_l4_checksum) {
+        // A UDP checksum that comes out 0 is sent as all ones (RFC 768).
+        if (spec_.l4 == transport::udp && l4_sum == 0) l4_sum = 0xffff;
+        store_be<std::uint16_t>(frame, l4_checksum_at, l4_sum);
+    }
+    return frame;
 }
 
 pacer::pacer(double packets_per_second, double bits_per_second) noexcept

@@ -126,18 +126,36 @@ public:
     [[nodiscard]] const frame_spec& spec() const noexcept { return spec_; }
 
     /// Builds frame `n` into the first frame_len() bytes of `out`; returns
-    /// them (what sender::send_with() takes).
+    /// them (what sender::send_with() takes). Frame 0 is assembled once, at
+    /// make(); frame n is a copy of it with the fields that differ written
+    /// and the checksums updated for them (RFC 1624), so the cost per frame
+    /// is a copy and a few stores whatever the payload length.
     [[nodiscard]] result<mut_bytes> build(std::uint64_t n, mut_bytes out) const noexcept;
 
 private:
+    /// The fields that may differ between frames, as frame n has them.
+    struct varying {
+        std::uint64_t src_ip = 0; ///< IPv4 address, or the last 32 bits of the IPv6 one
+        std::uint64_t dst_ip = 0;
+        std::uint16_t src_port = 0;
+        std::uint16_t dst_port = 0;
+        std::uint16_t counter = 0; ///< IPv4 identification, ICMP echo sequence number: n mod 2^16
+        std::uint32_t tcp_seq = 0; ///< the TCP sequence number
+    };
+
     generator(frame_spec s, std::uint64_t seed, std::size_t payload, std::size_t frame)
         : spec_(std::move(s)), seed_(seed), payload_len_(payload), frame_len_(frame) {}
     [[nodiscard]] std::size_t headers_len() const noexcept;
+    [[nodiscard]] varying fields_of(std::uint64_t n) const noexcept;
+    /// Frame n assembled layer by layer with the builder.
+    void assemble(std::uint64_t n, mut_bytes frame) const noexcept;
 
     frame_spec spec_;
     std::uint64_t seed_;
     std::size_t payload_len_;
     std::size_t frame_len_;
+    std::vector<std::byte> frame0_{}; ///< frame 0, which build() patches
+    varying fields0_{};               ///< what frame 0 carries
 };
 
 /// Holds a rate: wait() returns when the next frame is due. With a packet
