@@ -416,8 +416,10 @@ private:
 
     /// Handles one frame that passed the filter; false to stop.
     bool handle(const frame& f, std::uint64_t number) {
-        (void)decode(f.data, f.link, decoded_, {.mode = decode_mode::lax});
-        stats_.add(f, decoded_);
+        // Only printing and --stats look into the frame: -w alone copies
+        // it to the file untouched, at the cost of tcpdump -w.
+        if (print_packets_ || o_.stats) (void)decode(f.data, f.link, decoded_, {.mode = decode_mode::lax});
+        if (o_.stats) stats_.add(f, decoded_);
         if (writer_) {
             // Files rotate inside write(); each new pcapng file gets the
             // reader's interfaces (on_open), and those that appear later
