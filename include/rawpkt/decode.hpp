@@ -57,10 +57,13 @@
 #include <rawpkt/packet/vxlan.hpp>
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
+#include <type_traits>
 
 namespace rawpkt {
 
@@ -151,44 +154,46 @@ public:
     /// The frame decoded (the bytes given to decode()).
     [[nodiscard]] constexpr bytes frame() const noexcept { return frame_; }
     /// The link type it was decoded as.
-    [[nodiscard]] constexpr link_type link() const noexcept { return link_; }
+    [[nodiscard]] constexpr link_type link() const noexcept { return sum_.link; }
     /// The layers, outermost first.
-    [[nodiscard]] constexpr std::span<const layer_info> layers() const noexcept { return {layers_.data(), count_}; }
+    [[nodiscard]] constexpr std::span<const layer_info> layers() const noexcept { return {layers_.data(), sum_.count}; }
     /// How many layers were recorded.
-    [[nodiscard]] constexpr std::size_t size() const noexcept { return count_; }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return sum_.count; }
     /// True when no layer was recorded (an empty frame, or the first header broken).
-    [[nodiscard]] constexpr bool empty() const noexcept { return count_ == 0; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return sum_.count == 0; }
     /// Layer i < size(), outermost first.
     [[nodiscard]] constexpr const layer_info& operator[](std::size_t i) const noexcept { return layers_[i]; }
 
     /// Why decoding ended.
-    [[nodiscard]] constexpr stop_reason stop() const noexcept { return stop_; }
+    [[nodiscard]] constexpr stop_reason stop() const noexcept { return sum_.stop; }
     /// The error that ended decoding, or the unsupported protocol; an error
     /// with errc::ok when decoding reached the end or a fragment.
     [[nodiscard]] constexpr rawpkt::error error() const noexcept {
-        return stop_ == stop_reason::error || stop_ == stop_reason::unsupported ? error_ : rawpkt::error{};
+        return sum_.stop == stop_reason::error || sum_.stop == stop_reason::unsupported ? error_ : rawpkt::error{};
     }
     /// True when a layer was truncated by the capture (lax mode).
-    [[nodiscard]] constexpr bool truncated() const noexcept { return any_flags_ & layer_flag::truncated; }
+    [[nodiscard]] constexpr bool truncated() const noexcept { return sum_.any_flags & layer_flag::truncated; }
     /// True when the frame carries an IP fragment.
-    [[nodiscard]] constexpr bool is_fragment() const noexcept { return any_flags_ & layer_flag::fragment; }
+    [[nodiscard]] constexpr bool is_fragment() const noexcept { return sum_.any_flags & layer_flag::fragment; }
 
     /// The bytes after the innermost decoded header: the transport payload,
     /// fragment data, or what follows an unsupported protocol.
-    [[nodiscard]] constexpr bytes payload() const noexcept { return frame_.subspan(payload_offset_, payload_len_); }
+    [[nodiscard]] constexpr bytes payload() const noexcept {
+        return frame_.subspan(sum_.payload_offset, sum_.payload_len);
+    }
     /// Where payload() starts, in bytes from the start of the frame.
-    [[nodiscard]] constexpr std::uint32_t payload_offset() const noexcept { return payload_offset_; }
+    [[nodiscard]] constexpr std::uint32_t payload_offset() const noexcept { return sum_.payload_offset; }
 
     /// The n-th layer of a kind, outermost first; nullptr if there is none.
     [[nodiscard]] constexpr const layer_info* find(rawpkt::layer kind, std::size_t nth = 0) const noexcept {
-        for (std::size_t i = 0; i < count_; ++i) {
+        for (std::size_t i = 0; i < sum_.count; ++i) {
             if (layers_[i].kind == kind && nth-- == 0) return &layers_[i];
         }
         return nullptr;
     }
     /// The innermost layer of a kind; nullptr if there is none.
     [[nodiscard]] constexpr const layer_info* find_last(rawpkt::layer kind) const noexcept {
-        for (std::size_t i = count_; i-- > 0;) {
+        for (std::size_t i = sum_.count; i-- > 0;) {
             if (layers_[i].kind == kind) return &layers_[i];
         }
         return nullptr;
@@ -204,7 +209,7 @@ public:
         const layer_info* l = find(layer_of_view<View>::value, nth);
         if (l == nullptr) return std::nullopt;
         if constexpr (layer_of_view<View>::value == layer::null_loopback) {
-            return View::unchecked(bytes_of(*l), link_);
+            return View::unchecked(bytes_of(*l), sum_.link);
         } else {
             return View::unchecked(bytes_of(*l));
         }
@@ -212,23 +217,29 @@ public:
 
     /// Forgets the previous frame (decode() does it itself).
     constexpr void clear() noexcept {
-        count_ = 0;
-        any_flags_ = 0;
-        payload_offset_ = 0;
-        payload_len_ = 0;
-        stop_ = stop_reason::end;
+        sum_.count = 0;
+        sum_.any_flags = 0;
+        sum_.payload_offset = 0;
+        sum_.payload_len = 0;
+        sum_.stop = stop_reason::end;
     }
 
 private:
     friend class decoder;
 
+    /// What a decode records besides the layers, in 16 bytes that the fast
+    /// path stores as two words.
+    struct summary {
+        std::uint32_t payload_offset = 0;
+        std::uint32_t payload_len = 0;
+        std::uint16_t count = 0; // at most max_layers
+        stop_reason stop = stop_reason::end;
+        std::uint8_t any_flags = 0;
+        link_type link = link_type::ethernet;
+    };
+
     bytes frame_{};
-    link_type link_ = link_type::ethernet;
-    std::uint32_t count_ = 0;
-    std::uint32_t payload_offset_ = 0;
-    std::uint32_t payload_len_ = 0;
-    stop_reason stop_ = stop_reason::end;
-    std::uint8_t any_flags_ = 0;
+    summary sum_{};
     rawpkt::error error_{}; // meaningful for stop_reason::error and unsupported only
     std::array<layer_info, max_layers> layers_{};
 };
@@ -317,7 +328,7 @@ public:
     [[gnu::noinline]] constexpr status run(link_type link) noexcept {
         out_.clear();
         out_.frame_ = frame_;
-        out_.link_ = link;
+        out_.sum_.link = link;
         layer next = layer::none;
         switch (link) {
         case link_type::ethernet: next = layer::ethernet; break;
@@ -340,86 +351,88 @@ public:
     /// The common case in one straight run: Ethernet, at most one 802.1Q
     /// tag, an unfragmented IPv4 packet or an IPv6 packet without extension
     /// headers, then TCP or UDP (not on a tunnel port), all of it whole.
-    /// Returns false, having recorded nothing, for anything else: the general
-    /// loop then starts over and reports what this path declined. Both paths
-    /// accept exactly the same frames as the views' checked() and record the
-    /// same layers (the tests compare them).
-    [[gnu::always_inline]] static constexpr bool fast_path(bytes f, decoded& out, const decode_options& opts) noexcept {
+    /// Returns false for anything else, and the general loop then starts over
+    /// and reports what this path declined; what this path wrote in `out`
+    /// until then is not part of a result (size() is unchanged) and the
+    /// general loop overwrites it. Both paths accept exactly the same frames
+    /// as the views' checked() and record the same layers (the tests compare
+    /// them).
+    [[gnu::noinline]] static constexpr bool fast_path(bytes f, decoded& out, const decode_options& opts) noexcept {
+        // Every read below is inside a length checked just before it. Reads
+        // go through the spans of the IP header and of the transport header,
+        // so that the compiler keeps their start, not one offset per field;
+        // each record is written as soon as its layer is known to be whole.
+        // Both keep few values live across the run.
         const std::size_t n = f.size();
         if (n < ethernet::header_len + ipv4::min_header_len) return false;
-        std::uint16_t type = load_be<std::uint16_t>(f, 12);
-        const bool tagged = type == static_cast<std::uint16_t>(ethertype::vlan);
-        if (tagged) {
+        layer_info* l = out.layers_.data();
+        put_layer(*l++, layer::ethernet, 0, ethernet::header_len, static_cast<std::uint32_t>(n));
+        std::uint16_t type = load_be<std::uint16_t>(f, ethernet::field::type_len.begin);
+        std::size_t l3 = ethernet::header_len;
+        if (type == static_cast<std::uint16_t>(ethertype::vlan)) {
             if (n < ethernet::header_len + vlan::header_len + ipv4::min_header_len) return false;
-            type = load_be<std::uint16_t>(f, 16);
+            put_layer(*l++, layer::vlan, ethernet::header_len, vlan::header_len,
+                      static_cast<std::uint32_t>(n - ethernet::header_len));
+            type = load_be<std::uint16_t>(f, l3 + vlan::field::type_len.begin);
+            l3 += vlan::header_len;
         }
-        const std::size_t l3 = tagged ? ethernet::header_len + vlan::header_len : ethernet::header_len;
         const bytes ip = f.subspan(l3); // at least 20 bytes
-        layer l3_kind;
-        std::size_t l3_hl;
-        std::size_t l3_len;
+        std::size_t l4;                 // where the transport header starts
+        std::size_t seg;                // bytes from there to the end of the IP packet
         std::uint8_t proto;
-        if (type == static_cast<std::uint16_t>(ethertype::ipv4)) {
+        if (type == static_cast<std::uint16_t>(ethertype::ipv4)) [[likely]] {
             const std::uint8_t ver_ihl = load_u8(ip, 0);
-            l3_kind = layer::ipv4;
-            l3_hl = static_cast<std::size_t>(ver_ihl & 0x0fu) * 4;
-            l3_len = load_be<std::uint16_t>(ip, 2);
-            if ((ver_ihl >> 4) != 4 || l3_hl < ipv4::min_header_len || l3_len < l3_hl || l3_len > ip.size()) {
+            const std::size_t hl = static_cast<std::size_t>(ver_ihl & 0x0fu) * 4;
+            const std::size_t total = load_be<std::uint16_t>(ip, ipv4::field::total_len.begin);
+            // Version 4 with a header of at least 20 bytes: 0x45 to 0x4f.
+            if (static_cast<std::uint8_t>(ver_ihl - 0x45u) > 0x0au || total < hl || total > ip.size()) return false;
+            if ((load_be<std::uint16_t>(ip, ipv4::field::flags_frag.begin) &
+                 (ipv4::flag_more_fragments | ipv4::frag_offset_mask)) != 0) {
                 return false;
             }
-            if ((load_be<std::uint16_t>(ip, 6) & (ipv4::flag_more_fragments | ipv4::frag_offset_mask)) != 0) {
-                return false;
-            }
+            put_layer(*l++, layer::ipv4, static_cast<std::uint32_t>(l3), static_cast<std::uint32_t>(hl),
+                      static_cast<std::uint32_t>(total));
             proto = load_u8(ip, ipv4::field::protocol);
+            l4 = l3 + hl;
+            seg = total - hl;
         } else if (type == static_cast<std::uint16_t>(ethertype::ipv6)) {
             if (ip.size() < ipv6::fixed_header_len || (load_u8(ip, 0) >> 4) != 6) return false;
-            const std::size_t plen = load_be<std::uint16_t>(ip, 4);
+            const std::size_t plen = load_be<std::uint16_t>(ip, ipv6::field::payload_len.begin);
             if (plen == 0 || plen > ip.size() - ipv6::fixed_header_len) return false;
-            l3_kind = layer::ipv6;
-            l3_hl = ipv6::fixed_header_len;
-            l3_len = ipv6::fixed_header_len + plen;
+            put_layer(*l++, layer::ipv6, static_cast<std::uint32_t>(l3), ipv6::fixed_header_len,
+                      static_cast<std::uint32_t>(ipv6::fixed_header_len + plen));
             proto = load_u8(ip, ipv6::field::next_header);
+            l4 = l3 + ipv6::fixed_header_len;
+            seg = plen;
         } else {
             return false;
         }
-        const bytes seg = ip.subspan(l3_hl, l3_len - l3_hl);
-        layer l4_kind;
+        const bytes tp = f.subspan(l4); // the transport header, seg bytes of it in the IP packet
         std::size_t l4_hl;
-        std::size_t l4_len;
-        if (proto == static_cast<std::uint8_t>(ip_proto::tcp)) {
-            if (seg.size() < tcp::min_header_len) return false;
-            l4_kind = layer::tcp;
-            l4_hl = static_cast<std::size_t>(load_u8(seg, 12) >> 4) * 4;
-            l4_len = seg.size();
-            if (l4_hl < tcp::min_header_len || l4_hl > seg.size()) return false;
+        if (proto == static_cast<std::uint8_t>(ip_proto::tcp)) [[likely]] {
+            if (seg < tcp::min_header_len) return false;
+            l4_hl = static_cast<std::size_t>(load_u8(tp, tcp::field::offset_flags.begin) >> 4) * 4;
+            if (l4_hl < tcp::min_header_len || l4_hl > seg) return false;
+            put_layer(*l++, layer::tcp, static_cast<std::uint32_t>(l4), static_cast<std::uint32_t>(l4_hl),
+                      static_cast<std::uint32_t>(seg));
         } else if (proto == static_cast<std::uint8_t>(ip_proto::udp)) {
-            if (seg.size() < udp::header_len) return false;
-            l4_kind = layer::udp;
-            l4_hl = udp::header_len;
-            l4_len = load_be<std::uint16_t>(seg, 4);
-            if (l4_len < udp::header_len || l4_len > seg.size()) return false;
-            if (opts.udp_tunnels &&
-                (is_tunnel_port(load_be<std::uint16_t>(seg, 0)) || is_tunnel_port(load_be<std::uint16_t>(seg, 2)))) {
+            if (seg < udp::header_len) return false;
+            const std::size_t len = load_be<std::uint16_t>(tp, udp::field::length.begin);
+            if (len < udp::header_len || len > seg) return false;
+            if (opts.udp_tunnels && (is_tunnel_port(load_be<std::uint16_t>(tp, udp::field::src_port.begin)) ||
+                                     is_tunnel_port(load_be<std::uint16_t>(tp, udp::field::dst_port.begin)))) {
                 return false;
             }
+            put_layer(*l++, layer::udp, static_cast<std::uint32_t>(l4), udp::header_len,
+                      static_cast<std::uint32_t>(len));
+            l4_hl = udp::header_len;
+            seg = len;
         } else {
             return false;
         }
-        const auto u32 = [](std::size_t v) { return static_cast<std::uint32_t>(v); };
-        const std::size_t l4 = l3 + l3_hl;
-        layer_info* l = out.layers_.data();
-        *l++ = {layer::ethernet, 0, 0, 0, 0, ethernet::header_len, u32(n)};
-        if (tagged)
-            *l++ = {layer::vlan, 0, 0, 0, ethernet::header_len, vlan::header_len, u32(n - ethernet::header_len)};
-        *l++ = {l3_kind, 0, 0, 0, u32(l3), u32(l3_hl), u32(l3_len)};
-        *l++ = {l4_kind, 0, 0, 0, u32(l4), u32(l4_hl), u32(l4_len)};
         out.frame_ = f;
-        out.link_ = link_type::ethernet;
-        out.count_ = u32(static_cast<std::size_t>(l - out.layers_.data()));
-        out.payload_offset_ = u32(l4 + l4_hl);
-        out.payload_len_ = u32(l4_len - l4_hl);
-        out.stop_ = stop_reason::end;
-        out.any_flags_ = 0;
+        put_summary(out.sum_, static_cast<std::uint32_t>(l4 + l4_hl), static_cast<std::uint32_t>(seg - l4_hl),
+                    static_cast<std::uint16_t>(l - out.layers_.data()));
         return true;
     }
     /// UDP ports whose payload the decoder follows as a tunnel.
@@ -428,14 +441,62 @@ public:
     }
 
 private:
+    /// Stores two 64-bit words over a 16-byte T, the first at the lower
+    /// address (on little-endian targets, where the caller checked T's
+    /// layout). memcpy, not a bit_cast: the compiler would split the value
+    /// back into T's members and store them one by one.
+    template <class T>
+    [[gnu::always_inline]] static constexpr void store_words(T& at, std::uint64_t first,
+                                                             std::uint64_t second) noexcept {
+        static_assert(sizeof(T) == 16 && std::is_trivially_copyable_v<T>);
+        const std::array<std::uint64_t, 2> words{first, second};
+        if (std::is_constant_evaluated()) {
+            at = std::bit_cast<T>(words);
+        } else {
+            // T's default member initializers make it non-trivial to construct,
+            // not to copy: its bytes may be written whole.
+            std::memcpy(static_cast<void*>(&at), words.data(), sizeof(T));
+        }
+    }
+    /// Writes a layer record without protocol, depth or flags. On
+    /// little-endian targets the record is assembled in two words and stored
+    /// whole: member by member, it takes up to seven stores.
+    [[gnu::always_inline]] static constexpr void put_layer(layer_info& at, layer kind, std::uint32_t offset,
+                                                           std::uint32_t header_len, std::uint32_t length) noexcept {
+        if constexpr (std::endian::native == std::endian::little && sizeof(layer_info) == 16 &&
+                      offsetof(layer_info, offset) == 4 && offsetof(layer_info, header_len) == 8 &&
+                      offsetof(layer_info, length) == 12) {
+            store_words(at, static_cast<std::uint8_t>(kind) | std::uint64_t{offset} << 32,
+                        header_len | std::uint64_t{length} << 32);
+        } else {
+            at = layer_info{kind, 0, 0, 0, offset, header_len, length};
+        }
+    }
+    /// Writes the summary of a whole Ethernet frame (stop_reason::end, no
+    /// flags), as put_layer() does a record.
+    [[gnu::always_inline]] static constexpr void put_summary(decoded::summary& at, std::uint32_t payload_offset,
+                                                             std::uint32_t payload_len, std::uint16_t count) noexcept {
+        using summary = decoded::summary;
+        if constexpr (std::endian::native == std::endian::little && sizeof(summary) == 16 &&
+                      offsetof(summary, payload_len) == 4 && offsetof(summary, count) == 8 &&
+                      offsetof(summary, stop) == 10 && offsetof(summary, any_flags) == 11 &&
+                      offsetof(summary, link) == 12) {
+            store_words(at, payload_offset | std::uint64_t{payload_len} << 32,
+                        count | std::uint64_t{static_cast<std::uint8_t>(stop_reason::end)} << 16 |
+                            std::uint64_t{static_cast<std::uint32_t>(link_type::ethernet)} << 32);
+        } else {
+            at = {payload_offset, payload_len, count, stop_reason::end, 0, link_type::ethernet};
+        }
+    }
+
     // ---- outcomes ----
 
     /// Ends decoding at off_: the rest of the current window is payload.
     constexpr layer finish(stop_reason why) noexcept {
-        out_.stop_ = why;
-        out_.any_flags_ = any_flags_;
-        out_.payload_offset_ = static_cast<std::uint32_t>(off_);
-        out_.payload_len_ = static_cast<std::uint32_t>(end_ > off_ ? end_ - off_ : 0);
+        out_.sum_.stop = why;
+        out_.sum_.any_flags = any_flags_;
+        out_.sum_.payload_offset = static_cast<std::uint32_t>(off_);
+        out_.sum_.payload_len = static_cast<std::uint32_t>(end_ > off_ ? end_ - off_ : 0);
         return layer::none;
     }
     constexpr layer unsupported(layer where, std::uint32_t value) noexcept {
@@ -485,7 +546,7 @@ private:
     /// the extent the layer's own length fields give (already clamped).
     [[nodiscard, gnu::always_inline]] constexpr bool push(layer kind, std::size_t header_len, std::size_t length,
                                                           std::uint8_t protocol = 0) noexcept {
-        if (out_.count_ >= decoded::max_layers) {
+        if (out_.sum_.count >= decoded::max_layers) {
             fail(error::invalid(layer::none, errc::too_many, length_source::none, off_, decoded::max_layers,
                                 decoded::max_layers + 1));
             return false;
@@ -499,14 +560,14 @@ private:
         // Built in registers and stored whole: byte-sized stores into the
         // caller's storage would make the compiler reload the decoder's state.
         const auto flags = static_cast<std::uint8_t>(pending_flags_ | (quoted_ ? layer_flag::quoted : 0));
-        out_.layers_[out_.count_] = layer_info{kind,
-                                               protocol,
-                                               depth_,
-                                               flags,
-                                               static_cast<std::uint32_t>(off_),
-                                               static_cast<std::uint32_t>(header_len),
-                                               static_cast<std::uint32_t>(length)};
-        ++out_.count_;
+        out_.layers_[out_.sum_.count] = layer_info{kind,
+                                                   protocol,
+                                                   depth_,
+                                                   flags,
+                                                   static_cast<std::uint32_t>(off_),
+                                                   static_cast<std::uint32_t>(header_len),
+                                                   static_cast<std::uint32_t>(length)};
+        ++out_.sum_.count;
         any_flags_ |= flags;
         pending_flags_ = 0;
         end_ = off_ + length;
@@ -858,7 +919,8 @@ private:
 /// (strict mode) or the error that stopped a lax decode; `out` keeps every
 /// layer decoded before it either way.
 constexpr status decode(bytes frame, link_type link, decoded& out, const decode_options& opts = {}) noexcept {
-    if (link == link_type::ethernet && opts.fast_path && decoder::fast_path(frame, out, opts)) return {};
+    if (link == link_type::ethernet && opts.fast_path && decoder::fast_path(frame, out, opts)) [[likely]]
+        return {};
     return decoder{frame, out, opts}.run(link);
 }
 
