@@ -141,7 +141,7 @@ struct context {
     /// The frame as read (bytes, time, lengths); lives as long as the context.
     const frame& record;
     /// The frame's number in the capture, counting from 1 (tshark's frame.number).
-    std::uint64_t number;
+    std::uint64_t number = 0;
     /// The layers decode() found in record.data.
     const decoded& layers;
     /// When set, the dns.* fields of DNS over TCP come from these messages,

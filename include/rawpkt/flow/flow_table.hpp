@@ -99,6 +99,9 @@ public:
     }
     flow_table(const flow_table&) = delete;
     flow_table& operator=(const flow_table&) = delete;
+    flow_table(flow_table&&) = delete;
+    flow_table& operator=(flow_table&&) = delete;
+    ~flow_table() = default;
 
     /// Counts a decoded frame seen at `timestamp_ns`; false when it has no
     /// flow (no IP, or an IP fragment after the first).

@@ -150,6 +150,9 @@ public:
     }
     tcp_reassembler(const tcp_reassembler&) = delete;
     tcp_reassembler& operator=(const tcp_reassembler&) = delete;
+    tcp_reassembler(tcp_reassembler&&) = delete;
+    tcp_reassembler& operator=(tcp_reassembler&&) = delete;
+    ~tcp_reassembler() = default;
 
     /// Adds a decoded frame seen at `timestamp_ns`; false when it carries
     /// no TCP segment (nothing happened).
