@@ -28,7 +28,7 @@ done
 echo "== tsan: build and run the tests that use threads"
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j "$jobs"
-ctest --preset tsan
+ctest --preset tsan -j "$jobs"
 echo "== clang-tidy: the library and the tools"
 BUILD_DIR=build/tidy scripts/clang-tidy.sh
 echo "== fuzz: build every target, fuzz each one briefly"

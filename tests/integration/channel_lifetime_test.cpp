@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Opening and closing 10,000 channels leaves nothing behind: not a file
+// Opening and closing 10,000 channels (1,000 under AddressSanitizer) leaves nothing behind: not a file
 // descriptor (/proc/self/fd), not a mapping (/proc/self/maps: the rings),
 // and not the interface's promiscuous mode (its promiscuity count, as
 // `ip -d link` shows it). On a veth end in a network namespace this test
@@ -28,10 +28,41 @@ std::size_t open_fds() {
     return n;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define RAWPKT_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RAWPKT_TEST_ASAN 1
+#endif
+#endif
+#ifdef RAWPKT_TEST_ASAN
+// AddressSanitizer's allocator maps heap regions of its own as it goes
+// (its quarantine holds freed memory back), so anonymous private mappings
+// come and go with the allocator, not with channels; its leak checker
+// covers the heap. What a channel could leave behind is a ring or a socket
+// mapping: shared or file-backed.
+constexpr bool count_heap_mappings = false;
+// The full count runs in the other builds; under the sanitizer each open
+// costs ten times more and proves no more.
+constexpr int channels = 1'000;
+#else
+constexpr bool count_heap_mappings = true;
+constexpr int channels = 10'000;
+#endif
+
+/// Lines of /proc/self/maps; without count_heap_mappings, only the shared
+/// and the file-backed ones (the rings show as shared `socket:[inode]`).
 std::size_t mappings() {
     std::ifstream in("/proc/self/maps");
     std::size_t n = 0;
-    for (std::string line; std::getline(in, line);) ++n;
+    for (std::string line; std::getline(in, line);) {
+        // address perms offset dev inode [path]
+        char perms[5] = {};
+        char path[2] = {};
+        const bool anonymous = std::sscanf(line.c_str(), "%*s %4s %*s %*s %*s %1s", perms, path) < 2;
+        const bool shared = perms[3] == 's';
+        if (count_heap_mappings || shared || !anonymous) ++n;
+    }
     return n;
 }
 
@@ -66,8 +97,6 @@ protected:
         return c;
     }
 };
-
-constexpr int channels = 10'000;
 
 TEST_P(channel_lifetime, ten_thousand_channels_leave_nothing_behind) {
     netns_pair net;
