@@ -388,17 +388,24 @@ result<mut_bytes> generator::build(std::uint64_t n, mut_bytes out) const noexcep
 pacer::pacer(double packets_per_second, double bits_per_second) noexcept
     : pps_(packets_per_second), bps_(bits_per_second) {}
 
-void pacer::wait(std::size_t frame_len) noexcept {
-    if (unlimited()) return;
+std::chrono::steady_clock::time_point pacer::due(std::size_t frame_len) noexcept {
     using clock = std::chrono::steady_clock;
     const auto now = clock::now();
+    if (unlimited()) return now;
     if (!started_ || now - next_ > std::chrono::milliseconds(10)) {
         next_ = now;
         started_ = true;
     }
-    if (next_ > now) std::this_thread::sleep_until(next_);
+    const auto at = next_;
     const double seconds = pps_ > 0 ? 1.0 / pps_ : static_cast<double>((frame_len + 24) * 8) / bps_;
     next_ += std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(seconds));
+    return at;
+}
+
+void pacer::wait(std::size_t frame_len) noexcept {
+    if (unlimited()) return;
+    const auto at = due(frame_len);
+    if (at > std::chrono::steady_clock::now()) std::this_thread::sleep_until(at);
 }
 
 } // namespace rawpkt::gen

@@ -170,6 +170,10 @@ public:
     pacer(double packets_per_second, double bits_per_second) noexcept;
     /// Waits until a frame of `frame_len` bytes may go.
     void wait(std::size_t frame_len) noexcept;
+    /// When a frame of `frame_len` bytes may go (now or later), counting it
+    /// as sent: wait() without the wait, for a sender that has something
+    /// to do first (flush what it queued) when the time is still to come.
+    [[nodiscard]] std::chrono::steady_clock::time_point due(std::size_t frame_len) noexcept;
     /// True when there is no rate to hold.
     [[nodiscard]] bool unlimited() const noexcept { return pps_ <= 0 && bps_ <= 0; }
 
