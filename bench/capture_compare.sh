@@ -22,7 +22,12 @@
 # from trafgen and from sendto_floor (a sendto per frame), all past the
 # qdisc layer (PACKET_QDISC_BYPASS, trafgen's default), each pinned to the generator core with nothing
 # capturing: frames per second counted by the receiving interface (over the
-# sender's wall time, start-up included) and as the sender reports it.
+# sender's wall time, start-up included) and as the sender reports it. Each
+# is compared with trafgen sending the same frames: flood_send's and
+# sendto_floor's (EtherType 0x88b5) with `trafgen`, rawpkt-gen's
+# (IPv4/UDP, the IP ID counting up, checksums filled in) with `trafgen-udp`,
+# the same frame in trafgen's header functions. What the frames are matters:
+# the receiving side of a veth pair runs on the sender's core.
 #
 # Usage: bench/capture_compare.sh [--quick] [--results DIR] <build-dir> [frames] [sizes] [rounds]
 #   frames  per run (default 500000; --quick: 50000)
@@ -100,6 +105,10 @@ for size in "${sizes[@]}" 60; do
     printf '{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x88, 0xb5, fill(0x00, %d) }\n' \
         $((size - 14)) >"$tmp/frame-$size.cfg"
 done
+# rawpkt-gen's default frame padded to 60 bytes (its payload counts 0, 1,
+# 2, ...; the IP ID counts frames), as trafgen header functions.
+printf '{ eth(da=02:00:00:00:00:01, sa=02:00:00:00:00:01), ipv4(saddr=192.0.2.1, daddr=192.0.2.2, id=dinc(), df, ttl=64), udp(sp=1024, dp=9), %s }\n' \
+    "$(seq -s ', ' 0 17)" >"$tmp/frame-gen-60.cfg"
 if command -v trafgen >/dev/null; then
     generator=trafgen
 else
@@ -114,6 +123,10 @@ send() { # sender size count
     case $sender in
     trafgen)
         ip netns exec "$a" taskset -c "$gen_cpu" trafgen --dev va --conf "$tmp/frame-$size.cfg" --cpus 1 \
+            --num "$count" --no-sock-mem 2>&1
+        ;;
+    trafgen-udp)
+        ip netns exec "$a" taskset -c "$gen_cpu" trafgen --dev va --conf "$tmp/frame-gen-$size.cfg" --cpus 1 \
             --num "$count" --no-sock-mem 2>&1
         ;;
     flood_send) ip netns exec "$a" taskset -c "$gen_cpu" "$bin/flood_send" va "$count" "$size" ;;
@@ -245,7 +258,7 @@ echo
 echo "transmit: $tx_frames 60-byte frames per run, senders on CPU $gen_cpu, $rounds round(s)"
 senders=(flood_send-bypass)
 if [ -x "$tools/rawpkt-gen" ]; then senders+=(rawpkt-gen); else echo "rawpkt-gen: not built, skipped"; fi
-if [ "$generator" = trafgen ]; then senders+=(trafgen); else echo "trafgen: not installed, skipped"; fi
+if [ "$generator" = trafgen ]; then senders+=(trafgen trafgen-udp); else echo "trafgen: not installed, skipped"; fi
 if [ -x "$bin/sendto_floor" ]; then senders+=(sendto); else echo "sendto_floor: not built, skipped"; fi
 : >"$tmp/tx"
 for r in $(seq "$rounds"); do
@@ -274,15 +287,17 @@ done
 awk -v names="${senders[*]}" -v tsv="$tmp/transmit.tsv" "$awk_median"'
     { rx[$1] = rx[$1] " " $2; pps[$1] = pps[$1] " " $3; rep[$1] = rep[$1] " " $4 }
     END {
-        printf "%-12s %10s %14s %14s %12s\n", "sender", "received", "received pps", "reported pps", "x trafgen"
-        t = ("trafgen" in pps) ? med(pps["trafgen"]) : 0
+        printf "%-17s %10s %14s %14s %12s\n", "sender", "received", "received pps", "reported pps", "x trafgen"
         n = split(names, name, " ")
         for (i = 1; i <= n; i++) {
             s = name[i]
             if (!(s in pps)) continue
+            # The trafgen run that sent the same frames.
+            ref = s == "rawpkt-gen" || s == "trafgen-udp" ? "trafgen-udp" : "trafgen"
+            t = (ref in pps) ? med(pps[ref]) : 0
             p = med(pps[s])
             r = t > 0 ? sprintf("%.2f", p / t) : "-"
-            printf "%-12s %10.0f %14.0f %14.0f %12s\n", s, med(rx[s]), p, med(rep[s]), r == "-" ? r : r "x"
+            printf "%-17s %10.0f %14.0f %14.0f %12s\n", s, med(rx[s]), p, med(rep[s]), r == "-" ? r : r "x"
             printf "%s\t%.0f\t%.0f\t%.0f\t%s\n", s, med(rx[s]), p, med(rep[s]), r >>tsv
         }
     }' "$tmp/tx"

@@ -759,13 +759,10 @@ TEST_P(datalink_live, receiving_and_sending_allocate_nothing) {
     EXPECT_EQ(receive_allocations, 0u);
 }
 
-TEST_P(datalink_live, send_with_builds_in_place) {
-    netns_pair net;
-    const ends e = look_up(net);
-    dl::channel rx = open_in(net, false, receiver_config());
-    dl::config tc = sender_config();
-    tc.tx_batch = 16;
-    dl::channel tx = open_in(net, true, tc);
+/// Sends 600 frames of 60 to 1460 bytes with send_with() three ways (whole
+/// slot, a length, the builder ending at the end of the slot) and receives
+/// exactly them.
+void send_in_place_and_receive(const ends& e, dl::channel& rx, dl::channel& tx, bool pcap) {
     constexpr std::uint32_t n = 600;
     std::vector<std::vector<std::byte>> expect;
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -801,11 +798,28 @@ TEST_P(datalink_live, send_with_builds_in_place) {
     const auto st = tx.tx.stats();
     EXPECT_EQ(st.sent, n);
     EXPECT_EQ(st.failed, 0u);
-    if (pcap()) {
+    if (pcap) {
         EXPECT_EQ(st.syscalls, n); // pcap_inject: one call per frame
     } else {
         // Batches of 16, one system call each (and a few more for the last).
         EXPECT_LE(st.syscalls, n / 16 + 4);
+    }
+}
+
+// Ring: frames up to tx_copy_max are copied by the kernel, longer ones
+// attached as ring pages; each way, and mixed, they arrive intact.
+TEST_P(datalink_live, send_with_builds_in_place) {
+    netns_pair net;
+    const ends e = look_up(net);
+    for (const std::uint32_t copy_max : {dl::config{}.tx_copy_max, 0u, 700u}) {
+        SCOPED_TRACE("tx_copy_max " + std::to_string(copy_max));
+        dl::channel rx = open_in(net, false, receiver_config());
+        dl::config tc = sender_config();
+        tc.tx_batch = 16;
+        tc.tx_copy_max = copy_max;
+        dl::channel tx = open_in(net, true, tc);
+        send_in_place_and_receive(e, rx, tx, pcap());
+        if (pcap() || GetParam() == dl::backend::socket) break; // tx_copy_max is the ring's
     }
 }
 

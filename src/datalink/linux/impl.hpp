@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -129,7 +130,9 @@ private:
 
 class ring_tx {
 public:
-    ring_tx(mapping map, const tx_ring_layout& layout);
+    /// `copy_max`: with the socket's PACKET_VNET_HDR on, the longest frame
+    /// the kernel copies instead of attaching ring pages; without, nullopt.
+    ring_tx(mapping map, const tx_ring_layout& layout, std::optional<std::uint32_t> copy_max);
     result<mut_bytes> acquire(tx_setup& s, tx_stats& st, std::size_t len);
     status commit(tx_setup& s, tx_stats& st, std::size_t offset, std::size_t len);
     status flush(tx_setup& s, tx_stats& st);
@@ -152,6 +155,7 @@ private:
 
     mapping map_;
     tx_ring_layout layout_;
+    std::optional<std::uint32_t> copy_max_;
     // Slots, in ring order: [done_, kernel_) handed to the kernel and not yet
     // counted, [kernel_, head_) queued and not yet handed over, head_ the
     // next to fill. inflight_ = head_ - done_, unsent_ = head_ - kernel_.

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -22,6 +23,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 namespace rawpkt::datalink {
@@ -220,6 +222,19 @@ result<receiver> open_receiver(const interface_info& iface, const config& c, lin
     return r;
 }
 
+/// True when the running kernel reads a virtio-net header in front of each
+/// TX-ring frame (tpacket_snd learned it in Linux 4.14; 4.19 is the first
+/// long-term release with it). An older kernel accepts PACKET_VNET_HDR yet
+/// would send the header as part of the frame.
+bool tx_ring_reads_vnet_header() {
+    utsname u{};
+    if (::uname(&u) != 0) return false;
+    unsigned major = 0;
+    unsigned minor = 0;
+    if (std::sscanf(u.release, "%u.%u", &major, &minor) != 2) return false;
+    return major > 4 || (major == 4 && minor >= 19);
+}
+
 result<sender> open_sender(const interface_info& iface, const config& c, link_type link) {
     const bool ring = c.backend == backend::ring;
     // Protocol 0: this socket never receives.
@@ -254,6 +269,13 @@ result<sender> open_sender(const interface_info& iface, const config& c, link_ty
         if (const status s = set_option(fd.get(), SOL_PACKET, PACKET_TX_HAS_OFF, on, step::tx_ring); !s) {
             return s.error();
         }
+        // A virtio-net header per frame says how much of it to copy (see
+        // config::tx_copy_max); without it every frame is attached as pages.
+        std::optional<std::uint32_t> copy_max;
+        if (c.tx_copy_max > 0 && tx_ring_reads_vnet_header() &&
+            ::setsockopt(fd.get(), SOL_PACKET, PACKET_VNET_HDR, &on, sizeof on) == 0) {
+            copy_max = c.tx_copy_max;
+        }
         tpacket_req req{};
         req.tp_block_size = layout->block_size;
         req.tp_block_nr = layout->block_count;
@@ -265,7 +287,8 @@ result<sender> open_sender(const interface_info& iface, const config& c, link_ty
         auto map = detail::map_ring(fd.get(), layout->total_bytes, step::tx_ring);
         if (!map) return map.error();
         setup.fd = std::move(fd);
-        impl = new tx_impl{std::move(setup), backend::ring, detail::ring_tx(std::move(*map), *layout), {}, false};
+        impl = new tx_impl{
+            std::move(setup), backend::ring, detail::ring_tx(std::move(*map), *layout, copy_max), {}, false};
     } else {
         if (c.send_timeout.count() >= 0) {
             timeval tv{};

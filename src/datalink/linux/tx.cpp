@@ -12,6 +12,13 @@
 // stops there: the next send() tries it again. kick() counts those retries
 // and, after max_send_retries drops of one frame, gives the frame up by setting
 // its length to 0, which the kernel rejects and skips.
+//
+// With PACKET_VNET_HDR on, each frame is preceded in its slot by a
+// virtio-net header (no offloads) whose hdr_len says how many bytes of the
+// frame the kernel copies into the socket buffer's linear part; the rest it
+// attaches as ring pages, which it marks zero-copy, so that a device which
+// hands the buffer on inside the host (veth) copies them again into pages
+// it allocates (skb_copy_ubufs). Copying short frames whole avoids both.
 #include "impl.hpp"
 
 #include <algorithm>
@@ -34,8 +41,27 @@ void store_status(std::uint32_t& s, std::uint32_t v) noexcept {
 
 // ---- TPACKET_V2 ring ----
 
-ring_tx::ring_tx(mapping map, const tx_ring_layout& layout)
-    : map_(std::move(map)), layout_(layout), retries_(layout.frame_count), given_up_(layout.frame_count) {}
+namespace {
+/// struct virtio_net_hdr of <linux/virtio_net.h> (which C++ cannot include:
+/// it names a member `class`), legacy layout, without offloads: flags and
+/// gso_type 0 (VIRTIO_NET_HDR_GSO_NONE), the rest in native byte order.
+struct virtio_net_header {
+    std::uint8_t flags = 0;
+    std::uint8_t gso_type = 0;
+    std::uint16_t hdr_len = 0; ///< bytes of the frame copied into the socket buffer's linear part
+    std::uint16_t gso_size = 0;
+    std::uint16_t csum_start = 0;
+    std::uint16_t csum_offset = 0;
+};
+static_assert(sizeof(virtio_net_header) == 10);
+} // namespace
+
+static_assert(sizeof(virtio_net_header) <= tx_slot_header - TPACKET_ALIGN(sizeof(tpacket2_hdr)),
+              "the virtio-net header fits between the slot header and the frame");
+
+ring_tx::ring_tx(mapping map, const tx_ring_layout& layout, std::optional<std::uint32_t> copy_max)
+    : map_(std::move(map)), layout_(layout), copy_max_(copy_max), retries_(layout.frame_count),
+      given_up_(layout.frame_count) {}
 
 tpacket2_hdr* ring_tx::slot(std::uint32_t i) const noexcept {
     const std::size_t block = i / layout_.frames_per_block;
@@ -133,10 +159,20 @@ status ring_tx::commit(tx_setup& s, tx_stats& st, std::size_t offset, std::size_
     if (const status ok = check_frame(s, reinterpret_cast<std::byte*>(h) + tx_slot_header + offset, len); !ok) {
         return ok;
     }
-    // PACKET_TX_HAS_OFF: the frame starts at tp_mac.
-    h->tp_len = static_cast<std::uint32_t>(len);
-    h->tp_snaplen = static_cast<std::uint32_t>(len);
-    h->tp_mac = static_cast<std::uint16_t>(tx_slot_header + offset);
+    // PACKET_TX_HAS_OFF: what the kernel reads starts at tp_mac, the
+    // virtio-net header first when there is one.
+    std::size_t start = tx_slot_header + offset;
+    std::size_t sent = len;
+    if (copy_max_) {
+        virtio_net_header v{};
+        v.hdr_len = static_cast<std::uint16_t>(len <= *copy_max_ ? len : 0);
+        start -= sizeof v;
+        sent += sizeof v;
+        std::memcpy(reinterpret_cast<std::byte*>(h) + start, &v, sizeof v);
+    }
+    h->tp_len = static_cast<std::uint32_t>(sent);
+    h->tp_snaplen = static_cast<std::uint32_t>(sent);
+    h->tp_mac = static_cast<std::uint16_t>(start);
     h->tp_net = h->tp_mac;
     retries_[head_] = 0;
     given_up_[head_] = 0;

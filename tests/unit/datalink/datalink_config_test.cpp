@@ -106,17 +106,17 @@ TEST(datalink_config, rx_ring_rules) {
 TEST(datalink_config, tx_ring_layout_follows_the_mtu) {
     auto l = dl::plan_tx_ring({}, 1500, 14, page);
     ASSERT_TRUE(l);
-    EXPECT_EQ(l->frame_size, 1552u); // align16(32 + 1500 + 14 + 4)
+    EXPECT_EQ(l->frame_size, 1568u); // align16(48 + 1500 + 14 + 4)
     EXPECT_EQ(l->block_size, 65536u);
-    EXPECT_EQ(l->frames_per_block, 42u);
-    EXPECT_EQ(l->block_count, 7u); // ceil(256 / 42)
-    EXPECT_EQ(l->frame_count, 294u);
+    EXPECT_EQ(l->frames_per_block, 41u);
+    EXPECT_EQ(l->block_count, 7u); // ceil(256 / 41)
+    EXPECT_EQ(l->frame_count, 287u);
     EXPECT_EQ(l->total_bytes, 7u * 65536u);
     EXPECT_EQ(l->max_frame_len, 1518u);
 
     l = dl::plan_tx_ring({}, 9000, 14, page);
     ASSERT_TRUE(l);
-    EXPECT_EQ(l->frame_size, 9056u);
+    EXPECT_EQ(l->frame_size, 9072u); // align16(48 + 9000 + 14 + 4)
     EXPECT_EQ(l->frames_per_block, 7u);
     EXPECT_EQ(l->frame_count % 7u, 0u);
     EXPECT_GE(l->frame_count, 256u);
@@ -126,13 +126,13 @@ TEST(datalink_config, tx_ring_layout_follows_the_mtu) {
     l = dl::plan_tx_ring({}, 65535, 14, page);
     ASSERT_TRUE(l);
     EXPECT_EQ(l->frame_size, 65536u);
-    EXPECT_EQ(l->max_frame_len, 65536u - 32u);
+    EXPECT_EQ(l->max_frame_len, 65536u - 48u);
 
     // A frame size given: the slot limits the frame.
     l = dl::plan_tx_ring({.frame_count = 10, .frame_size = 1024}, 9000, 14, page);
     ASSERT_TRUE(l);
     EXPECT_EQ(l->frame_size, 1024u);
-    EXPECT_EQ(l->max_frame_len, 992u);
+    EXPECT_EQ(l->max_frame_len, 976u);
     EXPECT_GE(l->frame_count, 10u);
     EXPECT_EQ(l->block_size % page, 0u);
     EXPECT_EQ(l->frames_per_block, l->block_size / 1024u);
