@@ -40,6 +40,18 @@ inline bool run(const std::string& cmd) {
     return rc == 0;
 }
 
+/// A shell command that waits, up to 20 s, until a packet socket in the
+/// network namespace `ns` is bound to an interface and running (its line in
+/// /proc/net/packet: Iface not 0, R 1), or until the capturing process whose
+/// pid is in the shell variable `pid_var` has ended: a capture started in
+/// the background then receives what is sent next. A fixed sleep loses the
+/// first frames when a loaded machine starts the capture late.
+inline std::string wait_for_capture_command(const std::string& ns, const std::string& pid_var = "p") {
+    return "for i in $(seq 200); do kill -0 $" + pid_var + " 2>/dev/null || break; ip netns exec " + ns +
+           " awk 'NR > 1 && $5 != 0 && $6 == 1 { up = 1 } END { exit !up }' /proc/net/packet && break; sleep 0.1; "
+           "done";
+}
+
 /// Takes capabilities (CAP_*) out of the calling thread's effective set;
 /// false when the kernel refuses.
 inline bool drop_capabilities(std::initializer_list<unsigned> caps) {

@@ -38,8 +38,9 @@ protected:
         const auto file = work_dir() / ("gen-" + std::to_string(++n_) + ".pcap");
         const std::string cmd = "ip netns exec " + net_->b() + " timeout 30 " + tool("rawpkt-dump") + " -i vb -q -c " +
                                 std::to_string(count) + " -w " + quote(file.string()) +
-                                " 'ether src 02:00:00:00:00:01' & p=$!; sleep 1; ip netns exec " + net_->a() + " " +
-                                tool("rawpkt-gen") + " -i va -q " + args + "; echo gen=$?; wait $p; echo dump=$?";
+                                " 'ether src 02:00:00:00:00:01' & p=$!; " + test::wait_for_capture_command(net_->b()) +
+                                "; ip netns exec " + net_->a() + " " + tool("rawpkt-gen") + " -i va -q " + args +
+                                "; echo gen=$?; wait $p; echo dump=$?";
         const auto r = run(cmd);
         EXPECT_NE(r.out.find("gen=0"), std::string::npos) << r.out << r.err;
         EXPECT_NE(r.out.find("dump=0"), std::string::npos) << r.out << r.err;
@@ -204,14 +205,16 @@ TEST_F(GenNetns, RateAndTotals) {
     const auto got = send_and_capture("--count 100 --rate 200", 100, &out, &stamps);
     const auto took = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(got.size(), 100u);
-    EXPECT_GE(took, std::chrono::milliseconds(1000 + 450)); // 1 s head start + 100 frames at 200/s
+    EXPECT_GE(took, std::chrono::milliseconds(450)); // 100 frames at 200/s
     EXPECT_NE(out.find("sent 100 frames, 4200 bytes"), std::string::npos) << out;
-    // Spaced 5 ms apart on the wire, not queued into bursts of a TX batch:
-    // a late wake-up may bring two frames close, not dozens.
+    // Spaced 5 ms apart on the wire, not queued into bursts of a TX batch
+    // (which leaves nearly all 100 within 1 ms of the one before). A late
+    // wake-up on a loaded machine lets the frames that fell due meanwhile
+    // go together, to keep the rate: a few such, not a batch.
     ASSERT_EQ(stamps.size(), 100u);
     int close = 0;
     for (std::size_t i = 1; i < stamps.size(); ++i) close += stamps[i] - stamps[i - 1] < 1'000'000 ? 1 : 0;
-    EXPECT_LT(close, 10) << "frames less than 1 ms apart";
+    EXPECT_LT(close, 40) << "frames less than 1 ms apart";
 }
 
 TEST(GenUsage, ExitStatuses) {

@@ -63,7 +63,8 @@ protected:
                        const std::string& gen_args, const std::filesystem::path& file) {
         const std::string cmd =
             "ip netns exec " + net_->b() + " " + dump_prefix + tool("rawpkt-dump") + " -i vb -q -c 3 " + dump_args +
-            " -w " + quote(file.string()) + " 'ether src 02:00:00:00:00:01' & p=$!; sleep 1; " +
+            " -w " + quote(file.string()) + " 'ether src 02:00:00:00:00:01' & p=$!; " +
+            test::wait_for_capture_command(net_->b()) + "; sleep 0.5; " +
             "grep -E '^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapAmb):' /proc/$p/status; " + "ip netns exec " +
             net_->a() + " " + gen_prefix + tool("rawpkt-gen") + " -i va -q --count 3 --src-mac 02:00:00:00:00:01 " +
             gen_args + "; echo gen=$?; (sleep 20; kill $p 2>/dev/null) & k=$!; wait $p; echo dump=$?; kill $k";
