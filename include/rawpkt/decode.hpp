@@ -379,6 +379,10 @@ public:
         // each record is written as soon as its layer is known to be whole.
         // Both keep few values live across the run.
         constexpr std::size_t ip_record = L3 == ethernet::header_len ? 1 : 2; // records before the IP header
+        // IP packets with fewer bytes after the IP header (UDP datagrams
+        // with less than 12 bytes of payload) take the general path: one
+        // check here spares one per transport protocol below.
+        constexpr std::size_t min_segment = tcp::min_header_len;
         const std::size_t n = f.size();
         layer_info* const l = out.layers_.data();
         put_layer(l[0], layer::ethernet, 0, ethernet::header_len, static_cast<std::uint32_t>(n));
@@ -395,7 +399,9 @@ public:
             const std::size_t hl = static_cast<std::size_t>(ver_ihl & 0x0fu) * 4;
             const std::size_t total = load_be<std::uint16_t>(ip, ipv4::field::total_len.begin);
             // Version 4 with a header of at least 20 bytes: 0x45 to 0x4f.
-            if (static_cast<std::uint8_t>(ver_ihl - 0x45u) > 0x0au || total < hl || total > ip.size()) return false;
+            if (static_cast<std::uint8_t>(ver_ihl - 0x45u) > 0x0au || total < hl + min_segment || total > ip.size()) {
+                return false;
+            }
             if ((load_be<std::uint16_t>(ip, ipv4::field::flags_frag.begin) &
                  (ipv4::flag_more_fragments | ipv4::frag_offset_mask)) != 0) {
                 return false;
@@ -407,7 +413,7 @@ public:
         } else if (type == static_cast<std::uint16_t>(ethertype::ipv6)) {
             if (ip.size() < ipv6::fixed_header_len || (load_u8(ip, 0) >> 4) != 6) return false;
             const std::size_t plen = load_be<std::uint16_t>(ip, ipv6::field::payload_len.begin);
-            if (plen == 0 || plen > ip.size() - ipv6::fixed_header_len) return false;
+            if (plen < min_segment || plen > ip.size() - ipv6::fixed_header_len) return false;
             put_layer(l[ip_record], layer::ipv6, L3, ipv6::fixed_header_len,
                       static_cast<std::uint32_t>(ipv6::fixed_header_len + plen));
             proto = load_u8(ip, ipv6::field::next_header);
@@ -416,16 +422,14 @@ public:
         } else {
             return false;
         }
-        const bytes tp = f.subspan(l4); // the transport header, seg bytes of it in the IP packet
+        const bytes tp = f.subspan(l4); // the transport header, seg >= min_segment bytes of it in the IP packet
         std::size_t l4_hl;
         if (proto == static_cast<std::uint8_t>(ip_proto::tcp)) [[likely]] {
-            if (seg < tcp::min_header_len) return false;
             l4_hl = static_cast<std::size_t>(load_u8(tp, tcp::field::offset_flags.begin) >> 4) * 4;
             if (l4_hl < tcp::min_header_len || l4_hl > seg) return false;
             put_layer(l[ip_record + 1], layer::tcp, static_cast<std::uint32_t>(l4), static_cast<std::uint32_t>(l4_hl),
                       static_cast<std::uint32_t>(seg));
         } else if (proto == static_cast<std::uint8_t>(ip_proto::udp)) {
-            if (seg < udp::header_len) return false;
             const std::size_t len = load_be<std::uint16_t>(tp, udp::field::length.begin);
             if (len < udp::header_len || len > seg) return false;
             if (opts.udp_tunnels && (is_tunnel_port(load_be<std::uint16_t>(tp, udp::field::src_port.begin)) ||

@@ -11,7 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
+#include <charconv>
 #include <cstring>
 #include <string>
 
@@ -229,9 +229,14 @@ result<receiver> open_receiver(const interface_info& iface, const config& c, lin
 bool tx_ring_reads_vnet_header() {
     utsname u{};
     if (::uname(&u) != 0) return false;
+    // "MAJOR.MINOR.PATCH-..."
+    const char* const end = u.release + std::strlen(u.release);
     unsigned major = 0;
     unsigned minor = 0;
-    if (std::sscanf(u.release, "%u.%u", &major, &minor) != 2) return false;
+    auto r = std::from_chars(u.release, end, major);
+    if (r.ec != std::errc{} || r.ptr == end || *r.ptr != '.') return false;
+    r = std::from_chars(r.ptr + 1, end, minor);
+    if (r.ec != std::errc{}) return false;
     return major > 4 || (major == 4 && minor >= 19);
 }
 
