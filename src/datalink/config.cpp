@@ -61,7 +61,10 @@ result<rx_ring_layout> plan_rx_ring(const rx_ring_config& c, std::size_t page) {
     if (c.block_size < page || c.block_size % page != 0 || c.block_size > (1u << 31)) {
         return setting(step::rx_block_size, c.block_size, page);
     }
-    if (c.block_count < 2) return setting(step::rx_block_count, c.block_count, 2);
+    // Three: between two receive calls the program keeps the block its last
+    // frames live in, and the kernel needs a free block to move to when it
+    // closes the one it fills.
+    if (c.block_count < 3) return setting(step::rx_block_count, c.block_count, 3);
     const std::uint32_t min_frame = static_cast<std::uint32_t>(round_up(tpacket3_hdrlen, tpacket_alignment));
     if (c.frame_size < min_frame || c.frame_size % tpacket_alignment != 0 || c.frame_size > c.block_size) {
         return setting(step::rx_frame_size, c.frame_size, min_frame);

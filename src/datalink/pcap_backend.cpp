@@ -67,6 +67,22 @@ void on_packet(u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
                    bytes);
 }
 
+// libpcap on Linux builds its TPACKET_V3 ring of 256 KiB blocks (its
+// largest snapshot length), rounding the buffer size up to whole blocks. A
+// ring of one block loses every frame that arrives after the kernel closed
+// that block (full, or its timeout passed) until the program has read all of
+// it; with two, the kernel fills one while the program reads the other.
+constexpr int pcap_ring_min_buffer = 2 * 256 * 1024;
+
+int pcap_buffer_size(std::uint32_t requested) noexcept {
+    if (requested == 0) return 0; // libpcap's default (2 MiB)
+    int size = static_cast<int>(std::min<std::uint32_t>(requested, INT_MAX));
+#ifdef __linux__
+    size = std::max(size, pcap_ring_min_buffer);
+#endif
+    return size;
+}
+
 // What pcap_activate's (or pcap_set_tstamp_type's) code means for a user.
 error activate_error(int rc) noexcept {
     switch (rc) {
@@ -336,7 +352,7 @@ result<receiver> open_pcap_receiver(const pcap_open_request& r, const config& c,
     ps.promiscuous = c.promiscuous;
     ps.timeout_ms = static_cast<int>(c.block_timeout.count());
     ps.immediate = c.immediate;
-    ps.buffer = static_cast<int>(std::min<std::uint32_t>(c.socket_buffer, INT_MAX));
+    ps.buffer = pcap_buffer_size(c.socket_buffer);
     ps.hardware_timestamps = c.timestamps == timestamp_source::hardware;
     auto h = activate(r.interface, ps, detail);
     if (!h) return h.error();

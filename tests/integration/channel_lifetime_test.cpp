@@ -92,7 +92,7 @@ protected:
         c.promiscuous = true;
         c.filter = "udp port 9"; // a kernel filter attached to each socket
         // Small rings: the test is about what is released, not about size.
-        c.rx_ring = {.block_size = 1u << 16, .block_count = 2, .frame_size = 2048};
+        c.rx_ring = {.block_size = 1u << 16, .block_count = 3, .frame_size = 2048};
         c.tx_ring = {.frame_count = 16, .frame_size = 0};
         return c;
     }

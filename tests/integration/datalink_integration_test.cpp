@@ -971,7 +971,7 @@ TEST_P(datalink_live, flood_beyond_the_ring_is_counted_and_the_channel_recovers)
     dl::config c = receiver_config();
     c.send = true;
     c.send_timeout = 30s;
-    c.rx_ring = {.block_size = 64 * 1024, .block_count = 2, .frame_size = 2048};
+    c.rx_ring = {.block_size = 64 * 1024, .block_count = 3, .frame_size = 2048};
     c.socket_buffer = 64 * 1024;
     c.socket_batch = 64;
     dl::channel a = open_in(net, true, c);
@@ -1005,14 +1005,23 @@ TEST_P(datalink_live, flood_beyond_the_ring_is_counted_and_the_channel_recovers)
     }
     // And it keeps working: 100 more frames, 10 at a time, each batch
     // received before the next is sent, so that they fit whatever the
-    // buffer (libpcap's ring may be a single block here).
+    // buffer. Each batch pauses after 5 frames for longer than the block
+    // timeout, so a block is closed with part of the batch in it: with the
+    // 64 KiB asked for above libpcap's ring would be a single block and lose
+    // the rest of the batch (the pcap backend asks for two blocks).
     for (std::uint32_t batch = 0; batch < 10; ++batch) {
         for (std::uint32_t i = 0; i < 10; ++i) {
             ASSERT_TRUE(a.tx.send(make_frame(e.mac_b, e.mac_a, n + batch * 10 + i, 100)));
+            if (i == 4) {
+                ASSERT_TRUE(a.tx.flush());
+                std::this_thread::sleep_for(c.block_timeout * 3);
+            }
         }
         ASSERT_TRUE(a.tx.flush());
         const auto after = receive(a.rx, 10);
-        ASSERT_EQ(after.size(), 10u) << "batch " << batch;
+        const auto now = a.rx.stats();
+        ASSERT_TRUE(now);
+        ASSERT_EQ(after.size(), 10u) << "batch " << batch << ", dropped since the flood " << now->dropped - st->dropped;
         for (std::uint32_t i = 0; i < 10; ++i) {
             EXPECT_EQ(seq_of(after[i].data), static_cast<long>(n + batch * 10 + i));
         }

@@ -207,7 +207,10 @@ struct rx_ring_config {
     /// blocks, so a frame longer than block_size - 48 bytes of headers is
     /// truncated.
     std::uint32_t block_size = 1u << 20;
-    /// At least 2: the kernel fills one block while the program reads another.
+    /// At least 3: the block holding the frames last handed out stays with
+    /// the program until its next receive call, and when the kernel closes
+    /// the block it fills (full, or block_timeout passed) it needs another
+    /// free one, or it drops frames until the program reads again.
     std::uint32_t block_count = 64;
     /// The nominal frame size the kernel checks (a multiple of 16, at least
     /// 80, at most block_size). TPACKET_V3 does not limit frames to it.
@@ -278,7 +281,9 @@ struct config {
     /// backend::socket: the socket's receive buffer in bytes
     /// (SO_RCVBUFFORCE; without CAP_NET_ADMIN, SO_RCVBUF, which the kernel
     /// caps at net.core.rmem_max). backend::pcap: pcap_set_buffer_size
-    /// (libpcap sizes its own ring with it). 0 keeps the default.
+    /// (libpcap sizes its own ring with it; on Linux at least 512 KiB, two
+    /// of libpcap's 256 KiB ring blocks, as one block loses every frame that
+    /// arrives while the program reads it). 0 keeps the default.
     std::uint32_t socket_buffer = 4u << 20;
     /// How long send()/send_with() wait for a free slot when the TX ring or
     /// the socket is full; after it they fail with errc::no_room.

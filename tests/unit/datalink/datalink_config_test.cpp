@@ -73,9 +73,11 @@ TEST(datalink_config, rx_ring_rules) {
     EXPECT_EQ(dl::step_of(dl::plan_rx_ring(r, page).error()), dl::step::rx_block_size);
 
     r = {};
-    r.block_count = 1;
-    EXPECT_EQ(dl::step_of(dl::plan_rx_ring(r, page).error()), dl::step::rx_block_count);
-    r.block_count = 2;
+    for (const std::uint32_t too_few : {0u, 1u, 2u}) {
+        r.block_count = too_few;
+        EXPECT_EQ(dl::step_of(dl::plan_rx_ring(r, page).error()), dl::step::rx_block_count) << too_few;
+    }
+    r.block_count = 3;
     EXPECT_TRUE(dl::plan_rx_ring(r, page));
 
     r = {};
