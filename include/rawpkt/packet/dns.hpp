@@ -133,7 +133,10 @@ public:
             pos += 1u + len;
         }
     }
-    /// Dotted text as tshark prints it ("<Root>" for the root).
+    /// The labels joined by dots, each label's bytes as they are ("<Root>"
+    /// for the root): a label may hold any byte, a dot included. The
+    /// dns.*name fields (rawpkt/fields.hpp) print names escaped as tshark
+    /// does.
     [[nodiscard]] std::string to_string() const {
         std::string s;
         for_each_label([&](bytes label) {
